@@ -1,0 +1,122 @@
+/**
+ * A consistency audit of the whole emulated kernel, for tests and stress runs. It must run while
+ * no task is inside the kernel (between experiments): it reads every table without locks and
+ * recounts what every refcount should be from the references that exist.
+ *
+ * Checked: every in-use page is referenced exactly by the page-table entries and page-cache
+ * slots that name it (REFCOUNT and MAPCOUNT), free + used = total on every node, no entry maps
+ * outside a VMA, every policy's refcount equals the tasks and VMAs that hold it, the slab's live
+ * count matches, and no refcount underflow was recorded.
+ */
+import { KHDR, MM, NODE, PAGE, POL, SHM, TASK, TASK_RUNNING, XA_SLOTS } from '../shm/structs.js';
+import { PTE_PFN_MASK } from '../shm/structs.js';
+import { PAGE_SIZE } from './constants.js';
+import { type Kernel } from './kernel.js';
+import { DEFAULT_POLICY } from './mempolicy.js';
+import { pageWord } from './page-alloc.js';
+import { vmaCount, vmaRead } from './vma.js';
+
+/** What the audit found. `problems` is empty on a consistent kernel. */
+export interface AuditReport {
+  problems: string[];
+  /** Pages in use per node id (the zero page counts). */
+  pagesInUse: Record<number, number>;
+  /** mempolicy objects allocated (the default policy not counted). */
+  policiesLive: number;
+  /** Refcount underflows / increments from zero recorded by the kernel. */
+  refcountWarnings: number;
+}
+
+function bump(m: Map<number, number>, k: number): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+/** Page-table references per pfn and policy references per slot, from live mms and tasks. */
+function countReferences(kn: Kernel, problems: string[]): { ptes: Map<number, number>; pols: Map<number, number> } {
+  const ptes = new Map<number, number>();
+  const pols = new Map<number, number>();
+  const { maxMms, maxTasks, windowPages } = kn.cfg.limits;
+  for (let t = 1; t < maxTasks; t++) {
+    if (kn.k[kn.task(t) + TASK.STATE] === TASK_RUNNING && kn.k[kn.task(t) + TASK.POLICY] !== 0) bump(pols, kn.k[kn.task(t) + TASK.POLICY]);
+  }
+  for (let m = 1; m < maxMms; m++) {
+    if (kn.k[kn.mm(m) + MM.STATE] === 0) continue;
+    const inVma = new Uint8Array(windowPages);
+    for (let i = 0; i < vmaCount(kn, m); i++) {
+      const v = vmaRead(kn, m, i);
+      if (v.policy !== 0) bump(pols, v.policy);
+      inVma.fill(1, (v.start - kn.windowBase) / PAGE_SIZE, (v.end - kn.windowBase) / PAGE_SIZE);
+    }
+    for (let j = 0; j < windowPages; j++) {
+      const pte = kn.ptes[m * windowPages + j];
+      if (pte === 0) continue;
+      if (!inVma[j]) problems.push(`mm ${m}: entry for page ${j} outside every VMA`);
+      const pfn = (pte & PTE_PFN_MASK) - 1;
+      if (pfn !== kn.zeroPfn) bump(ptes, pfn);
+    }
+  }
+  return { ptes, pols };
+}
+
+function countCacheRefs(kn: Kernel): Map<number, number> {
+  const cache = new Map<number, number>();
+  for (let s = 1; s < kn.cfg.limits.shmObjects; s++) {
+    if (kn.k[kn.shm(s) + SHM.STATE] === 0) continue;
+    const root = kn.regions.xa + kn.k[kn.shm(s) + SHM.ROOT] * XA_SLOTS;
+    for (let i = 0; i < XA_SLOTS; i++) {
+      const leaf = kn.k[root + i];
+      if (leaf === 0) continue;
+      for (let j = 0; j < XA_SLOTS; j++) {
+        const v = kn.k[kn.regions.xa + leaf * XA_SLOTS + j];
+        if (v !== 0) bump(cache, v - 1);
+      }
+    }
+  }
+  return cache;
+}
+
+function auditPages(kn: Kernel, ptes: Map<number, number>, cache: Map<number, number>, problems: string[]): Record<number, number> {
+  const inUse: Record<number, number> = {};
+  for (const nid of kn.nodeIds) {
+    const nm = kn.node[nid]!;
+    let used = 0;
+    for (let i = 0; i < nm.pages; i++) {
+      const pfn = nm.basePfn + i;
+      const ref = nm.i32[pageWord(nm, pfn, PAGE.REFCOUNT)];
+      const map = nm.i32[pageWord(nm, pfn, PAGE.MAPCOUNT)];
+      if (ref > 0) used++;
+      if (pfn === kn.zeroPfn) continue;
+      const wantMap = ptes.get(pfn) ?? 0;
+      const wantRef = wantMap + (cache.get(pfn) ?? 0);
+      if (ref !== wantRef || map !== wantMap) problems.push(`pfn ${pfn} (node ${nid}): refcount ${ref} mapcount ${map}, references say ${wantRef}/${wantMap}`);
+    }
+    const free = Atomics.load(nm.i32, NODE.FREE);
+    if (used + free !== nm.pages) problems.push(`node ${nid}: ${used} used + ${free} free != ${nm.pages} total`);
+    inUse[nid] = used;
+  }
+  return inUse;
+}
+
+function auditPolicies(kn: Kernel, pols: Map<number, number>, problems: string[]): number {
+  let live = 0;
+  for (let p = 2; p < kn.cfg.limits.policySlots; p++) {
+    const ref = kn.k[kn.pol(p) + POL.REFCNT];
+    const want = pols.get(p) ?? 0;
+    if (ref > 0) live++;
+    if (ref !== want) problems.push(`policy ${p}: refcount ${ref}, held by ${want}`);
+  }
+  if (kn.k[kn.pol(DEFAULT_POLICY) + POL.REFCNT] !== 1) problems.push(`default policy refcount ${kn.k[kn.pol(DEFAULT_POLICY) + POL.REFCNT]}`);
+  if (kn.k[KHDR.SLAB_LIVE] !== live) problems.push(`slab says ${kn.k[KHDR.SLAB_LIVE]} live policies, ${live} found`);
+  return live;
+}
+
+/** Audit the kernel (see the module comment for what is checked). */
+export function auditKernel(kn: Kernel): AuditReport {
+  const problems: string[] = [];
+  const { ptes, pols } = countReferences(kn, problems);
+  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn), problems);
+  const policiesLive = auditPolicies(kn, pols, problems);
+  const refcountWarnings = kn.k[KHDR.WARN_REFCOUNT];
+  if (refcountWarnings !== 0) problems.push(`${refcountWarnings} refcount warnings (use-after-free or over-put)`);
+  return { problems, pagesInUse, policiesLive, refcountWarnings };
+}

@@ -1,0 +1,70 @@
+/**
+ * errno values (asm-generic/errno-base.h, errno.h) and their conversion, at the public boundary
+ * only, into Node-style system errors. Inside the kernel layers a failure is a negative number.
+ */
+
+export const EPERM = 1;
+export const ENOENT = 2;
+export const ESRCH = 3;
+export const EINTR = 4;
+export const EIO = 5;
+export const E2BIG = 7;
+export const EBADF = 9;
+export const EAGAIN = 11;
+export const ENOMEM = 12;
+export const EACCES = 13;
+export const EFAULT = 14;
+export const EBUSY = 16;
+export const EEXIST = 17;
+export const ENODEV = 19;
+export const EINVAL = 22;
+export const ENOSPC = 28;
+export const ENOSYS = 38;
+export const EOVERFLOW = 75;
+
+const NAMES: Record<number, [string, string]> = {
+  [EPERM]: ['EPERM', 'operation not permitted'],
+  [ENOENT]: ['ENOENT', 'no such file or directory'],
+  [ESRCH]: ['ESRCH', 'no such process'],
+  [EINTR]: ['EINTR', 'interrupted system call'],
+  [EIO]: ['EIO', 'i/o error'],
+  [E2BIG]: ['E2BIG', 'argument list too long'],
+  [EBADF]: ['EBADF', 'bad file descriptor'],
+  [EAGAIN]: ['EAGAIN', 'resource temporarily unavailable'],
+  [ENOMEM]: ['ENOMEM', 'not enough memory'],
+  [EACCES]: ['EACCES', 'permission denied'],
+  [EFAULT]: ['EFAULT', 'bad address in system call argument'],
+  [EBUSY]: ['EBUSY', 'resource busy or locked'],
+  [EEXIST]: ['EEXIST', 'file already exists'],
+  [ENODEV]: ['ENODEV', 'no such device'],
+  [EINVAL]: ['EINVAL', 'invalid argument'],
+  [ENOSPC]: ['ENOSPC', 'no space left on device'],
+  [ENOSYS]: ['ENOSYS', 'function not implemented'],
+  [EOVERFLOW]: ['EOVERFLOW', 'value too large for defined data type'],
+};
+
+/** The errno name for a positive or negative errno value ('EINVAL'). */
+export function errnoName(err: number): string {
+  return NAMES[Math.abs(err)]?.[0] ?? `E${Math.abs(err)}`;
+}
+
+/** A Node-style system error: `code`, negative `errno`, `syscall`, and optional extra fields. */
+export interface SystemError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+  signal?: string;
+}
+
+/** Build the error a failing call rejects or throws with: `EINVAL: invalid argument, mbind`. */
+export function systemError(err: number, syscall: string, extra?: { signal?: string; detail?: string }): SystemError {
+  const n = Math.abs(err);
+  const [code, text] = NAMES[n] ?? [`E${n}`, `error ${n}`];
+  const detail = extra?.detail ? ` (${extra.detail})` : '';
+  const e = new Error(`${code}: ${text}, ${syscall}${detail}`) as SystemError;
+  e.code = code;
+  e.errno = -n;
+  e.syscall = syscall;
+  if (extra?.signal) e.signal = extra.signal;
+  return e;
+}

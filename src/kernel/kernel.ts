@@ -1,0 +1,238 @@
+/**
+ * The emulated kernel's view of its shared memory, one instance per thread.
+ *
+ * `Kernel` maps every buffer of a machine (kernel tables, VMAs, page tables, each node's memory)
+ * and derives, from the static configuration, what the real kernel computes at boot: node states,
+ * zonelists (fallback order), the pfn-to-node table, the zero page. It holds no mutable kernel
+ * state of its own: everything that changes lives in the buffers, so any thread holding a
+ * `Kernel` for the same buffers sees and changes the same machine.
+ */
+import { BUG_ON, RegionPlanner, align, assertLayout } from '../shm/layout.js';
+import { KERNEL_MAGIC, KHDR, MM, NODE, PAGE, POL, SHM, TASK, VMA, XA_SLOTS } from '../shm/structs.js';
+import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
+import { PAGE_SIZE } from './constants.js';
+import { Nodemask } from './nodemask.js';
+import { type KernelProfile, findProfile } from './profiles.js';
+
+/** Word offsets of the regions of the kernel buffer. */
+export interface KernelRegions {
+  readonly words: number;
+  readonly pol: number;
+  readonly task: number;
+  readonly mm: number;
+  readonly shm: number;
+  readonly xa: number;
+}
+
+/** Carve the kernel buffer for the given table sizes (slot 0 of each table is NULL). */
+export function kernelRegions(l: KernelLimits): KernelRegions {
+  const p = new RegionPlanner();
+  p.take('hdr', KHDR.WORDS);
+  const pol = p.take('pol', l.policySlots * POL.WORDS);
+  const task = p.take('task', l.maxTasks * TASK.WORDS);
+  const mm = p.take('mm', l.maxMms * MM.WORDS);
+  const shm = p.take('shm', l.shmObjects * SHM.WORDS);
+  const xa = p.take('xa', l.xaBlocks * XA_SLOTS);
+  return { words: p.words, pol, task, mm, shm, xa };
+}
+
+/** Offsets inside a node's buffer: header, struct pages, free stack (words), frames (bytes). */
+export interface NodeRegions {
+  readonly meta: number;
+  readonly free: number;
+  readonly frameByte: number;
+  readonly size: number;
+}
+
+export function nodeRegions(pages: number): NodeRegions {
+  const meta = align(NODE.WORDS, 16);
+  const free = align(meta + pages * PAGE.WORDS, 16);
+  const frameByte = align((free + pages) * 4, PAGE_SIZE);
+  return { meta, free, frameByte, size: frameByte + pages * PAGE_SIZE };
+}
+
+/** Sizes in bytes of the machine-wide buffers. */
+export function bufferSizes(l: KernelLimits): { kernel: number; vmas: number; ptes: number } {
+  return {
+    kernel: kernelRegions(l).words * 4,
+    vmas: l.maxMms * l.maxVmas * VMA.WORDS * 8,
+    ptes: l.maxMms * l.windowPages * 4,
+  };
+}
+
+/** The buffers of one machine, as passed to every worker. */
+export interface MachineBuffers {
+  readonly kernel: SharedArrayBuffer;
+  readonly vmas: SharedArrayBuffer;
+  readonly ptes: SharedArrayBuffer;
+  /** Node buffers by node id (memoryless nodes have one too, with no frames). */
+  readonly nodes: Readonly<Record<number, SharedArrayBuffer>>;
+}
+
+/** One node's memory as mapped in this thread. */
+export interface NodeMem {
+  readonly nid: number;
+  readonly pages: number;
+  readonly basePfn: number;
+  readonly i32: Int32Array;
+  readonly bytes: Uint8Array;
+  readonly meta: number;
+  readonly free: number;
+  readonly frameByte: number;
+}
+
+export class Kernel {
+  readonly profile: KernelProfile;
+  readonly k: Int32Array;
+  readonly vmas: Float64Array;
+  readonly ptes: Int32Array;
+  readonly regions: KernelRegions;
+  /** Node memory by node id (sparse). */
+  readonly node: (NodeMem | undefined)[] = [];
+  /** Node ids in ascending order. */
+  readonly nodeIds: readonly number[];
+  /** node_states[N_ONLINE] and node_states[N_MEMORY]. */
+  readonly onlineNodes: Nodemask;
+  readonly memoryNodes: Nodemask;
+  /** Memory nodes in id order (2.6.x BIND's private zonelist). */
+  readonly memoryIdOrder: readonly number[];
+  /** nr_node_ids: highest possible node id + 1. */
+  readonly nrNodeIds: number;
+  /** CPU number -> node id. */
+  readonly cpuNode: readonly number[];
+  /** Per node id: memory nodes in the kernel's fallback order (its zonelist). */
+  readonly zonelist: (readonly number[])[] = [];
+  /** pfn of the shared zero page (reserved on the first memory node). */
+  readonly zeroPfn: number;
+  readonly windowBase: number;
+  readonly windowTop: number = WINDOW_TOP;
+  private readonly sectionNid: Int8Array;
+  private readonly distanceTable: number[] = [];
+
+  constructor(
+    readonly cfg: KernelConfig,
+    readonly bufs: MachineBuffers,
+  ) {
+    const profile = findProfile(cfg.profile);
+    if (profile === undefined) throw new Error(`numa-emu BUG: unknown kernel profile ${cfg.profile}`);
+    this.profile = profile;
+    this.regions = kernelRegions(cfg.limits);
+    this.k = new Int32Array(bufs.kernel);
+    this.vmas = new Float64Array(bufs.vmas);
+    this.ptes = new Int32Array(bufs.ptes);
+    const sizes = bufferSizes(cfg.limits);
+    assertLayout(bufs.kernel.byteLength === sizes.kernel, 'kernel buffer size matches its regions');
+    assertLayout(bufs.vmas.byteLength === sizes.vmas && bufs.ptes.byteLength === sizes.ptes, 'vma and pte buffers');
+    this.nodeIds = cfg.nodes.map((n) => n.id);
+    this.nrNodeIds = Math.max(...this.nodeIds) + 1;
+    this.onlineNodes = Nodemask.of(this.nodeIds);
+    this.memoryNodes = Nodemask.of(cfg.nodes.filter((n) => n.pages > 0).map((n) => n.id));
+    this.memoryIdOrder = this.memoryNodes.nodes();
+    this.windowBase = WINDOW_TOP - cfg.limits.windowPages * PAGE_SIZE;
+    const cpuNode: number[] = [];
+    let lastPfn = 0;
+    for (const n of cfg.nodes) {
+      for (const c of n.cpus) cpuNode[c] = n.id;
+      this.node[n.id] = this.mapNode(n.id, n.pages, n.basePfn);
+      lastPfn = Math.max(lastPfn, n.basePfn + n.pages);
+    }
+    this.cpuNode = cpuNode;
+    this.sectionNid = this.buildSections(lastPfn);
+    for (let i = 0; i < cfg.nodes.length; i++) {
+      for (let j = 0; j < cfg.nodes.length; j++) {
+        this.distanceTable[cfg.nodes[i].id * 64 + cfg.nodes[j].id] = cfg.distance[i][j];
+      }
+    }
+    for (const id of this.nodeIds) this.zonelist[id] = this.buildZonelist(id);
+    this.zeroPfn = this.node[this.memoryNodes.first]!.basePfn;
+  }
+
+  private mapNode(nid: number, pages: number, basePfn: number): NodeMem {
+    const buf = this.bufs.nodes[nid];
+    BUG_ON(buf === undefined, `node ${nid} has no buffer`);
+    const r = nodeRegions(pages);
+    assertLayout(buf.byteLength === r.size, `node ${nid} buffer size`);
+    return { nid, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte };
+  }
+
+  private buildSections(lastPfn: number): Int8Array {
+    const sec = new Int8Array((lastPfn >> SECTION_SHIFT) + 1).fill(-1);
+    for (const n of this.cfg.nodes) {
+      for (let s = n.basePfn >> SECTION_SHIFT; s << SECTION_SHIFT < n.basePfn + n.pages; s++) sec[s] = n.id;
+    }
+    return sec;
+  }
+
+  /**
+   * build_zonelists: memory nodes by distance from `nid`; among equal distances the kernel
+   * penalises nodes below `nid` by one (find_next_best_node), then takes lower ids first.
+   */
+  private buildZonelist(nid: number): number[] {
+    const key = (n: number) => this.distance(nid, n) + (n < nid ? 1 : 0);
+    return this.memoryNodes.nodes().sort((a, b) => key(a) - key(b) || a - b);
+  }
+
+  /** node_distance(a, b) from the SLIT. */
+  distance(a: number, b: number): number {
+    return this.distanceTable[a * 64 + b];
+  }
+
+  /** The node holding page frame `pfn`. */
+  pfnNode(pfn: number): NodeMem {
+    const nid = this.sectionNid[pfn >> SECTION_SHIFT];
+    BUG_ON(nid === undefined || nid < 0, `pfn ${pfn} belongs to no node`);
+    return this.node[nid]!;
+  }
+
+  /** page_to_nid */
+  pfnToNid(pfn: number): number {
+    return this.sectionNid[pfn >> SECTION_SHIFT];
+  }
+
+  /** Word index of slot `slot`'s field 0 in a kernel table at `region`. */
+  slot(region: number, words: number, slot: number): number {
+    return region + slot * words;
+  }
+
+  /** Word index of policy `p`. */
+  pol(p: number): number {
+    return this.regions.pol + p * POL.WORDS;
+  }
+  /** Word index of task `t`. */
+  task(t: number): number {
+    return this.regions.task + t * TASK.WORDS;
+  }
+  /** Word index of mm `m`. */
+  mm(m: number): number {
+    return this.regions.mm + m * MM.WORDS;
+  }
+  /** Word index of shmem object `s`. */
+  shm(s: number): number {
+    return this.regions.shm + s * SHM.WORDS;
+  }
+  /** Float64 index of VMA `i` of mm `m`. */
+  vma(m: number, i: number): number {
+    return (m * this.cfg.limits.maxVmas + i) * VMA.WORDS;
+  }
+  /** Index in `ptes` of the entry for virtual page `vpn` of mm `m` (vpn inside the window). */
+  pteIndex(m: number, addr: number): number {
+    return m * this.cfg.limits.windowPages + (addr - this.windowBase) / PAGE_SIZE;
+  }
+
+  /** The node the CPU a task runs on belongs to (numa_node_id()). */
+  taskNode(t: number): number {
+    return this.cpuNode[Atomics.load(this.k, this.task(t) + TASK.CPU)];
+  }
+
+  /** Initialise a fresh kernel buffer (done once, by the machine, before any worker starts). */
+  static format(k: Int32Array, regions: KernelRegions, l: KernelLimits): void {
+    k[KHDR.MAGIC] = KERNEL_MAGIC;
+    k[KHDR.NEXT_PID] = 999;
+    // Free lists thread through slots 2.. of the slab (0 is NULL, 1 is default_policy) and
+    // 1.. of the xarray pool.
+    for (let p = 2; p < l.policySlots; p++) k[regions.pol + p * POL.WORDS + POL.NEXT_FREE] = p + 1 < l.policySlots ? p + 1 : 0;
+    k[KHDR.SLAB_FREE] = l.policySlots > 2 ? 2 : 0;
+    for (let b = 1; b < l.xaBlocks; b++) k[regions.xa + b * XA_SLOTS] = b + 1 < l.xaBlocks ? b + 1 : 0;
+    k[KHDR.XA_FREE] = l.xaBlocks > 1 ? 1 : 0;
+  }
+}

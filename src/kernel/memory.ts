@@ -1,0 +1,268 @@
+/**
+ * The fault path and user memory access (mm/memory.c).
+ *
+ * Model. A task touches emulated memory through userLoad/userStore/userTouch, which walk its
+ * page table like a TLB would and fault on a missing or read-only entry. A first read of private
+ * anonymous memory maps the shared zero page; a first write allocates a zeroed page by the
+ * effective policy (the VMA's, else the task's, else the default); a write to a page shared
+ * copy-on-write after fork copies it unless the faulting mm is its last user.
+ *
+ * Locking. Accesses and faults hold the mm's mmap_sem for read, so VMAs and their policies are
+ * stable and munmap (write) cannot free a page under a copy. Page-table entries change only by
+ * compareExchange: two tasks faulting the same entry agree on one page, the loser frees its
+ * page and retries. A page's MAPCOUNT counts the entries mapping it and its REFCOUNT those plus
+ * the page cache's; both are atomic.
+ */
+import { BUG_ON } from '../shm/layout.js';
+import { downRead, upRead } from '../shm/rwsem.js';
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
+import { KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PTE_DIRTY, PTE_PFN_MASK, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
+import { PAGE_SIZE } from './constants.js';
+import { EACCES, EFAULT, ENOMEM } from './errno.js';
+import { type Kernel } from './kernel.js';
+import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
+import { clearPage, copyPage, frameOffset, getPage, pageWord, prepNewPage, putPage, setPageFlags } from './page-alloc.js';
+import { shmemGetPage } from './shmem.js';
+import { newAnonVmaId, vmaLookup } from './vma.js';
+
+/** A lost compareExchange: look at the entry again. */
+const RETRY = -0x10000;
+const MAX_FAULT_RETRIES = 1000;
+
+/** The policy that governs VMA `i` (get_vma_policy; no reference: mmap_sem pins it). */
+export function getVmaPolicy(kn: Kernel, t: number, m: number, i: number): number {
+  const p = kn.vmas[kn.vma(m, i) + VMA.POLICY];
+  return p !== 0 ? p : getTaskPolicy(kn, t);
+}
+
+/** The interleave index of `addr` in VMA `i`: its page offset in the mapping. */
+export function vmaIlx(kn: Kernel, m: number, i: number, addr: number): number {
+  const b = kn.vma(m, i);
+  return kn.vmas[b + VMA.PGOFF] + (addr - kn.vmas[b + VMA.START]) / PAGE_SIZE;
+}
+
+/** page_mapcount */
+export function pageMapcount(kn: Kernel, pfn: number): number {
+  const nm = kn.pfnNode(pfn);
+  return Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT));
+}
+
+function mapcountAdd(kn: Kernel, pfn: number, d: number): number {
+  const nm = kn.pfnNode(pfn);
+  return Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), d) + d;
+}
+
+/** anon_vma_prepare: give the VMA an anon_vma id on its first anonymous page. */
+function anonVmaPrepare(kn: Kernel, m: number, i: number): number {
+  const b = kn.vma(m, i);
+  let id = kn.vmas[b + VMA.ANON_VMA];
+  if (id !== 0) return id;
+  spinLock(kn.k, kn.mm(m) + MM.PTL);
+  id = kn.vmas[b + VMA.ANON_VMA];
+  if (id === 0) kn.vmas[b + VMA.ANON_VMA] = id = newAnonVmaId(kn);
+  spinUnlock(kn.k, kn.mm(m) + MM.PTL);
+  return id;
+}
+
+/** Allocate and fill a private anonymous page for `addr` (zeroed, or a copy of `from`). */
+function newAnonPage(kn: Kernel, t: number, m: number, i: number, addr: number, from: number): number {
+  const pfn = allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, i), vmaIlx(kn, m, i, addr));
+  if (pfn < 0) {
+    Atomics.add(kn.k, KHDR.OOM_KILLS, 1);
+    return -ENOMEM;
+  }
+  prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, anonVmaPrepare(kn, m, i), (addr - kn.windowBase) / PAGE_SIZE);
+  if (from === kn.zeroPfn) clearPage(kn, pfn);
+  else copyPage(kn, pfn, from);
+  mapcountAdd(kn, pfn, 1);
+  return pfn;
+}
+
+/** Publish `pfn` at entry `pi` in place of `old`, or give it back and ask for a retry. */
+function installOrRetry(kn: Kernel, pi: number, old: number, pfn: number, pte: number): number {
+  if (Atomics.compareExchange(kn.ptes, pi, old, pte) === old) return pfn;
+  mapcountAdd(kn, pfn, -1);
+  putPage(kn, pfn);
+  return RETRY;
+}
+
+/** do_anonymous_page */
+function doAnonymousPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, write: boolean): number {
+  if (!write) {
+    return Atomics.compareExchange(kn.ptes, pi, 0, kn.zeroPfn + 1) === 0 ? kn.zeroPfn : RETRY;
+  }
+  const pfn = newAnonPage(kn, t, m, i, addr, kn.zeroPfn);
+  return pfn < 0 ? pfn : installOrRetry(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+}
+
+/** do_wp_page: write to a read-only entry of a writable private mapping (zero page or COW). */
+function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, pte: number): number {
+  const old = (pte & PTE_PFN_MASK) - 1;
+  if (old !== kn.zeroPfn && pageMapcount(kn, old) === 1) {
+    if (Atomics.compareExchange(kn.ptes, pi, pte, pte | PTE_WRITE | PTE_DIRTY) !== pte) return RETRY;
+    setPageFlags(kn, old, PG_DIRTY);
+    return old;
+  }
+  const pfn = newAnonPage(kn, t, m, i, addr, old);
+  if (pfn < 0) return pfn;
+  const r = installOrRetry(kn, pi, pte, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+  if (r >= 0 && old !== kn.zeroPfn) {
+    mapcountAdd(kn, old, -1);
+    putPage(kn, old);
+  }
+  return r;
+}
+
+/** do_shared_fault: map the shmem page at this offset, allocating it on first touch. */
+function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, write: boolean): number {
+  const b = kn.vma(m, i);
+  const index = vmaIlx(kn, m, i, addr);
+  const pfn = shmemGetPage(kn, t, kn.vmas[b + VMA.SHM], index, getVmaPolicy(kn, t, m, i), write);
+  if (pfn < 0) return pfn;
+  getPage(kn, pfn);
+  mapcountAdd(kn, pfn, 1);
+  const writable = kn.vmas[b + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0;
+  const r = installOrRetry(kn, pi, 0, pfn, (pfn + 1) | writable | (write ? PTE_DIRTY : 0));
+  if (r >= 0 && write) setPageFlags(kn, pfn, PG_DIRTY);
+  return r;
+}
+
+/** A write through a writable entry that is not yet dirty: the hardware's dirty bit. */
+function markDirty(kn: Kernel, pi: number, pte: number): number {
+  const pfn = (pte & PTE_PFN_MASK) - 1;
+  if (Atomics.compareExchange(kn.ptes, pi, pte, pte | PTE_DIRTY) !== pte) return RETRY;
+  setPageFlags(kn, pfn, PG_DIRTY);
+  return pfn;
+}
+
+/**
+ * handle_mm_fault for the page at `addr` (page aligned). mmap_sem must be held for read.
+ * Returns the pfn now mapped, -EFAULT (no mapping: SIGSEGV), -EACCES (protection: SIGSEGV)
+ * or -ENOMEM (no memory the policy allows: the emulated OOM).
+ */
+export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
+  const i = vmaLookup(kn, m, addr);
+  if (i < 0) return -EFAULT;
+  const flags = kn.vmas[kn.vma(m, i) + VMA.FLAGS];
+  if (write ? !(flags & VM_WRITE) : !(flags & (VM_READ | VM_WRITE))) return -EACCES;
+  const pi = kn.pteIndex(m, addr);
+  for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
+    const pte = Atomics.load(kn.ptes, pi);
+    let r: number;
+    if (pte === 0) r = flags & VM_SHARED ? doSharedFault(kn, t, m, i, addr, pi, write) : doAnonymousPage(kn, t, m, i, addr, pi, write);
+    else if (write && !(pte & PTE_WRITE)) r = doWpPage(kn, t, m, i, addr, pi, pte);
+    else if (write && !(pte & PTE_DIRTY)) r = markDirty(kn, pi, pte);
+    else return (pte & PTE_PFN_MASK) - 1;
+    if (r !== RETRY) return r;
+  }
+  BUG_ON(true, `fault at ${addr.toString(16)} retried ${MAX_FAULT_RETRIES} times`);
+  return -EFAULT;
+}
+
+/** The pfn mapped at `addr` for this kind of access, faulting if needed (mmap_sem held for read). */
+function followPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
+  if (addr >= kn.windowBase && addr < kn.windowTop) {
+    const pte = Atomics.load(kn.ptes, kn.pteIndex(m, addr));
+    const ok = write ? PTE_WRITE | PTE_DIRTY : 0;
+    if (pte !== 0 && (pte & ok) === ok) return (pte & PTE_PFN_MASK) - 1;
+  }
+  return handleMmFault(kn, t, m, addr, write);
+}
+
+/** What an access did: 0, or the errno of the fault that stopped it and where. */
+export interface AccessFault {
+  err: number;
+  addr: number;
+}
+
+/**
+ * Walk [addr, addr + len) page by page under mmap_sem (read), calling `each(pfn, pageOffset,
+ * chunkLen, done)` for every chunk. Stops at the first failing fault.
+ */
+function accessVm(
+  kn: Kernel,
+  t: number,
+  addr: number,
+  len: number,
+  write: boolean,
+  each: (pfn: number, off: number, n: number, done: number) => void,
+): AccessFault | null {
+  const m = kn.k[kn.task(t) + TASK.MM];
+  const sem = kn.mm(m) + MM.SEM;
+  downRead(kn.k, sem);
+  try {
+    for (let done = 0; done < len; ) {
+      const a = addr + done;
+      const off = a % PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - off, len - done);
+      const pfn = followPage(kn, t, m, a - off, write);
+      if (pfn < 0) return { err: pfn, addr: a };
+      each(pfn, off, n, done);
+      done += n;
+    }
+    return null;
+  } finally {
+    upRead(kn.k, sem);
+  }
+}
+
+/** Read `len` bytes at `addr` into `out`. */
+export function userLoad(kn: Kernel, t: number, addr: number, out: Uint8Array): AccessFault | null {
+  return accessVm(kn, t, addr, out.length, false, (pfn, off, n, done) => {
+    const nm = kn.pfnNode(pfn);
+    const src = frameOffset(nm, pfn) + off;
+    out.set(nm.bytes.subarray(src, src + n), done);
+  });
+}
+
+/** Write `bytes` at `addr`. */
+export function userStore(kn: Kernel, t: number, addr: number, bytes: Uint8Array): AccessFault | null {
+  return accessVm(kn, t, addr, bytes.length, true, (pfn, off, n, done) => {
+    const nm = kn.pfnNode(pfn);
+    nm.bytes.set(bytes.subarray(done, done + n), frameOffset(nm, pfn) + off);
+  });
+}
+
+/** Fault every page of [addr, addr + len) for reading or writing without changing its bytes. */
+export function userTouch(kn: Kernel, t: number, addr: number, len: number, write: boolean): AccessFault | null {
+  return accessVm(kn, t, addr, len, write, () => {});
+}
+
+/**
+ * zap_pte_range: unmap [start, end) of mm `m` (mmap_sem held for write), dropping the mapping
+ * references of every page.
+ */
+export function zapPteRange(kn: Kernel, m: number, start: number, end: number): void {
+  const first = kn.pteIndex(m, start);
+  const last = kn.pteIndex(m, end);
+  for (let pi = first; pi < last; pi++) {
+    const pte = kn.ptes[pi];
+    if (pte === 0) continue;
+    Atomics.store(kn.ptes, pi, 0);
+    const pfn = (pte & PTE_PFN_MASK) - 1;
+    if (pfn === kn.zeroPfn) continue;
+    mapcountAdd(kn, pfn, -1);
+    putPage(kn, pfn);
+  }
+}
+
+/** copy_pte_range for fork: share every private page copy-on-write (both mms' mmap_sem held for write). */
+export function copyPteRange(kn: Kernel, parent: number, child: number, start: number, end: number, cow: boolean): void {
+  const from = kn.pteIndex(parent, start);
+  const to = kn.pteIndex(child, start);
+  const n = (end - start) / PAGE_SIZE;
+  for (let j = 0; j < n; j++) {
+    let pte = kn.ptes[from + j];
+    if (pte === 0) continue;
+    const pfn = (pte & PTE_PFN_MASK) - 1;
+    if (pfn !== kn.zeroPfn) {
+      getPage(kn, pfn);
+      mapcountAdd(kn, pfn, 1);
+      if (cow && pte & PTE_WRITE) {
+        pte &= ~PTE_WRITE;
+        Atomics.store(kn.ptes, from + j, pte);
+      }
+    }
+    Atomics.store(kn.ptes, to + j, pte);
+  }
+}

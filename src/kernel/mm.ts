@@ -1,0 +1,87 @@
+/**
+ * Address spaces: creation, fork (dup_mmap) and teardown (exit_mmap) of an mm.
+ *
+ * Refcounts: MM.USERS counts the tasks using the mm (atomic); the last mmput tears it down.
+ * Each VMA owns one reference on its policy and, for shared mappings, one on its shmem object;
+ * each page-table entry one on its page (see memory.ts).
+ *
+ * Locking: fork holds the parent's mmap_sem for write (so no fault changes the entries it copies
+ * and write-protects) and builds the child before any task can use it; teardown runs when no
+ * task uses the mm any more, and takes the semaphore for write all the same.
+ */
+import { downWrite, upWrite } from '../shm/rwsem.js';
+import { MM, VM_SHARED } from '../shm/structs.js';
+import { ENOMEM } from './errno.js';
+import { type Kernel } from './kernel.js';
+import { mpolDup, mpolPut } from './mempolicy.js';
+import { copyPteRange, zapPteRange } from './memory.js';
+import { shmemPut } from './shmem.js';
+import { allocSlot, freeSlot } from './slots.js';
+import { insertVma, newAnonVmaId, shmGetRef, vmaCount, vmaRead } from './vma.js';
+
+/** mm_alloc: a fresh, empty mm for process `pid` with one user; slot or -ENOMEM. */
+export function mmAlloc(kn: Kernel, pid: number): number {
+  const m = allocSlot(kn, kn.regions.mm, MM.WORDS, kn.cfg.limits.maxMms);
+  if (m === 0) return -ENOMEM;
+  kn.k[kn.mm(m) + MM.PID] = pid;
+  Atomics.store(kn.k, kn.mm(m) + MM.USERS, 1);
+  return m;
+}
+
+/** Unmap VMA `i` entirely: its pages, its policy, its object reference (mmap_sem held for write). */
+export function unmapVmaResources(kn: Kernel, m: number, i: number): void {
+  const v = vmaRead(kn, m, i);
+  zapPteRange(kn, m, v.start, v.end);
+  mpolPut(kn, v.policy);
+  if (v.shm !== 0) shmemPut(kn, v.shm);
+}
+
+/** exit_mmap: drop every VMA of `m`. */
+export function exitMmap(kn: Kernel, m: number): void {
+  const sem = kn.mm(m) + MM.SEM;
+  downWrite(kn.k, sem);
+  for (let i = vmaCount(kn, m) - 1; i >= 0; i--) unmapVmaResources(kn, m, i);
+  kn.k[kn.mm(m) + MM.NR_VMAS] = 0;
+  upWrite(kn.k, sem);
+}
+
+/** mmget: one more task uses `m`. */
+export function mmGet(kn: Kernel, m: number): void {
+  Atomics.add(kn.k, kn.mm(m) + MM.USERS, 1);
+}
+
+/** mmput: a task stops using `m`; the last one tears it down and frees the slot. */
+export function mmPut(kn: Kernel, m: number): void {
+  if (Atomics.sub(kn.k, kn.mm(m) + MM.USERS, 1) !== 1) return;
+  exitMmap(kn, m);
+  freeSlot(kn, kn.regions.mm, MM.WORDS, m);
+}
+
+/**
+ * dup_mmap: fill the empty mm `child` with copies of `parent`'s VMAs (own policy copies, new
+ * anon_vma ids, shmem references) and share the private pages copy-on-write. Shared mappings
+ * are not copied entry by entry: the child faults them in from the object. 0 or -ENOMEM.
+ */
+export function dupMmap(kn: Kernel, parent: number, child: number): number {
+  const sem = kn.mm(parent) + MM.SEM;
+  downWrite(kn.k, sem);
+  let err = 0;
+  for (let i = 0; i < vmaCount(kn, parent) && err === 0; i++) {
+    const v = vmaRead(kn, parent, i);
+    const policy = mpolDup(kn, v.policy);
+    if (policy < 0) {
+      err = policy;
+      break;
+    }
+    const shared = (v.flags & VM_SHARED) !== 0;
+    err = insertVma(kn, child, i, { ...v, policy, anonVma: v.anonVma !== 0 ? newAnonVmaId(kn) : 0 });
+    if (err !== 0) {
+      mpolPut(kn, policy);
+      break;
+    }
+    shmGetRef(kn, v.shm);
+    if (!shared) copyPteRange(kn, parent, child, v.start, v.end, true);
+  }
+  upWrite(kn.k, sem);
+  return err;
+}

@@ -1,0 +1,98 @@
+/**
+ * Per-node sysfs files (drivers/base/node.c): numastat, meminfo, distance, cpulist, and the
+ * node state lists under /sys/devices/system/node. Counters are read without locks, as sysfs
+ * reads per-cpu counters: a snapshot.
+ */
+import { NODE } from '../shm/structs.js';
+import { PAGE_SIZE } from './constants.js';
+import { type Kernel } from './kernel.js';
+import { Nodemask, rangeList } from './nodemask.js';
+
+const NUMASTAT_ROWS: readonly [string, number][] = [
+  ['numa_hit', NODE.NUMA_HIT],
+  ['numa_miss', NODE.NUMA_MISS],
+  ['numa_foreign', NODE.NUMA_FOREIGN],
+  ['interleave_hit', NODE.INTERLEAVE_HIT],
+  ['local_node', NODE.LOCAL_NODE],
+  ['other_node', NODE.OTHER_NODE],
+];
+
+/** The six numastat counters of node `nid`, in the file's order. */
+export function nodeNumastat(kn: Kernel, nid: number): { name: string; value: number }[] {
+  const i32 = kn.node[nid]!.i32;
+  return NUMASTAT_ROWS.map(([name, f]) => ({ name, value: Atomics.load(i32, f) }));
+}
+
+function numastatText(kn: Kernel, nid: number): string {
+  return nodeNumastat(kn, nid).map((r) => `${r.name} ${r.value}\n`).join('');
+}
+
+/** Node memory figures in pages. */
+export function nodeMemPages(kn: Kernel, nid: number): { total: number; free: number; anon: number; shmem: number; dirty: number } {
+  const nm = kn.node[nid]!;
+  return {
+    total: nm.pages,
+    free: Atomics.load(nm.i32, NODE.FREE),
+    anon: Atomics.load(nm.i32, NODE.NR_ANON),
+    shmem: Atomics.load(nm.i32, NODE.NR_SHMEM),
+    dirty: Atomics.load(nm.i32, NODE.NR_DIRTY),
+  };
+}
+
+function meminfoText(kn: Kernel, nid: number): string {
+  const p = nodeMemPages(kn, nid);
+  const kb = (pages: number) => pages * (PAGE_SIZE / 1024);
+  const anonPages = p.anon;
+  const rows: [string, number][] = [
+    ['MemTotal', p.total],
+    ['MemFree', p.free],
+    ['MemUsed', p.total - p.free],
+    ['SwapCached', 0],
+    ['Active', 0],
+    ['Inactive', anonPages + p.shmem],
+    ['Active(anon)', 0],
+    ['Inactive(anon)', anonPages + p.shmem],
+    ['Active(file)', 0],
+    ['Inactive(file)', 0],
+    ['Unevictable', 0],
+    ['Mlocked', 0],
+    ['Dirty', p.dirty],
+    ['Writeback', 0],
+    ['FilePages', p.shmem],
+    ['Mapped', p.shmem],
+    ['AnonPages', anonPages],
+    ['Shmem', p.shmem],
+  ];
+  return rows.map(([k, v]) => `Node ${nid} ${`${k}:`.padEnd(16)}${String(kb(v)).padStart(8)} kB\n`).join('');
+}
+
+function distanceText(kn: Kernel, nid: number): string {
+  return `${kn.nodeIds.map((j) => kn.distance(nid, j)).join(' ')}\n`;
+}
+
+/** Node ids that have CPUs (N_CPU). */
+export function cpuNodes(kn: Kernel): Nodemask {
+  return Nodemask.of(kn.cfg.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id));
+}
+
+/** The text of a file under /sys/devices/system/node, or null if there is no such file. */
+export function readNodeFile(kn: Kernel, path: string): string | null {
+  const base = '/sys/devices/system/node/';
+  if (!path.startsWith(base)) return null;
+  const rest = path.slice(base.length);
+  const lists: Record<string, Nodemask> = { online: kn.onlineNodes, possible: kn.onlineNodes, has_memory: kn.memoryNodes, has_normal_memory: kn.memoryNodes, has_cpu: cpuNodes(kn) };
+  if (Object.hasOwn(lists, rest)) return `${lists[rest].toString()}\n`;
+  const m = /^node(\d+)\/(numastat|meminfo|distance|cpulist)$/.exec(rest);
+  const nid = m ? Number(m[1]) : -1;
+  if (!m || !kn.onlineNodes.has(nid) || String(nid) !== m[1]) return null;
+  switch (m[2]) {
+    case 'numastat':
+      return numastatText(kn, nid);
+    case 'meminfo':
+      return meminfoText(kn, nid);
+    case 'distance':
+      return distanceText(kn, nid);
+    default:
+      return `${rangeList(kn.cfg.nodes.find((n) => n.id === nid)!.cpus)}\n`;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The page allocator: one free stack per node (order-0 pages only), walked along a zonelist.
+ *
+ * Locking: a node's LOCK (zone->lock) guards its free stack and FREE count; FREE is also stored
+ * atomically so that statistics readers need no lock. The NUMA event counters are atomics,
+ * counted as zone_statistics() counts them (Documentation/admin-guide/numastat.rst).
+ *
+ * Refcounts: a page leaves the allocator with REFCOUNT 1 and returns to it when `putPage` drops
+ * the last reference. struct page fields other than the atomics are written by the allocating
+ * task before the page is published (compareExchange into a page table or xarray).
+ */
+import { BUG_ON } from '../shm/layout.js';
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
+import { NODE, PAGE, PG_ANON, PG_DIRTY, PG_RESERVED } from '../shm/structs.js';
+import { PAGE_SIZE } from './constants.js';
+import { type Kernel, type NodeMem } from './kernel.js';
+import { nmTest } from './nodemask.js';
+
+/** Fill a fresh node buffer: every frame free, LIFO so that low frames go first. */
+export function initNodeMemory(nm: NodeMem, reservedPfn: number): void {
+  const { i32 } = nm;
+  i32[NODE.NID] = nm.nid;
+  i32[NODE.NR_PAGES] = nm.pages;
+  i32[NODE.BASE_PFN] = nm.basePfn;
+  let top = 0;
+  for (let i = nm.pages - 1; i >= 0; i--) {
+    if (nm.basePfn + i === reservedPfn) {
+      i32[nm.meta + i * PAGE.WORDS + PAGE.FLAGS] = PG_RESERVED;
+      i32[nm.meta + i * PAGE.WORDS + PAGE.REFCOUNT] = 1;
+      continue;
+    }
+    i32[nm.free + top++] = i;
+  }
+  Atomics.store(i32, NODE.FREE, top);
+}
+
+/** Word index of `field` of the struct page of `pfn` inside `nm.i32`. */
+export function pageWord(nm: NodeMem, pfn: number, field: number): number {
+  return nm.meta + (pfn - nm.basePfn) * PAGE.WORDS + field;
+}
+
+/** Byte offset of frame `pfn` inside `nm.bytes`. */
+export function frameOffset(nm: NodeMem, pfn: number): number {
+  return nm.frameByte + (pfn - nm.basePfn) * PAGE_SIZE;
+}
+
+/** Pop a page from one node (rmqueue); -1 when the node is empty. */
+function rmqueue(nm: NodeMem): number {
+  const { i32 } = nm;
+  spinLock(i32, NODE.LOCK);
+  const n = i32[NODE.FREE];
+  if (n === 0) {
+    spinUnlock(i32, NODE.LOCK);
+    return -1;
+  }
+  const idx = i32[nm.free + n - 1];
+  Atomics.store(i32, NODE.FREE, n - 1);
+  spinUnlock(i32, NODE.LOCK);
+  const base = nm.meta + idx * PAGE.WORDS;
+  BUG_ON(i32[base + PAGE.REFCOUNT] !== 0, `allocating pfn ${nm.basePfn + idx} with refcount ${i32[base + PAGE.REFCOUNT]}`);
+  Atomics.store(i32, base + PAGE.REFCOUNT, 1);
+  return nm.basePfn + idx;
+}
+
+/** Return a page whose last reference is gone to its node's free stack. */
+function freePage(nm: NodeMem, pfn: number): void {
+  const { i32 } = nm;
+  const base = pageWord(nm, pfn, 0);
+  const flags = i32[base + PAGE.FLAGS];
+  if (flags & PG_ANON) Atomics.sub(i32, NODE.NR_ANON, 1);
+  else Atomics.sub(i32, NODE.NR_SHMEM, 1);
+  if (flags & PG_DIRTY) Atomics.sub(i32, NODE.NR_DIRTY, 1);
+  for (let f = 0; f < PAGE.WORDS; f++) i32[base + f] = 0;
+  spinLock(i32, NODE.LOCK);
+  const n = i32[NODE.FREE];
+  i32[nm.free + n] = pfn - nm.basePfn;
+  Atomics.store(i32, NODE.FREE, n + 1);
+  spinUnlock(i32, NODE.LOCK);
+}
+
+/** get_page */
+export function getPage(kn: Kernel, pfn: number): void {
+  const nm = kn.pfnNode(pfn);
+  const old = Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1);
+  BUG_ON(old <= 0, `get_page on free pfn ${pfn}`);
+}
+
+/** put_page: drop a reference; the last one frees the page. */
+export function putPage(kn: Kernel, pfn: number): void {
+  const nm = kn.pfnNode(pfn);
+  const old = Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1);
+  BUG_ON(old <= 0, `put_page underflow on pfn ${pfn}`);
+  if (old === 1) freePage(nm, pfn);
+}
+
+/** zone_statistics: count one allocation that wanted `preferred`, got `got`, ran on `local`. */
+function zoneStatistics(kn: Kernel, preferred: number, got: number, local: number): void {
+  const g = kn.node[got]!.i32;
+  if (got === preferred) Atomics.add(g, NODE.NUMA_HIT, 1);
+  else {
+    Atomics.add(g, NODE.NUMA_MISS, 1);
+    Atomics.add(kn.node[preferred]!.i32, NODE.NUMA_FOREIGN, 1);
+  }
+  Atomics.add(g, got === local ? NODE.LOCAL_NODE : NODE.OTHER_NODE, 1);
+}
+
+/**
+ * __alloc_pages: the first node of `zonelist` that the mask allows and that has a free page.
+ * With `restrict` false the mask is ignored. The first allowed node is the preferred zone for
+ * the statistics. Returns a pfn with REFCOUNT 1, or -1.
+ */
+export function allocPages(kn: Kernel, zonelist: readonly number[], restrict: boolean, lo: number, hi: number, local: number): number {
+  let preferred = -1;
+  for (let i = 0; i < zonelist.length; i++) {
+    const nid = zonelist[i];
+    if (restrict && !nmTest(lo, hi, nid)) continue;
+    if (preferred < 0) preferred = nid;
+    const pfn = rmqueue(kn.node[nid]!);
+    if (pfn >= 0) {
+      zoneStatistics(kn, preferred, nid, local);
+      return pfn;
+    }
+  }
+  return -1;
+}
+
+/** Zero a frame (clear_page). */
+export function clearPage(kn: Kernel, pfn: number): void {
+  const nm = kn.pfnNode(pfn);
+  const off = frameOffset(nm, pfn);
+  nm.bytes.fill(0, off, off + PAGE_SIZE);
+}
+
+/** Copy a frame (copy_user_highpage). */
+export function copyPage(kn: Kernel, to: number, from: number): void {
+  const src = kn.pfnNode(from);
+  const dst = kn.pfnNode(to);
+  const off = frameOffset(src, from);
+  dst.bytes.set(src.bytes.subarray(off, off + PAGE_SIZE), frameOffset(dst, to));
+}
+
+/** Set bits in a page's flags and keep the per-node counters that mirror them. */
+export function setPageFlags(kn: Kernel, pfn: number, bits: number): void {
+  const nm = kn.pfnNode(pfn);
+  const old = Atomics.or(nm.i32, pageWord(nm, pfn, PAGE.FLAGS), bits);
+  if (bits & PG_DIRTY && !(old & PG_DIRTY)) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
+}
+
+/** Initialise a freshly allocated page for its owner before it is published. */
+export function prepNewPage(kn: Kernel, pfn: number, flags: number, mapping: number, index: number): void {
+  const nm = kn.pfnNode(pfn);
+  const base = pageWord(nm, pfn, 0);
+  nm.i32[base + PAGE.FLAGS] = flags;
+  nm.i32[base + PAGE.MAPPING] = mapping;
+  nm.i32[base + PAGE.INDEX] = index;
+  Atomics.add(nm.i32, flags & PG_ANON ? NODE.NR_ANON : NODE.NR_SHMEM, 1);
+  if (flags & PG_DIRTY) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
+}
+
+/** Free pages on a node (no lock: a snapshot). */
+export function nodeFreePages(kn: Kernel, nid: number): number {
+  return Atomics.load(kn.node[nid]!.i32, NODE.FREE);
+}

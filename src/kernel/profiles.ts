@@ -1,0 +1,82 @@
+/**
+ * Kernel profiles: named tables of switches, one per kernel behaviour that changed over the
+ * years. Code asks a switch (`kn.profile.bindOrder`), never a version number, so a historical
+ * variant is a row of data. Differences follow ../shared/notes/linux-facts.md and the seeds.
+ */
+import { MPOL_MF_STRICT, MPOL_MF_VALID } from './constants.js';
+
+export interface KernelProfile {
+  readonly name: string;
+  readonly summary: string;
+  /** MPOL_MAX: a mode at or above it is EINVAL (4 in 2.6.x: no local, no preferred-many). */
+  readonly mpolMax: number;
+  /** MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exist (2.6.26). */
+  readonly modeFlags: boolean;
+  /** MPOL_F_NUMA_BALANCING exists (5.12). */
+  readonly numaBalancingFlag: boolean;
+  /** Flags user space may pass to mbind: STRICT alone before 2.6.16. */
+  readonly mbindFlags: number;
+  /** get_mempolicy knows MPOL_F_MEMS_ALLOWED (2.6.24). */
+  readonly memsAllowedFlag: boolean;
+  /** mbind reads and checks the node mask before the range checks (today) or after (2.6.7). */
+  readonly mbindNodesFirst: boolean;
+  /**
+   * Node masks: 'strict' (2.6.x) wants every node given to be online, else EINVAL; 'intersect'
+   * (today) ANDs with the allowed memory nodes and fails only on an empty result.
+   */
+  readonly nodemaskCheck: 'strict' | 'intersect';
+  /** BIND allocates in node-id order (<= 2.6.25) or from the nearest allowed node. */
+  readonly bindOrder: 'node-id' | 'nearest';
+  /** get_mempolicy of a local policy: mode 1 with every memory node, mode 1 empty, or mode 4. */
+  readonly localReport: 'preferred-all' | 'preferred-empty' | 'local';
+  /** Least maxnode get_mempolicy accepts with a mask: MAX_NUMNODES (2.6.x) or nr_node_ids. */
+  readonly getMaxnodeMin: 'MAX_NUMNODES' | 'nr_node_ids';
+  /** vm_pgoff of a private anonymous mapping: 0 (2.6.7: interleave by offset in the mapping) or its virtual page. */
+  readonly anonPgoff: 'zero' | 'vaddr';
+  /** /proc/<pid>/numa_maps: absent (before 2.6.14) or its format. */
+  readonly numaMaps: null | { readonly sep: '=' | ':'; readonly kernelPageSize: boolean };
+}
+
+const PROFILES: Record<string, KernelProfile> = {
+  '6.12': {
+    name: '6.12',
+    summary: 'today\'s kernel (default)',
+    mpolMax: 7,
+    modeFlags: true,
+    numaBalancingFlag: true,
+    mbindFlags: MPOL_MF_VALID,
+    memsAllowedFlag: true,
+    mbindNodesFirst: true,
+    nodemaskCheck: 'intersect',
+    bindOrder: 'nearest',
+    localReport: 'local',
+    getMaxnodeMin: 'nr_node_ids',
+    anonPgoff: 'vaddr',
+    numaMaps: { sep: ':', kernelPageSize: true },
+  },
+  '2.6.7': {
+    name: '2.6.7',
+    summary: 'the original NUMA API of seed 002 (Andi Kleen, 2004)',
+    mpolMax: 4,
+    modeFlags: false,
+    numaBalancingFlag: false,
+    mbindFlags: MPOL_MF_STRICT,
+    memsAllowedFlag: false,
+    mbindNodesFirst: false,
+    nodemaskCheck: 'strict',
+    bindOrder: 'node-id',
+    localReport: 'preferred-all',
+    getMaxnodeMin: 'MAX_NUMNODES',
+    anonPgoff: 'zero',
+    numaMaps: null,
+  },
+};
+
+/** Names of the profiles, default first. */
+export const PROFILE_NAMES: readonly string[] = Object.keys(PROFILES);
+export const DEFAULT_PROFILE = '6.12';
+
+/** The profile called `name`, or undefined. */
+export function findProfile(name: string): KernelProfile | undefined {
+  return Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * shmem objects: the anonymous inode behind every MAP_SHARED|MAP_ANONYMOUS mapping.
+ *
+ * Model. An object has a size in pages and a page index (xarray). A page in the index holds one
+ * reference for the index and one more per page-table entry mapping it (MAPCOUNT counts those).
+ * SHM.REFS counts the VMAs that map the object; the last one to go frees every page and the
+ * object. Placement: the policy the caller resolved (the VMA's or the task's), interleaved by the
+ * page's index in the object, plus the inode number in profiles after 2.6.x so that two objects
+ * do not start on the same node.
+ *
+ * Locking. REFS and NR_PAGES are atomic; index slots are installed with compareExchange (see
+ * xarray.ts); the slot itself is allocated under KHDR.TABLE_LOCK.
+ */
+import { KHDR, PG_DIRTY, PG_SWAPBACKED, SHM } from '../shm/structs.js';
+import { ENOMEM } from './errno.js';
+import { type Kernel } from './kernel.js';
+import { allocPagesMpol } from './mempolicy.js';
+import { clearPage, prepNewPage, putPage } from './page-alloc.js';
+import { allocSlot, freeSlot } from './slots.js';
+import { xaAllocBlock, xaDestroy, xaInstall, xaLoad } from './xarray.js';
+
+/** shmem_zero_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
+export function shmemCreate(kn: Kernel, pages: number): number {
+  const s = allocSlot(kn, kn.regions.shm, SHM.WORDS, kn.cfg.limits.shmObjects);
+  if (s === 0) return -ENOMEM;
+  const root = xaAllocBlock(kn);
+  if (root === 0) {
+    freeSlot(kn, kn.regions.shm, SHM.WORDS, s);
+    return -ENOMEM;
+  }
+  const b = kn.shm(s);
+  kn.k[b + SHM.PAGES] = pages;
+  kn.k[b + SHM.ROOT] = root;
+  kn.k[b + SHM.INO] = Atomics.add(kn.k, KHDR.NEXT_INO, 1) + 1;
+  Atomics.store(kn.k, b + SHM.REFS, 1);
+  return s;
+}
+
+/** Drop a VMA's reference; the last one frees the object's pages and the object. */
+export function shmemPut(kn: Kernel, s: number): void {
+  const b = kn.shm(s);
+  if (Atomics.sub(kn.k, b + SHM.REFS, 1) !== 1) return;
+  xaDestroy(kn, kn.k[b + SHM.ROOT], (_i, v) => putPage(kn, v - 1));
+  freeSlot(kn, kn.regions.shm, SHM.WORDS, s);
+}
+
+/** The interleave index of page `index` of object `s`. */
+export function shmemIlx(kn: Kernel, s: number, index: number): number {
+  return kn.profile.anonPgoff === 'zero' ? index : kn.k[kn.shm(s) + SHM.INO] + index;
+}
+
+/**
+ * shmem_get_folio: the page at `index`, allocated by policy `pol` if absent. Returns a pfn (the
+ * caller maps it) or -ENOMEM.
+ */
+export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, pol: number, write: boolean): number {
+  const b = kn.shm(s);
+  const root = kn.k[b + SHM.ROOT];
+  const have = xaLoad(kn, root, index);
+  if (have !== 0) return have - 1;
+  const pfn = allocPagesMpol(kn, t, pol, shmemIlx(kn, s, index));
+  if (pfn < 0) return -ENOMEM;
+  prepNewPage(kn, pfn, PG_SWAPBACKED | (write ? PG_DIRTY : 0), s, index);
+  clearPage(kn, pfn);
+  const now = xaInstall(kn, root, index, pfn + 1);
+  if (now === pfn + 1) {
+    Atomics.add(kn.k, b + SHM.NR_PAGES, 1);
+    return pfn;
+  }
+  putPage(kn, pfn);
+  return now < 0 ? -ENOMEM : now - 1;
+}

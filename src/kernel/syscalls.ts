@@ -1,0 +1,196 @@
+/**
+ * The system-call entry: what a task's code calls, synchronously, inside the task's own worker.
+ *
+ * Each method decodes its arguments as the C ABI passes them (syscall-args.ts), calls the
+ * kernel* / do* layers, and turns a negative return into a thrown Node-style system error. Memory
+ * accesses (load, store, touch) are not system calls but page faults: a fault that fails throws
+ * EFAULT with signal SIGSEGV (no mapping, or the protection forbids the access) or ENOMEM (the
+ * emulated OOM: no page the policy allows is free).
+ */
+import { MM, TASK } from '../shm/structs.js';
+import { EFAULT, EINVAL, type SystemError, systemError } from './errno.js';
+import { type Kernel } from './kernel.js';
+import { type AccessFault, userLoad, userStore, userTouch } from './memory.js';
+import { kernelGetMempolicy, kernelMbind, kernelSetMempolicy } from './mempolicy-syscalls.js';
+import { doMmap, doMunmap } from './mmap.js';
+import { readKernelFile } from './procfs.js';
+import { argTypeError, bytesArg, intArg, lengthArg, nodemaskArg, ulongArg } from './syscall-args.js';
+import { MAP_ANONYMOUS, PAGE_SIZE } from './constants.js';
+import { EBADF } from './errno.js';
+import { setAffinity } from './task.js';
+import { findVma, vmaCount, vmaGet } from './vma.js';
+import { downRead, upRead } from '../shm/rwsem.js';
+import { VMA } from '../shm/structs.js';
+
+/** get_mempolicy's results: `*mode` (a node number with MPOL_F_NODE) and the mask (null if none was asked for). */
+export interface GetMempolicyResult {
+  mode: number;
+  nodemask: bigint | null;
+}
+
+function check(err: number, syscall: string): void {
+  if (err < 0) throw systemError(err, syscall);
+}
+
+function faultError(f: AccessFault, what: string): SystemError {
+  const where = `0x${f.addr.toString(16)}`;
+  if (f.err === -EFAULT || f.err === -13) return systemError(EFAULT, what, { signal: 'SIGSEGV', detail: `SIGSEGV at ${where}` });
+  return systemError(f.err, what, { detail: `out of memory the policy allows, fault at ${where}` });
+}
+
+/**
+ * The synchronous system-call interface of one task. Obtained inside a task worker as the first
+ * argument of a function started with `task.run()`.
+ */
+export class Sys {
+  private lastMaskLo = 0;
+  private lastMaskHi = 0;
+  private lastMask = 0n;
+
+  constructor(
+    private readonly kn: Kernel,
+    /** The task's slot in the kernel's task table. */
+    readonly slot: number,
+  ) {}
+
+  /** getpid(): the process id (thread group id). */
+  getpid(): number {
+    return this.kn.k[this.kn.task(this.slot) + TASK.TGID];
+  }
+
+  /** gettid(): this task's id. */
+  gettid(): number {
+    return this.kn.k[this.kn.task(this.slot) + TASK.TID];
+  }
+
+  /** getcpu(): the CPU this task runs on and its node. */
+  getcpu(): { cpu: number; node: number } {
+    const cpu = Atomics.load(this.kn.k, this.kn.task(this.slot) + TASK.CPU);
+    return { cpu, node: this.kn.cpuNode[cpu] };
+  }
+
+  /** set_mempolicy(mode, nodemask, maxnode). */
+  setMempolicy(mode: number, nodemask?: bigint | number | null, maxnode: number | bigint = 0): void {
+    const n = 'set_mempolicy';
+    check(kernelSetMempolicy(this.kn, this.slot, intArg(n, 'mode', mode), nodemaskArg(n, nodemask), ulongArg(n, 'maxnode', maxnode)), n);
+  }
+
+  /**
+   * get_mempolicy(&mode, nodemask, maxnode, addr, flags). `maxnode` null (or omitted) passes a
+   * NULL mask pointer; then `nodemask` in the result is null.
+   */
+  getMempolicy(maxnode: number | bigint | null = null, addr: number | bigint = 0, flags: number | bigint = 0): GetMempolicyResult {
+    const n = 'get_mempolicy';
+    const max = maxnode === null || maxnode === undefined ? null : ulongArg(n, 'maxnode', maxnode);
+    const r = kernelGetMempolicy(this.kn, this.slot, max, ulongArg(n, 'addr', addr), ulongArg(n, 'flags', flags));
+    if (typeof r === 'number') throw systemError(r, n);
+    return { mode: r.mode, nodemask: r.mask === null ? null : this.maskBigint(r.mask.lo, r.mask.hi) };
+  }
+
+  /** mbind(addr, len, mode, nodemask, maxnode, flags). */
+  mbind(addr: number | bigint, len: number | bigint, mode: number | bigint, nodemask: bigint | number | null | undefined, maxnode: number | bigint, flags: number | bigint = 0): void {
+    const n = 'mbind';
+    const err = kernelMbind(
+      this.kn,
+      this.slot,
+      ulongArg(n, 'addr', addr),
+      ulongArg(n, 'len', len),
+      intArg(n, 'mode', mode),
+      nodemaskArg(n, nodemask),
+      ulongArg(n, 'maxnode', maxnode),
+      intArg(n, 'flags', flags) >>> 0,
+    );
+    check(err, n);
+  }
+
+  /** mmap(addr, length, prot, flags, fd, offset): anonymous mappings; returns the address. */
+  mmap(addr: number | bigint, length: number | bigint, prot: number, flags: number, fd = -1, offset: number | bigint = 0): number {
+    const n = 'mmap';
+    const a = ulongArg(n, 'addr', addr);
+    const len = ulongArg(n, 'length', length);
+    const p = intArg(n, 'prot', prot);
+    const f = intArg(n, 'flags', flags);
+    intArg(n, 'fd', fd);
+    const off = ulongArg(n, 'offset', offset);
+    if (off % PAGE_SIZE !== 0) throw systemError(EINVAL, n);
+    if (!(f & MAP_ANONYMOUS)) throw systemError(EBADF, n);
+    const r = doMmap(this.kn, this.slot, this.mm(), a, len, p, f, off / PAGE_SIZE);
+    check(r, n);
+    return r;
+  }
+
+  /** munmap(addr, length). */
+  munmap(addr: number | bigint, length: number | bigint): void {
+    const n = 'munmap';
+    check(doMunmap(this.kn, this.mm(), ulongArg(n, 'addr', addr), ulongArg(n, 'length', length)), n);
+  }
+
+  /** Read `length` bytes of emulated memory at `addr`. */
+  load(addr: number | bigint, length: number): Uint8Array {
+    const a = ulongArg('load', 'addr', addr);
+    const len = lengthArg('load', length);
+    if (!this.covered(a, len)) throw faultError({ err: -EFAULT, addr: a }, 'load');
+    const out = new Uint8Array(len);
+    const f = userLoad(this.kn, this.slot, a, out);
+    if (f) throw faultError(f, 'load');
+    return out;
+  }
+
+  /** Write `bytes` into emulated memory at `addr`. */
+  store(addr: number | bigint, bytes: ArrayBufferView): void {
+    const f = userStore(this.kn, this.slot, ulongArg('store', 'addr', addr), bytesArg('store', bytes));
+    if (f) throw faultError(f, 'store');
+  }
+
+  /** Fault every page of [addr, addr + len) for reading or writing, leaving the bytes as they are. */
+  touch(addr: number | bigint, len: number | bigint, kind: 'read' | 'write' = 'write'): void {
+    if (kind !== 'read' && kind !== 'write') throw argTypeError('touch', 'kind', "'read' or 'write'", kind);
+    const a = ulongArg('touch', 'addr', addr);
+    const l = ulongArg('touch', 'len', len);
+    const start = a - (a % PAGE_SIZE);
+    const f = userTouch(this.kn, this.slot, start, Math.ceil((a + l) / PAGE_SIZE) * PAGE_SIZE - start, kind === 'write');
+    if (f) throw faultError(f, 'touch');
+  }
+
+  /** sched_setaffinity to a single CPU. */
+  setAffinity(cpu: number): void {
+    check(setAffinity(this.kn, this.slot, cpu), 'sched_setaffinity');
+  }
+
+  /** Read a kernel file (/proc/<pid>/numa_maps, /proc/self/numa_maps, /sys/devices/system/node/...). */
+  readFile(path: string): string {
+    if (typeof path !== 'string') throw argTypeError('open', 'path', 'a string', path);
+    const r = readKernelFile(this.kn, path, this.gettid());
+    if (typeof r === 'number') throw systemError(r, 'open', { detail: path });
+    return r;
+  }
+
+  private mm(): number {
+    return this.kn.k[this.kn.task(this.slot) + TASK.MM];
+  }
+
+  /** True when [addr, addr + len) lies inside mappings (checked before allocating a result buffer). */
+  private covered(addr: number, len: number): boolean {
+    if (len === 0) return true;
+    const m = this.mm();
+    const sem = this.kn.mm(m) + MM.SEM;
+    downRead(this.kn.k, sem);
+    let at = addr;
+    for (let i = findVma(this.kn, m, addr); i >= 0 && i < vmaCount(this.kn, m) && at < addr + len; i++) {
+      if (vmaGet(this.kn, m, i, VMA.START) > at) break;
+      at = vmaGet(this.kn, m, i, VMA.END);
+    }
+    upRead(this.kn.k, sem);
+    return at >= addr + len;
+  }
+
+  /** The mask as a bigint, reusing the last one when the bits are the same (bigints cost). */
+  private maskBigint(lo: number, hi: number): bigint {
+    if (lo !== this.lastMaskLo || hi !== this.lastMaskHi || (lo === 0 && hi === 0)) {
+      this.lastMaskLo = lo;
+      this.lastMaskHi = hi;
+      this.lastMask = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    }
+    return this.lastMask;
+  }
+}

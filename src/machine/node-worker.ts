@@ -1,0 +1,42 @@
+/**
+ * The body of a node's worker: it creates the node's memory (frames, struct pages, free stack,
+ * counters in one SharedArrayBuffer) and then serves node-level requests (the node's sysfs files)
+ * from its own view of the machine.
+ */
+import { type KernelConfig } from '../kernel/config.js';
+import { Kernel, type MachineBuffers, type NodeMem, nodeRegions } from '../kernel/kernel.js';
+import { initNodeMemory } from '../kernel/page-alloc.js';
+import { readKernelFile } from '../kernel/procfs.js';
+import { systemError } from '../kernel/errno.js';
+import { guard } from './wire.js';
+
+export function nodeWorkerApi() {
+  let kn: Kernel | null = null;
+  return {
+    /** Create and initialise this node's memory; `reservedPfn` is the zero page if it lives here. */
+    create(nid: number, pages: number, basePfn: number, reservedPfn: number) {
+      return guard(() => {
+        const r = nodeRegions(pages);
+        const buf = new SharedArrayBuffer(r.size);
+        const nm: NodeMem = { nid, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte };
+        initNodeMemory(nm, reservedPfn);
+        return buf;
+      });
+    },
+    /** Map the whole machine, once every node exists. */
+    attach(cfg: KernelConfig, bufs: MachineBuffers) {
+      return guard(() => {
+        kn = new Kernel(cfg, bufs);
+        return true;
+      });
+    },
+    /** Serve a sysfs file of the node. */
+    readFile(path: string) {
+      return guard(() => {
+        const r = readKernelFile(kn!, path, 0);
+        if (typeof r === 'number') throw systemError(r, 'open', { detail: path });
+        return r;
+      });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Bounded blocking on a shared word: a short spin, then Atomics.wait in slices.
+ *
+ * A blocked hand-off costs about 400x a spinning one on this machine kind (47 us against 117 ns),
+ * so waiters spin a bounded few microseconds first. Every wait has a bound: a word that does not
+ * change for WAIT_LIMIT_MS means a lost wake-up or a holder that died, which is an emulator bug
+ * (or a dead task), reported loudly instead of hanging the machine.
+ */
+import { BUG_ON } from './layout.js';
+
+/** Polls of the word before blocking (about 1-2 us). */
+export const SPIN_LIMIT = 128;
+const WAIT_SLICE_MS = 50;
+/** Longest time any emulated kernel wait may take before it is declared a deadlock. */
+export const WAIT_LIMIT_MS = 60_000;
+
+/**
+ * Block while `arr[idx] === expected`, for one bounded slice. Returns when the word changed, a
+ * notify arrived or the slice ended; the caller re-checks its condition and calls again with the
+ * round number, which bounds the total wait.
+ */
+export function futexWait(arr: Int32Array, idx: number, expected: number, round: number, what: string): void {
+  BUG_ON(round * WAIT_SLICE_MS > WAIT_LIMIT_MS, `${what}: waited over ${WAIT_LIMIT_MS} ms (deadlock, or a holder died)`);
+  Atomics.wait(arr, idx, expected, WAIT_SLICE_MS);
+}

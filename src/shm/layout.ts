@@ -1,0 +1,55 @@
+/**
+ * Declared shared-memory layouts.
+ *
+ * Every structure the emulated kernel keeps in a SharedArrayBuffer is declared once here-style:
+ * a list of named Int32 (or Float64) words whose offsets are derived, never typed by hand, so a
+ * field can be added without renumbering. Relations between layouts are asserted when the module
+ * that uses them loads (`assertLayout`), so a wrong size fails at start-up, not as corruption.
+ */
+
+/** A struct of consecutive words: each field name maps to its word offset; `WORDS` is the size. */
+export type Struct<F extends string> = { readonly [K in F]: number } & { readonly WORDS: number };
+
+/** Declare a struct from its field names, in order. */
+export function defineStruct<const F extends readonly string[]>(fields: F): Struct<F[number]> {
+  const s: Record<string, number> = {};
+  fields.forEach((f, i) => {
+    if (f in s) throw new Error(`defineStruct: field ${f} declared twice`);
+    s[f] = i;
+  });
+  s.WORDS = fields.length;
+  return s as Struct<F[number]>;
+}
+
+/** A broken internal invariant: fail loudly (never an errno; this is an emulator bug). */
+export function BUG_ON(cond: boolean, what: string): asserts cond is false {
+  if (cond) throw new Error(`numa-emu BUG: ${what}`);
+}
+
+/** Check a relation between layouts at load time. */
+export function assertLayout(cond: boolean, what: string): void {
+  BUG_ON(!cond, `layout: ${what}`);
+}
+
+/** Regions carved out of one buffer, in words, each aligned to 16 words (a 64-byte line). */
+export class RegionPlanner {
+  private next = 0;
+  readonly regions: Record<string, number> = {};
+
+  /** Reserve `words` words for `name` and return its offset. */
+  take(name: string, words: number): number {
+    const off = this.next;
+    this.regions[name] = off;
+    this.next = align(off + words, 16);
+    return off;
+  }
+
+  get words(): number {
+    return this.next;
+  }
+}
+
+/** Round `n` up to a multiple of `a` (a power of two or not). */
+export function align(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}

@@ -1,0 +1,73 @@
+/**
+ * struct rw_semaphore (the mm's mmap_sem) over two shared Int32 words.
+ *
+ * Word `idx`: the count of readers in bits 0-28, RWSEM_WRITER when a writer holds it, and
+ * RWSEM_WRITER_WAITING when a writer waits (new readers then queue behind it, so writers are not
+ * starved by a stream of faults). Word `idx + 1`: the number of sleepers, so that release skips
+ * Atomics.notify when nobody sleeps. Sleepers are all woken and retry: the queue is the futex's,
+ * not ours, which is enough at the scale of an emulated machine.
+ */
+import { PreemptPoint, preemptPoint } from '../sched/preempt.js';
+import { futexWait, SPIN_LIMIT } from './futex.js';
+
+export const RWSEM_WORDS = 2;
+const WRITER = 1 << 30;
+const WRITER_WAITING = 1 << 29;
+const READERS = WRITER_WAITING - 1;
+
+function sleep(arr: Int32Array, idx: number, seen: number, round: number, what: string): void {
+  Atomics.add(arr, idx + 1, 1);
+  if (Atomics.load(arr, idx) === seen) futexWait(arr, idx, seen, round, what);
+  Atomics.sub(arr, idx + 1, 1);
+}
+
+function wakeAll(arr: Int32Array, idx: number): void {
+  if (Atomics.load(arr, idx + 1) !== 0) Atomics.notify(arr, idx);
+}
+
+/** down_read: shared hold; waits while a writer holds or waits. */
+export function downRead(arr: Int32Array, idx: number): void {
+  preemptPoint(PreemptPoint.DownRead, idx);
+  for (let spin = 0, round = 0; ; spin++) {
+    const s = Atomics.load(arr, idx);
+    if ((s & (WRITER | WRITER_WAITING)) === 0) {
+      if (Atomics.compareExchange(arr, idx, s, s + 1) === s) return;
+    } else if (spin >= SPIN_LIMIT) {
+      sleep(arr, idx, s, round++, 'down_read');
+    }
+  }
+}
+
+/** up_read: drop a shared hold. */
+export function upRead(arr: Int32Array, idx: number): void {
+  const s = Atomics.sub(arr, idx, 1) - 1;
+  if ((s & READERS) === 0) wakeAll(arr, idx);
+  preemptPoint(PreemptPoint.UpRead, idx);
+}
+
+/** down_write: exclusive hold; announces itself so that new readers wait. */
+export function downWrite(arr: Int32Array, idx: number): void {
+  preemptPoint(PreemptPoint.DownWrite, idx);
+  for (let spin = 0, round = 0; ; spin++) {
+    const s = Atomics.load(arr, idx);
+    if ((s & (WRITER | READERS)) === 0) {
+      if (Atomics.compareExchange(arr, idx, s, WRITER) === s) return;
+    } else if ((s & WRITER_WAITING) === 0) {
+      Atomics.compareExchange(arr, idx, s, s | WRITER_WAITING);
+    } else if (spin >= SPIN_LIMIT) {
+      sleep(arr, idx, s, round++, 'down_write');
+    }
+  }
+}
+
+/** up_write: drop the exclusive hold and wake every sleeper to retry. */
+export function upWrite(arr: Int32Array, idx: number): void {
+  Atomics.store(arr, idx, 0);
+  wakeAll(arr, idx);
+  preemptPoint(PreemptPoint.UpWrite, idx);
+}
+
+/** True when some task holds the semaphore for write (for assertions). */
+export function rwsemIsWriteLocked(arr: Int32Array, idx: number): boolean {
+  return (Atomics.load(arr, idx) & WRITER) !== 0;
+}

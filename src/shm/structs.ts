@@ -1,0 +1,171 @@
+/**
+ * Every structure of the emulated kernel that tasks share, declared once.
+ *
+ * Buffers (all SharedArrayBuffers, mapped by every worker and the main thread):
+ *   kernel  Int32 words: header, mempolicy slab, task table, mm table, shmem objects, xarray
+ *           pool. Locking rules are stated at each struct below.
+ *   vmas    Float64 words: per mm, a sorted array of VMA records (addresses exceed 2^32).
+ *   ptes    Int32 words: per mm, a flat page table covering that mm's address window.
+ *   node<N> one per memory node, created by the node's worker: node header and counters, struct
+ *           page array, free stack, then the page frames themselves (4 KiB aligned).
+ *
+ * A slot index 0 means NULL in every table (the first slot of each table is never used), so that
+ * zero-initialised memory is a valid empty state.
+ */
+import { assertLayout, defineStruct } from './layout.js';
+import { RWSEM_WORDS } from './rwsem.js';
+
+/** Kernel header. Counters are atomics; the slab and table locks are spinlocks. */
+export const KHDR = defineStruct([
+  'MAGIC',
+  'NEXT_PID', // atomic: last pid handed out
+  'NEXT_ANON_VMA', // atomic: anon_vma id generator
+  'NEXT_INO', // atomic: inode numbers for shmem objects
+  'SLAB_LOCK', // spinlock: guards the mempolicy slab free list
+  'SLAB_FREE', // first free policy slot (under SLAB_LOCK)
+  'SLAB_LIVE', // atomic: policies allocated and not yet freed
+  'TABLE_LOCK', // spinlock: guards allocation of task, mm and shmem slots
+  'XA_LOCK', // spinlock: guards the xarray block pool free list
+  'XA_FREE', // first free xarray block (under XA_LOCK)
+  'WARN_REFCOUNT', // atomic: refcount underflows and increments from zero (use-after-free)
+  'OOM_KILLS', // atomic: faults that found no memory the policy allows
+]);
+export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
+
+/**
+ * struct mempolicy. REFCNT is atomic (mpolGet/mpolPut). The other fields are written only while
+ * the policy is private to its creator (before it is published in a task, VMA or shared tree), so
+ * readers need no lock; a published policy is never modified, only replaced.
+ */
+export const POL = defineStruct([
+  'REFCNT',
+  'MODE', // MPOL_* (internal form: MPOL_LOCAL for preferred-with-empty-mask)
+  'FLAGS', // mode flags (MPOL_F_STATIC_NODES...) | internal flags (MPOL_F_SHARED...)
+  'NODES_LO',
+  'NODES_HI',
+  'USER_LO', // user nodemask as given, for static/relative policies
+  'USER_HI',
+  'HOME_NODE',
+  'NEXT_FREE', // slab free-list link (under SLAB_LOCK), 0 while in use
+  'GEN', // bumped on every free, so a stale index can be told from a live one
+]);
+
+/**
+ * struct task_struct (the part numa-emu needs). POLICY and IL_PREV are written by the task
+ * itself with its mm's mmap_sem held for write (set_mempolicy) or read (interleave counter, which
+ * only the task itself advances). CPU is written by setAffinity and read by the task (atomic).
+ */
+export const TASK = defineStruct([
+  'STATE', // 0 free, TASK_RUNNING, TASK_DEAD
+  'TID',
+  'TGID',
+  'MM', // mm slot
+  'CPU',
+  'POLICY', // policy slot or 0 (system default)
+  'IL_PREV', // last interleave node used by the process policy
+  'UID',
+  'EUID',
+  'CAPS', // capability bit mask (bit CAP_SYS_NICE...)
+]);
+export const TASK_RUNNING = 1;
+export const TASK_DEAD = 2;
+
+/** struct mm_struct. SEM is mmap_sem; the VMA array and page table of this mm are under it. */
+export const MM = defineStruct([
+  'STATE', // 0 free, 1 live, under TABLE_LOCK
+  'PID', // tgid of the owning process
+  'USERS', // atomic: tasks using this mm
+  'SEM',
+  'SEM_WAITERS',
+  'NR_VMAS', // under SEM
+  'PTL', // spinlock (page_table_lock): anon_vma assignment under a read-held SEM
+]);
+assertLayout(MM.SEM_WAITERS === MM.SEM + RWSEM_WORDS - 1, 'mmap_sem takes RWSEM_WORDS consecutive words');
+
+/**
+ * A shmem object (the inode behind a shared anonymous mapping). REFS counts the VMAs that map it
+ * (atomic). Its page index is an xarray rooted at ROOT; slots are installed with compareExchange
+ * and removed only when the object dies, so lookups take no lock.
+ */
+export const SHM = defineStruct([
+  'STATE', // 0 free, 1 live, under TABLE_LOCK
+  'REFS',
+  'PAGES', // size in pages
+  'ROOT', // xarray root block
+  'INO',
+  'NR_PAGES', // atomic: pages present
+]);
+
+/** A VMA record (Float64 words). Written under its mm's mmap_sem for write, read under it. */
+export const VMA = defineStruct([
+  'START',
+  'END',
+  'PGOFF',
+  'FLAGS', // VM_* bits
+  'POLICY', // policy slot or 0 (none)
+  'ANON_VMA', // anon_vma id or 0
+  'SHM', // shmem object slot or 0
+]);
+export const VM_READ = 0x1;
+export const VM_WRITE = 0x2;
+export const VM_EXEC = 0x4;
+export const VM_SHARED = 0x8;
+export const VM_MAYSHARE = 0x80;
+
+/**
+ * struct page. REFCOUNT and MAPCOUNT are atomic. FLAGS bits are changed with atomic or/and.
+ * MAPPING and INDEX are set by the allocator before the page is published in a page table or an
+ * xarray, and are constant until it is freed.
+ */
+export const PAGE = defineStruct([
+  'FLAGS',
+  'REFCOUNT',
+  'MAPCOUNT',
+  'MAPPING', // anon_vma id (PG_anon) or shmem object slot
+  'INDEX', // page index in the mapping (virtual page for anon)
+  'LRU_NEXT',
+  'LRU_PREV',
+  'PRIVATE',
+]);
+export const PG_ANON = 1 << 0;
+export const PG_DIRTY = 1 << 1;
+export const PG_ACTIVE = 1 << 2;
+export const PG_RESERVED = 1 << 3;
+export const PG_SWAPBACKED = 1 << 4;
+export const PG_LOCKED = 1 << 5;
+/** Bytes of metadata per 4 KiB frame: struct page plus one free-stack word. */
+export const META_BYTES_PER_FRAME = (PAGE.WORDS + 1) * 4;
+assertLayout(META_BYTES_PER_FRAME <= 64, 'at most 64 bytes of metadata per frame');
+
+/**
+ * A node's header. LOCK (zone->lock) guards the free stack and FREE. The event counters are
+ * atomics counted in pages, as vm_numa_event.
+ */
+export const NODE = defineStruct([
+  'NID',
+  'NR_PAGES',
+  'BASE_PFN',
+  'LOCK',
+  'LOCK_PAD',
+  'FREE', // pages on the free stack (under LOCK)
+  'NUMA_HIT',
+  'NUMA_MISS',
+  'NUMA_FOREIGN',
+  'INTERLEAVE_HIT',
+  'LOCAL_NODE',
+  'OTHER_NODE',
+  'NR_ANON', // atomic: anonymous pages in use
+  'NR_SHMEM', // atomic: shmem pages in use
+  'NR_DIRTY',
+  'NR_ACTIVE',
+]);
+
+/** xarray geometry: two levels of 512 slots, enough for 1 GiB per object. */
+export const XA_SHIFT = 9;
+export const XA_SLOTS = 1 << XA_SHIFT;
+export const XA_MAX_INDEX = XA_SLOTS * XA_SLOTS;
+
+/** Page-table entry encoding (Int32): 0 none; pfn + 1 in the low bits; permission bits above. */
+export const PTE_PFN_MASK = (1 << 28) - 1;
+export const PTE_WRITE = 1 << 28;
+export const PTE_DIRTY = 1 << 29;
