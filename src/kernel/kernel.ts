@@ -7,7 +7,7 @@
  * state of its own: everything that changes lives in the buffers, so any thread holding a
  * `Kernel` for the same buffers sees and changes the same machine.
  */
-import { BUG_ON, RegionPlanner, align, assertLayout } from '../shm/layout.js';
+import { BUG_ON, LINE_WORDS, RegionPlanner, align, assertLayout } from '../shm/layout.js';
 import { KERNEL_MAGIC, KHDR, MM, NODE, PAGE, POL, SHM, TASK, VMA, XA_SLOTS } from '../shm/structs.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
 import { PAGE_SIZE } from './constants.js';
@@ -45,8 +45,8 @@ export interface NodeRegions {
 }
 
 export function nodeRegions(pages: number): NodeRegions {
-  const meta = align(NODE.WORDS, 16);
-  const free = align(meta + pages * PAGE.WORDS, 16);
+  const meta = align(NODE.WORDS, LINE_WORDS);
+  const free = align(meta + pages * PAGE.WORDS, LINE_WORDS);
   const frameByte = align((free + pages) * 4, PAGE_SIZE);
   return { meta, free, frameByte, size: frameByte + pages * PAGE_SIZE };
 }

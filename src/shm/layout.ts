@@ -10,14 +10,21 @@
 /** A struct of consecutive words: each field name maps to its word offset; `WORDS` is the size. */
 export type Struct<F extends string> = { readonly [K in F]: number } & { readonly WORDS: number };
 
-/** Declare a struct from its field names, in order. */
-export function defineStruct<const F extends readonly string[]>(fields: F): Struct<F[number]> {
+/** Words in a 64-byte cache line. */
+export const LINE_WORDS = 16;
+
+/**
+ * Declare a struct from its field names, in order. With `lineAligned`, the size is rounded up to
+ * whole cache lines, so that hot words of neighbouring slots (each mm's mmap_sem, each task's
+ * counters) never share a line between threads that run in parallel.
+ */
+export function defineStruct<const F extends readonly string[]>(fields: F, opts: { lineAligned?: boolean } = {}): Struct<F[number]> {
   const s: Record<string, number> = {};
   fields.forEach((f, i) => {
     if (f in s) throw new Error(`defineStruct: field ${f} declared twice`);
     s[f] = i;
   });
-  s.WORDS = fields.length;
+  s.WORDS = opts.lineAligned ? align(fields.length, LINE_WORDS) : fields.length;
   return s as Struct<F[number]>;
 }
 
@@ -40,7 +47,7 @@ export class RegionPlanner {
   take(name: string, words: number): number {
     const off = this.next;
     this.regions[name] = off;
-    this.next = align(off + words, 16);
+    this.next = align(off + words, LINE_WORDS);
     return off;
   }
 

@@ -66,7 +66,7 @@ export const TASK = defineStruct([
   'UID',
   'EUID',
   'CAPS', // capability bit mask (bit CAP_SYS_NICE...)
-]);
+], { lineAligned: true });
 export const TASK_RUNNING = 1;
 export const TASK_DEAD = 2;
 
@@ -79,7 +79,7 @@ export const MM = defineStruct([
   'SEM_WAITERS',
   'NR_VMAS', // under SEM
   'PTL', // spinlock (page_table_lock): anon_vma assignment under a read-held SEM
-]);
+], { lineAligned: true });
 assertLayout(MM.SEM_WAITERS === MM.SEM + RWSEM_WORDS - 1, 'mmap_sem takes RWSEM_WORDS consecutive words');
 
 /**
@@ -94,7 +94,7 @@ export const SHM = defineStruct([
   'ROOT', // xarray root block
   'INO',
   'NR_PAGES', // atomic: pages present
-]);
+], { lineAligned: true });
 
 /** A VMA record (Float64 words). Written under its mm's mmap_sem for write, read under it. */
 export const VMA = defineStruct([

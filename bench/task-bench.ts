@@ -1,0 +1,75 @@
+// Benchmarks that run inside a task's worker, on its synchronous system calls. Every task
+// batches BATCH operations per timed iteration, so the timer's own cost stays out of the ns
+// figures; results are per operation.
+import { Bench } from 'tinybench';
+import { MAP_ANONYMOUS, MAP_PRIVATE, MPOL_BIND, MPOL_INTERLEAVE, PAGE_SIZE, PROT_READ, PROT_WRITE, type Sys } from '../src/index.js';
+
+const BATCH = 64;
+
+export interface Row {
+  name: string;
+  /** Median nanoseconds per operation. */
+  ns: number;
+  samples: number;
+}
+
+function rows(bench: Bench, per: Record<string, number>): Row[] {
+  return bench.tasks.map((t) => {
+    const r = t.result as { latency?: { p50?: number; samplesCount?: number } } | undefined;
+    return { name: t.name, ns: ((r?.latency?.p50 ?? NaN) * 1e6) / per[t.name], samples: r?.latency?.samplesCount ?? 0 };
+  });
+}
+
+/** The in-task benchmarks, with their same-run baselines. */
+export function syscallBench(sys: Sys, timeMs: number): Row[] {
+  const bench = new Bench({ time: timeMs, warmupTime: timeMs / 4 });
+  const per: Record<string, number> = {};
+  const add = (name: string, n: number, fn: () => void, hooks?: { beforeEach?: () => void; afterEach?: () => void }) => {
+    per[name] = n;
+    bench.add(name, fn, { async: false, ...hooks });
+  };
+
+  const sab = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  add('baseline: 4 KiB Uint8Array.fill on a SAB', BATCH, () => {
+    for (let i = 0; i < BATCH; i++) sab.fill(i);
+  });
+  add('baseline: Atomics.add', BATCH, () => {
+    for (let i = 0; i < BATCH; i++) Atomics.add(cell, 0, 1);
+  });
+
+  const rw = PROT_READ | PROT_WRITE;
+  const flags = MAP_PRIVATE | MAP_ANONYMOUS;
+  const one = new Uint8Array([1]);
+  let region = 0;
+  add(
+    'first-write fault, private anonymous, default policy',
+    BATCH,
+    () => {
+      for (let i = 0; i < BATCH; i++) sys.store(region + i * PAGE_SIZE, one);
+    },
+    { beforeEach: () => void (region = sys.mmap(0, BATCH * PAGE_SIZE, rw, flags)), afterEach: () => sys.munmap(region, BATCH * PAGE_SIZE) },
+  );
+
+  add('get_mempolicy', BATCH, () => {
+    for (let i = 0; i < BATCH; i++) sys.getMempolicy(65);
+  });
+  add('set_mempolicy', BATCH, () => {
+    for (let i = 0; i < BATCH; i++) sys.setMempolicy(i & 1 ? MPOL_BIND : MPOL_INTERLEAVE, 0b11n, 65);
+  });
+  const sixteen = sys.mmap(0, 16 * PAGE_SIZE, rw, flags);
+  add('mbind of 16 pages', BATCH, () => {
+    for (let i = 0; i < BATCH; i++) sys.mbind(sixteen, 16 * PAGE_SIZE, i & 1 ? MPOL_BIND : MPOL_INTERLEAVE, 0b11n, 65);
+  });
+  bench.runSync();
+  sys.setMempolicy(0, null, 0);
+  sys.munmap(sixteen, 16 * PAGE_SIZE);
+  return rows(bench, per);
+}
+
+/** Fault `pages` fresh pages and unmap them; used for the parallel-throughput measurement. */
+export function faultPages(sys: Sys, pages: number): void {
+  const a = sys.mmap(0, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+  sys.touch(a, pages * PAGE_SIZE, 'write');
+  sys.munmap(a, pages * PAGE_SIZE);
+}
