@@ -7,6 +7,8 @@ export { type KernelLimits } from './kernel/config.js';
 export { Sys, type GetMempolicyResult } from './kernel/syscalls.js';
 export { type SystemError } from './kernel/errno.js';
 export { type AuditReport } from './kernel/audit.js';
+export { runExperiments, type ExperimentSpec, type ExperimentResult } from './machine/experiments.js';
+export { type WireError } from './machine/wire.js';
 export { PROFILE_NAMES, DEFAULT_PROFILE, type KernelProfile, findProfile } from './kernel/profiles.js';
 export { setPreemptHook, PreemptPoint, type PreemptHook } from './sched/preempt.js';
 export * from './kernel/constants.js';
