@@ -31,7 +31,8 @@ export async function hardwareInfo(m: Machine): Promise<HardwareInfo> {
   return { nodes, distances };
 }
 
-const d3 = (n: number) => String(n).padStart(3);
+/** printf("% 3d"): a sign space before a non-negative number, then width 3. */
+const d3 = (n: number) => (n < 0 ? String(n) : ` ${n}`).padStart(3);
 
 /** numactl --hardware */
 export function formatHardware(h: HardwareInfo): string {

@@ -39,14 +39,15 @@ function fail(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: argv[0] ?? '', json: false, options: {} };
-  for (let i = 1; i < argv.length; i++) {
+  const args: Args = { command: '', json: false, options: {} };
+  for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? fail(`${a} needs a value`);
     if (a === '--json') args.json = true;
     else if (a === '--kernel') args.options.kernel = value();
     else if (a === '--machine') args.options = { ...JSON.parse(readFileSync(value(), 'utf8')), kernel: args.options.kernel };
     else if (a === '--scenario') args.scenario = resolve(value());
+    else if (!a.startsWith('-') && args.command === '') args.command = a;
     else fail(`unknown option ${a}`);
   }
   return args;

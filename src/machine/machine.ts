@@ -16,7 +16,7 @@ import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers, bufferSizes, kernelRegions } from '../kernel/kernel.js';
 import { numaPolicyInit } from '../kernel/mempolicy.js';
 import { readKernelFile } from '../kernel/procfs.js';
-import { createProcess } from '../kernel/task.js';
+import { createProcess, exitTask } from '../kernel/task.js';
 import { TASK } from '../shm/structs.js';
 import { type GetMempolicyResult, type Sys } from '../kernel/syscalls.js';
 import { type SyscallName, SYSCALL_NAMES } from './task-worker.js';
@@ -151,10 +151,11 @@ export class Process {
     for (const t of [...this.live]) if (t !== keep) await this.exitTask(t);
   }
 
-  /** @internal */
+  /** @internal a task exits in its own worker; a task whose worker died is reaped from here. */
   async exitTask(t: Task): Promise<void> {
     this.live.splice(this.live.indexOf(t), 1);
-    if (!t.died) await t.host.call('exit').catch(() => undefined);
+    if (t.died) this.machine.reap(t.slot);
+    else await t.host.call('exit').catch(() => this.machine.reap(t.slot));
     await t.host.terminate();
   }
 
@@ -248,6 +249,14 @@ export class Machine {
     const tid = this.kn.k[this.kn.task(slot) + TASK.TID];
     const host = await WorkerHost.start('task', { cfg: this.config, bufs: this.bufs, slot }, `task ${tid}`);
     return new Task(p, tid, slot, host);
+  }
+
+  /**
+   * @internal do_exit for a task whose worker is gone: its policy, mm and slot are released from
+   * this thread. A worker dies between system calls (user code in `run`), so it holds no lock.
+   */
+  reap(slot: number): void {
+    exitTask(this.kn, slot);
   }
 
   /** @internal */

@@ -94,7 +94,19 @@ export const SHM = defineStruct([
   'ROOT', // xarray root block
   'INO',
   'NR_PAGES', // atomic: pages present
+  'SP_SEM', // rw-semaphore: guards this object's shared-policy ranges (sp->lock)
+  'SP_SEM_WAITERS',
+  'SP_COUNT', // ranges in use (under SP_SEM)
 ], { lineAligned: true });
+assertLayout(SHM.SP_SEM_WAITERS === SHM.SP_SEM + RWSEM_WORDS - 1, 'sp lock takes RWSEM_WORDS consecutive words');
+
+/**
+ * One range of a shared policy (struct sp_node): page indexes [START, END) of the object use
+ * POLICY, which the range owns (refcount 1, MPOL_F_SHARED set). Each object has SP_MAX of them,
+ * sorted by START and disjoint, under the object's SP_SEM.
+ */
+export const SP = defineStruct(['START', 'END', 'POLICY']);
+export const SP_MAX = 32;
 
 /** A VMA record (Float64 words). Written under its mm's mmap_sem for write, read under it. */
 export const VMA = defineStruct([
