@@ -15,6 +15,7 @@ import { type Kernel } from './kernel.js';
 import { DEFAULT_POLICY } from './mempolicy.js';
 import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
+import { spPolicies } from './shared-policy.js';
 
 /** What the audit found. `problems` is empty on a consistent kernel. */
 export interface AuditReport {
@@ -58,10 +59,11 @@ function countReferences(kn: Kernel, problems: string[]): { ptes: Map<number, nu
   return { ptes, pols };
 }
 
-function countCacheRefs(kn: Kernel): Map<number, number> {
+function countCacheRefs(kn: Kernel, pols: Map<number, number>): Map<number, number> {
   const cache = new Map<number, number>();
   for (let s = 1; s < kn.cfg.limits.shmObjects; s++) {
     if (kn.k[kn.shm(s) + SHM.STATE] === 0) continue;
+    for (const p of spPolicies(kn, s)) bump(pols, p);
     const root = kn.regions.xa + kn.k[kn.shm(s) + SHM.ROOT] * XA_SLOTS;
     for (let i = 0; i < XA_SLOTS; i++) {
       const leaf = kn.k[root + i];
@@ -114,7 +116,7 @@ function auditPolicies(kn: Kernel, pols: Map<number, number>, problems: string[]
 export function auditKernel(kn: Kernel): AuditReport {
   const problems: string[] = [];
   const { ptes, pols } = countReferences(kn, problems);
-  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn), problems);
+  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols), problems);
   const policiesLive = auditPolicies(kn, pols, problems);
   const refcountWarnings = kn.k[KHDR.WARN_REFCOUNT];
   if (refcountWarnings !== 0) problems.push(`${refcountWarnings} refcount warnings (use-after-free or over-put)`);

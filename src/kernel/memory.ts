@@ -23,6 +23,7 @@ import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
 import { clearPage, copyPage, frameOffset, getPage, pageWord, prepNewPage, putPage, setPageFlags } from './page-alloc.js';
 import { shmemGetPage } from './shmem.js';
+import { spLookup } from './shared-policy.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
 
 /** A lost compareExchange: look at the entry again. */
@@ -33,6 +34,17 @@ const MAX_FAULT_RETRIES = 1000;
 export function getVmaPolicy(kn: Kernel, t: number, m: number, i: number): number {
   const p = kn.vmas[kn.vma(m, i) + VMA.POLICY];
   return p !== 0 ? p : getTaskPolicy(kn, t);
+}
+
+/**
+ * __get_vma_policy: the policy VMA `i` itself gives `addr`, without falling back to the task:
+ * for a shmem VMA the object's shared policy for that page (with a reference: release it with
+ * mpolCondPut), else the VMA's own policy; 0 for none.
+ */
+export function vmaPolicyAt(kn: Kernel, m: number, i: number, addr: number): number {
+  const b = kn.vma(m, i);
+  const s = kn.vmas[b + VMA.SHM];
+  return s !== 0 ? spLookup(kn, s, vmaIlx(kn, m, i, addr)) : kn.vmas[b + VMA.POLICY];
 }
 
 /** The interleave index of `addr` in VMA `i`: its page offset in the mapping. */
@@ -117,7 +129,7 @@ function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi:
 function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, write: boolean): number {
   const b = kn.vma(m, i);
   const index = vmaIlx(kn, m, i, addr);
-  const pfn = shmemGetPage(kn, t, kn.vmas[b + VMA.SHM], index, getVmaPolicy(kn, t, m, i), write);
+  const pfn = shmemGetPage(kn, t, kn.vmas[b + VMA.SHM], index, write);
   if (pfn < 0) return pfn;
   getPage(kn, pfn);
   mapcountAdd(kn, pfn, 1);

@@ -41,6 +41,7 @@ import {
   type UserNodes,
   isInterleave,
   mpolEqual,
+  mpolCondPut,
   mpolDup,
   mpolGet,
   mpolNew,
@@ -50,6 +51,8 @@ import {
   nextInterleaveNode,
 } from './mempolicy.js';
 import { migrateQueued, migratableAlone } from './migrate.js';
+import { mpolSetSharedPolicy } from './shared-policy.js';
+import { vmaPolicyAt } from './memory.js';
 import { pageMapcount } from './memory.js';
 import { pageAlign } from './mmap.js';
 import { Nodemask } from './nodemask.js';
@@ -167,7 +170,9 @@ function doGetMempolicy(kn: Kernel, t: number, addr: number, flags: number): Mem
       upRead(kn.k, sem);
       return -EFAULT;
     }
-    pol = vmaGet(kn, taskMm(kn, t), i, VMA.POLICY);
+    // __get_vma_policy: the shared policy for a shmem VMA (with a reference), else the VMA's;
+    // NULL means default here, never the task policy.
+    pol = vmaPolicyAt(kn, taskMm(kn, t), i, addr);
     locked = true;
   } else if (addr !== 0) {
     return -EINVAL;
@@ -182,14 +187,19 @@ function doGetMempolicy(kn: Kernel, t: number, addr: number, flags: number): Mem
       locked = false;
       mode = lookupNode(kn, t, addr);
       mpolPut(kn, pol);
-      if (mode < 0) return mode;
+      if (mode < 0) {
+        mpolCondPut(kn, pol);
+        return mode;
+      }
     } else if (pol === taskPol && isInterleave(kn.k[kn.pol(pol) + POL.MODE])) {
       mode = nextInterleaveNode(kn, t, pol);
     } else {
+      mpolCondPut(kn, pol);
       return -EINVAL;
     }
   }
   if (locked) upRead(kn.k, sem);
+  mpolCondPut(kn, pol);
   return { mode, mask: report.mask };
 }
 
@@ -259,10 +269,21 @@ function queuePagesRange(kn: Kernel, m: number, start: number, end: number, node
   return failed;
 }
 
-/** vma_replace_policy: VMA `i` gets its own copy of `pol`. */
+/**
+ * vma_replace_policy: VMA `i` gets its own copy of `pol`; a shmem VMA also sets the shared
+ * policy of its pages in the object (vm_ops->set_policy), which is what allocation obeys.
+ */
 function vmaReplacePolicy(kn: Kernel, m: number, i: number, pol: number): number {
   const copy = mpolDup(kn, pol);
   if (copy < 0) return copy;
+  const v = vmaRead(kn, m, i);
+  if (v.shm !== 0) {
+    const err = mpolSetSharedPolicy(kn, v.shm, v.pgoff, v.pgoff + (v.end - v.start) / PAGE_SIZE, copy);
+    if (err < 0) {
+      mpolPut(kn, copy);
+      return err;
+    }
+  }
   const old = vmaGet(kn, m, i, VMA.POLICY);
   vmaSet(kn, m, i, VMA.POLICY, copy);
   mpolPut(kn, old);

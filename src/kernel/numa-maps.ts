@@ -20,7 +20,8 @@ import {
   PAGE_SIZE,
 } from './constants.js';
 import { type Kernel } from './kernel.js';
-import { DEFAULT_POLICY, getTaskPolicy, polNodes } from './mempolicy.js';
+import { DEFAULT_POLICY, getTaskPolicy, mpolCondPut, polNodes } from './mempolicy.js';
+import { vmaPolicyAt } from './memory.js';
 import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
 
@@ -101,7 +102,9 @@ export function showNumaMaps(kn: Kernel, t: number, m: number): string | null {
     let out = '';
     for (let i = 0; i < vmaCount(kn, m); i++) {
       const v = vmaRead(kn, m, i);
-      let line = `${v.start.toString(16).padStart(8, '0')} ${mpolToStr(kn, v.policy !== 0 ? v.policy : taskPol, fmt.sep)}`;
+      const own = vmaPolicyAt(kn, m, i, v.start);
+      let line = `${v.start.toString(16).padStart(8, '0')} ${mpolToStr(kn, own !== 0 ? own : taskPol, fmt.sep)}`;
+      mpolCondPut(kn, own);
       if (v.shm !== 0) line += ' file=/dev/zero\\040(deleted)';
       const md = gatherStats(kn, m, v.start, v.end);
       if (md.pages > 0) {

@@ -14,7 +14,8 @@
 import { KHDR, PG_DIRTY, PG_SWAPBACKED, SHM } from '../shm/structs.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
-import { allocPagesMpol } from './mempolicy.js';
+import { allocPagesMpol, getTaskPolicy, mpolCondPut } from './mempolicy.js';
+import { mpolFreeSharedPolicy, spLookup } from './shared-policy.js';
 import { clearPage, prepNewPage, putPage } from './page-alloc.js';
 import { allocSlot, freeSlot } from './slots.js';
 import { xaAllocBlock, xaDestroy, xaInstall, xaLoad } from './xarray.js';
@@ -41,6 +42,7 @@ export function shmemPut(kn: Kernel, s: number): void {
   const b = kn.shm(s);
   if (Atomics.sub(kn.k, b + SHM.REFS, 1) !== 1) return;
   xaDestroy(kn, kn.k[b + SHM.ROOT], (_i, v) => putPage(kn, v - 1));
+  mpolFreeSharedPolicy(kn, s);
   freeSlot(kn, kn.regions.shm, SHM.WORDS, s);
 }
 
@@ -50,15 +52,18 @@ export function shmemIlx(kn: Kernel, s: number, index: number): number {
 }
 
 /**
- * shmem_get_folio: the page at `index`, allocated by policy `pol` if absent. Returns a pfn (the
- * caller maps it) or -ENOMEM.
+ * shmem_get_folio: the page at `index`, allocated if absent by the object's shared policy for
+ * that index, else by the task's policy (shmem_get_pgoff_policy). Returns a pfn (the caller
+ * maps it) or -ENOMEM.
  */
-export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, pol: number, write: boolean): number {
+export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, write: boolean): number {
   const b = kn.shm(s);
   const root = kn.k[b + SHM.ROOT];
   const have = xaLoad(kn, root, index);
   if (have !== 0) return have - 1;
-  const pfn = allocPagesMpol(kn, t, pol, shmemIlx(kn, s, index));
+  const shared = spLookup(kn, s, index);
+  const pfn = allocPagesMpol(kn, t, shared !== 0 ? shared : getTaskPolicy(kn, t), shmemIlx(kn, s, index));
+  mpolCondPut(kn, shared);
   if (pfn < 0) return -ENOMEM;
   prepNewPage(kn, pfn, PG_SWAPBACKED | (write ? PG_DIRTY : 0), s, index);
   clearPage(kn, pfn);
