@@ -8,7 +8,7 @@
  * outside a VMA, every policy's refcount equals the tasks and VMAs that hold it, the slab's live
  * count matches, and no refcount underflow was recorded.
  */
-import { KHDR, MM, NODE, PAGE, POL, SHM, TASK, TASK_RUNNING, XA_SLOTS } from '../shm/structs.js';
+import { KHDR, MM, NODE, PAGE, POL, INODE, TASK, TASK_RUNNING, XA_SLOTS } from '../shm/structs.js';
 import { PTE_PFN_MASK } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel } from './kernel.js';
@@ -61,10 +61,10 @@ function countReferences(kn: Kernel, problems: string[]): { ptes: Map<number, nu
 
 function countCacheRefs(kn: Kernel, pols: Map<number, number>): Map<number, number> {
   const cache = new Map<number, number>();
-  for (let s = 1; s < kn.cfg.limits.shmObjects; s++) {
-    if (kn.k[kn.shm(s) + SHM.STATE] === 0) continue;
+  for (let s = 1; s < kn.cfg.limits.inodes; s++) {
+    if (kn.k[kn.inode(s) + INODE.STATE] === 0) continue;
     for (const p of spPolicies(kn, s)) bump(pols, p);
-    const root = kn.regions.xa + kn.k[kn.shm(s) + SHM.ROOT] * XA_SLOTS;
+    const root = kn.regions.xa + kn.k[kn.inode(s) + INODE.ROOT] * XA_SLOTS;
     for (let i = 0; i < XA_SLOTS; i++) {
       const leaf = kn.k[root + i];
       if (leaf === 0) continue;

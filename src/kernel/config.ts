@@ -27,7 +27,7 @@ export interface KernelLimits {
   /** mempolicy objects alive at once. */
   readonly policySlots: number;
   /** shmem objects alive at once. */
-  readonly shmObjects: number;
+  readonly inodes: number;
   /** 512-slot xarray blocks for page indexes. */
   readonly xaBlocks: number;
 }

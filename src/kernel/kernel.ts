@@ -8,7 +8,7 @@
  * `Kernel` for the same buffers sees and changes the same machine.
  */
 import { BUG_ON, LINE_WORDS, RegionPlanner, align, assertLayout } from '../shm/layout.js';
-import { KERNEL_MAGIC, KHDR, MM, NODE, PAGE, POL, SHM, SP, SP_MAX, TASK, VMA, XA_SLOTS } from '../shm/structs.js';
+import { KERNEL_MAGIC, KHDR, MM, NODE, PAGE, POL, INODE, SP, SP_MAX, TASK, VMA, XA_SLOTS } from '../shm/structs.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
 import { PAGE_SIZE } from './constants.js';
 import { Nodemask } from './nodemask.js';
@@ -20,7 +20,7 @@ export interface KernelRegions {
   readonly pol: number;
   readonly task: number;
   readonly mm: number;
-  readonly shm: number;
+  readonly inode: number;
   readonly sp: number;
   readonly xa: number;
 }
@@ -32,10 +32,10 @@ export function kernelRegions(l: KernelLimits): KernelRegions {
   const pol = p.take('pol', l.policySlots * POL.WORDS);
   const task = p.take('task', l.maxTasks * TASK.WORDS);
   const mm = p.take('mm', l.maxMms * MM.WORDS);
-  const shm = p.take('shm', l.shmObjects * SHM.WORDS);
-  const sp = p.take('sp', l.shmObjects * SP_MAX * SP.WORDS);
+  const inode = p.take('inode', l.inodes * INODE.WORDS);
+  const sp = p.take('sp', l.inodes * SP_MAX * SP.WORDS);
   const xa = p.take('xa', l.xaBlocks * XA_SLOTS);
-  return { words: p.words, pol, task, mm, shm, sp, xa };
+  return { words: p.words, pol, task, mm, inode, sp, xa };
 }
 
 /** Offsets inside a node's buffer: header, struct pages, free stack (words), frames (bytes). */
@@ -209,8 +209,8 @@ export class Kernel {
     return this.regions.mm + m * MM.WORDS;
   }
   /** Word index of shmem object `s`. */
-  shm(s: number): number {
-    return this.regions.shm + s * SHM.WORDS;
+  inode(s: number): number {
+    return this.regions.inode + s * INODE.WORDS;
   }
   /** Word index of shared-policy range `i` of shmem object `s`. */
   sp(s: number, i: number): number {

@@ -43,7 +43,7 @@ export function getVmaPolicy(kn: Kernel, t: number, m: number, i: number): numbe
  */
 export function vmaPolicyAt(kn: Kernel, m: number, i: number, addr: number): number {
   const b = kn.vma(m, i);
-  const s = kn.vmas[b + VMA.SHM];
+  const s = kn.vmas[b + VMA.INODE];
   return s !== 0 ? spLookup(kn, s, vmaIlx(kn, m, i, addr)) : kn.vmas[b + VMA.POLICY];
 }
 
@@ -129,7 +129,7 @@ function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi:
 function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, write: boolean): number {
   const b = kn.vma(m, i);
   const index = vmaIlx(kn, m, i, addr);
-  const pfn = shmemGetPage(kn, t, kn.vmas[b + VMA.SHM], index, write);
+  const pfn = shmemGetPage(kn, t, kn.vmas[b + VMA.INODE], index, write);
   if (pfn < 0) return pfn;
   getPage(kn, pfn);
   mapcountAdd(kn, pfn, 1);

@@ -277,8 +277,8 @@ function vmaReplacePolicy(kn: Kernel, m: number, i: number, pol: number): number
   const copy = mpolDup(kn, pol);
   if (copy < 0) return copy;
   const v = vmaRead(kn, m, i);
-  if (v.shm !== 0) {
-    const err = mpolSetSharedPolicy(kn, v.shm, v.pgoff, v.pgoff + (v.end - v.start) / PAGE_SIZE, copy);
+  if (v.inode !== 0) {
+    const err = mpolSetSharedPolicy(kn, v.inode, v.pgoff, v.pgoff + (v.end - v.start) / PAGE_SIZE, copy);
     if (err < 0) {
       mpolPut(kn, copy);
       return err;

@@ -17,7 +17,7 @@ import { mpolDup, mpolPut } from './mempolicy.js';
 import { copyPteRange, zapPteRange } from './memory.js';
 import { shmemPut } from './shmem.js';
 import { allocSlot, freeSlot } from './slots.js';
-import { insertVma, newAnonVmaId, shmGetRef, vmaCount, vmaRead } from './vma.js';
+import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead } from './vma.js';
 
 /** mm_alloc: a fresh, empty mm for process `pid` with one user; slot or -ENOMEM. */
 export function mmAlloc(kn: Kernel, pid: number): number {
@@ -33,7 +33,7 @@ export function unmapVmaResources(kn: Kernel, m: number, i: number): void {
   const v = vmaRead(kn, m, i);
   zapPteRange(kn, m, v.start, v.end);
   mpolPut(kn, v.policy);
-  if (v.shm !== 0) shmemPut(kn, v.shm);
+  if (v.inode !== 0) shmemPut(kn, v.inode);
 }
 
 /** exit_mmap: drop every VMA of `m`. */
@@ -79,7 +79,7 @@ export function dupMmap(kn: Kernel, parent: number, child: number): number {
       mpolPut(kn, policy);
       break;
     }
-    shmGetRef(kn, v.shm);
+    inodeGetRef(kn, v.inode);
     if (!shared) copyPteRange(kn, parent, child, v.start, v.end, true);
   }
   upWrite(kn.k, sem);

@@ -89,7 +89,7 @@ function mmapRegion(kn: Kernel, m: number, addr: number, len: number, prot: numb
   if (shm < 0) return shm;
   const pgoff = shared || kn.profile.anonPgoff === 'zero' ? 0 : start / PAGE_SIZE;
   const i = findVma(kn, m, start);
-  const err = insertVma(kn, m, i < 0 ? vmaCount(kn, m) : i, { start, end: start + len, pgoff, flags: vmFlags(prot, shared), policy: 0, anonVma: 0, shm });
+  const err = insertVma(kn, m, i < 0 ? vmaCount(kn, m) : i, { start, end: start + len, pgoff, flags: vmFlags(prot, shared), policy: 0, anonVma: 0, inode: shm });
   if (err < 0) {
     if (shm !== 0) shmemPut(kn, shm);
     return err;

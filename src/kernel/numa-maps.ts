@@ -105,7 +105,7 @@ export function showNumaMaps(kn: Kernel, t: number, m: number): string | null {
       const own = vmaPolicyAt(kn, m, i, v.start);
       let line = `${v.start.toString(16).padStart(8, '0')} ${mpolToStr(kn, own !== 0 ? own : taskPol, fmt.sep)}`;
       mpolCondPut(kn, own);
-      if (v.shm !== 0) line += ' file=/dev/zero\\040(deleted)';
+      if (v.inode !== 0) line += ' file=/dev/zero\\040(deleted)';
       const md = gatherStats(kn, m, v.start, v.end);
       if (md.pages > 0) {
         line += statsText(kn, md);

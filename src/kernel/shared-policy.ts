@@ -8,11 +8,11 @@
  * reference: another mm may replace the range at any moment, and only the reference keeps the
  * policy alive for the allocation that is using it.
  *
- * Locking: SHM.SP_SEM (sp->lock) for read to look up, for write to replace ranges. Lock order:
+ * Locking: INODE.SP_SEM (sp->lock) for read to look up, for write to replace ranges. Lock order:
  * SP_SEM before the slab lock.
  */
 import { downRead, downWrite, upRead, upWrite } from '../shm/rwsem.js';
-import { POL, SHM, SP, SP_MAX } from '../shm/structs.js';
+import { POL, INODE, SP, SP_MAX } from '../shm/structs.js';
 import { PreemptPoint, preemptPoint } from '../sched/preempt.js';
 import { MPOL_F_SHARED } from './constants.js';
 import { ENOMEM } from './errno.js';
@@ -27,7 +27,7 @@ interface Range {
 }
 
 function readRanges(kn: Kernel, s: number): Range[] {
-  const n = kn.k[kn.shm(s) + SHM.SP_COUNT];
+  const n = kn.k[kn.inode(s) + INODE.SP_COUNT];
   const out: Range[] = [];
   for (let i = 0; i < n; i++) {
     const b = kn.sp(s, i);
@@ -44,7 +44,7 @@ function writeRanges(kn: Kernel, s: number, ranges: Range[]): void {
     kn.k[b + SP.END] = r.end;
     kn.k[b + SP.POLICY] = r.policy;
   });
-  kn.k[kn.shm(s) + SHM.SP_COUNT] = ranges.length;
+  kn.k[kn.inode(s) + INODE.SP_COUNT] = ranges.length;
 }
 
 /** A private copy of `p` marked shared, owned by a range; negative errno on failure. */
@@ -57,12 +57,12 @@ function spCopy(kn: Kernel, p: number): number {
 /** mpol_shared_policy_lookup: the policy of page `index`, with a reference; 0 if none. */
 export function spLookup(kn: Kernel, s: number, index: number): number {
   preemptPoint(PreemptPoint.PolicyLookup, s);
-  const b = kn.shm(s);
-  const n = kn.k[b + SHM.SP_COUNT];
+  const b = kn.inode(s);
+  const n = kn.k[b + INODE.SP_COUNT];
   if (n === 0) return 0; // an unlocked peek: a tree that was empty may as well be empty now
-  downRead(kn.k, b + SHM.SP_SEM);
+  downRead(kn.k, b + INODE.SP_SEM);
   let p = 0;
-  for (let i = 0; i < kn.k[b + SHM.SP_COUNT]; i++) {
+  for (let i = 0; i < kn.k[b + INODE.SP_COUNT]; i++) {
     const r = kn.sp(s, i);
     if (kn.k[r + SP.START] > index) break;
     if (index < kn.k[r + SP.END]) {
@@ -71,7 +71,7 @@ export function spLookup(kn: Kernel, s: number, index: number): number {
       break;
     }
   }
-  upRead(kn.k, b + SHM.SP_SEM);
+  upRead(kn.k, b + INODE.SP_SEM);
   return p;
 }
 
@@ -83,7 +83,7 @@ export function spLookup(kn: Kernel, s: number, index: number): number {
 export function mpolSetSharedPolicy(kn: Kernel, s: number, start: number, end: number, pol: number): number {
   const fresh = pol !== 0 ? spCopy(kn, pol) : 0;
   if (fresh < 0) return fresh;
-  const sem = kn.shm(s) + SHM.SP_SEM;
+  const sem = kn.inode(s) + INODE.SP_SEM;
   downWrite(kn.k, sem);
   const dropped: number[] = [];
   const kept: Range[] = [];
@@ -115,7 +115,7 @@ export function mpolSetSharedPolicy(kn: Kernel, s: number, start: number, end: n
 /** mpol_free_shared_policy: drop every range (the object is dying; nobody can look it up). */
 export function mpolFreeSharedPolicy(kn: Kernel, s: number): void {
   for (const r of readRanges(kn, s)) mpolPut(kn, r.policy);
-  kn.k[kn.shm(s) + SHM.SP_COUNT] = 0;
+  kn.k[kn.inode(s) + INODE.SP_COUNT] = 0;
 }
 
 /** The policy slots the ranges of object `s` hold (for the audit). */

@@ -3,7 +3,7 @@
  *
  * Model. An object has a size in pages and a page index (xarray). A page in the index holds one
  * reference for the index and one more per page-table entry mapping it (MAPCOUNT counts those).
- * SHM.REFS counts the VMAs that map the object; the last one to go frees every page and the
+ * INODE.REFS counts the VMAs that map the object; the last one to go frees every page and the
  * object. Placement: the policy the caller resolved (the VMA's or the task's), interleaved by the
  * page's index in the object, plus the inode number in profiles after 2.6.x so that two objects
  * do not start on the same node.
@@ -11,7 +11,7 @@
  * Locking. REFS and NR_PAGES are atomic; index slots are installed with compareExchange (see
  * xarray.ts); the slot itself is allocated under KHDR.TABLE_LOCK.
  */
-import { KHDR, PG_DIRTY, PG_SWAPBACKED, SHM } from '../shm/structs.js';
+import { INODE, INODE_SHMEM, KHDR, PG_DIRTY, PG_SWAPBACKED } from '../shm/structs.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy, mpolCondPut } from './mempolicy.js';
@@ -20,35 +20,36 @@ import { clearPage, prepNewPage, putPage } from './page-alloc.js';
 import { allocSlot, freeSlot } from './slots.js';
 import { xaAllocBlock, xaDestroy, xaInstall, xaLoad } from './xarray.js';
 
-/** shmem_zero_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
-export function shmemCreate(kn: Kernel, pages: number): number {
-  const s = allocSlot(kn, kn.regions.shm, SHM.WORDS, kn.cfg.limits.shmObjects);
+/** shmem_file_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
+export function shmemCreate(kn: Kernel, pages: number, kind = INODE_SHMEM): number {
+  const s = allocSlot(kn, kn.regions.inode, INODE.WORDS, kn.cfg.limits.inodes);
   if (s === 0) return -ENOMEM;
   const root = xaAllocBlock(kn);
   if (root === 0) {
-    freeSlot(kn, kn.regions.shm, SHM.WORDS, s);
+    freeSlot(kn, kn.regions.inode, INODE.WORDS, s);
     return -ENOMEM;
   }
-  const b = kn.shm(s);
-  kn.k[b + SHM.PAGES] = pages;
-  kn.k[b + SHM.ROOT] = root;
-  kn.k[b + SHM.INO] = Atomics.add(kn.k, KHDR.NEXT_INO, 1) + 1;
-  Atomics.store(kn.k, b + SHM.REFS, 1);
+  const b = kn.inode(s);
+  kn.k[b + INODE.KIND] = kind;
+  kn.k[b + INODE.PAGES] = pages;
+  kn.k[b + INODE.ROOT] = root;
+  kn.k[b + INODE.INO] = Atomics.add(kn.k, KHDR.NEXT_INO, 1) + 1;
+  Atomics.store(kn.k, b + INODE.REFS, 1);
   return s;
 }
 
 /** Drop a VMA's reference; the last one frees the object's pages and the object. */
 export function shmemPut(kn: Kernel, s: number): void {
-  const b = kn.shm(s);
-  if (Atomics.sub(kn.k, b + SHM.REFS, 1) !== 1) return;
-  xaDestroy(kn, kn.k[b + SHM.ROOT], (_i, v) => putPage(kn, v - 1));
+  const b = kn.inode(s);
+  if (Atomics.sub(kn.k, b + INODE.REFS, 1) !== 1) return;
+  xaDestroy(kn, kn.k[b + INODE.ROOT], (_i, v) => putPage(kn, v - 1));
   mpolFreeSharedPolicy(kn, s);
-  freeSlot(kn, kn.regions.shm, SHM.WORDS, s);
+  freeSlot(kn, kn.regions.inode, INODE.WORDS, s);
 }
 
 /** The interleave index of page `index` of object `s`. */
 export function shmemIlx(kn: Kernel, s: number, index: number): number {
-  return kn.profile.anonPgoff === 'zero' ? index : kn.k[kn.shm(s) + SHM.INO] + index;
+  return kn.profile.anonPgoff === 'zero' ? index : kn.k[kn.inode(s) + INODE.INO] + index;
 }
 
 /**
@@ -57,8 +58,8 @@ export function shmemIlx(kn: Kernel, s: number, index: number): number {
  * maps it) or -ENOMEM.
  */
 export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, write: boolean): number {
-  const b = kn.shm(s);
-  const root = kn.k[b + SHM.ROOT];
+  const b = kn.inode(s);
+  const root = kn.k[b + INODE.ROOT];
   const have = xaLoad(kn, root, index);
   if (have !== 0) return have - 1;
   const shared = spLookup(kn, s, index);
@@ -69,7 +70,7 @@ export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, wr
   clearPage(kn, pfn);
   const now = xaInstall(kn, root, index, pfn + 1);
   if (now === pfn + 1) {
-    Atomics.add(kn.k, b + SHM.NR_PAGES, 1);
+    Atomics.add(kn.k, b + INODE.NR_PAGES, 1);
     return pfn;
   }
   putPage(kn, pfn);

@@ -6,7 +6,7 @@
  * absorbed VMA's policy and shmem reference. Merging follows is_mergeable_vma(): same flags,
  * same backing object, equal policies, compatible anon_vma, contiguous page offsets.
  */
-import { KHDR, MM, SHM, VMA } from '../shm/structs.js';
+import { KHDR, MM, INODE, VMA } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
@@ -20,7 +20,7 @@ export interface VmaInit {
   flags: number;
   policy: number;
   anonVma: number;
-  shm: number;
+  inode: number;
 }
 
 export function vmaCount(kn: Kernel, m: number): number {
@@ -72,7 +72,7 @@ export function insertVma(kn: Kernel, m: number, i: number, init: VmaInit): numb
   v[b + VMA.FLAGS] = init.flags;
   v[b + VMA.POLICY] = init.policy;
   v[b + VMA.ANON_VMA] = init.anonVma;
-  v[b + VMA.SHM] = init.shm;
+  v[b + VMA.INODE] = init.inode;
   kn.k[kn.mm(m) + MM.NR_VMAS] = n + 1;
   return 0;
 }
@@ -95,13 +95,13 @@ export function vmaRead(kn: Kernel, m: number, i: number): VmaInit {
     flags: v[b + VMA.FLAGS],
     policy: v[b + VMA.POLICY],
     anonVma: v[b + VMA.ANON_VMA],
-    shm: v[b + VMA.SHM],
+    inode: v[b + VMA.INODE],
   };
 }
 
-/** Take a reference on a shmem object for a new VMA that maps it. */
-export function shmGetRef(kn: Kernel, s: number): void {
-  if (s !== 0) Atomics.add(kn.k, kn.shm(s) + SHM.REFS, 1);
+/** Take a reference on an inode for a new VMA that maps it. */
+export function inodeGetRef(kn: Kernel, s: number): void {
+  if (s !== 0) Atomics.add(kn.k, kn.inode(s) + INODE.REFS, 1);
 }
 
 /**
@@ -116,7 +116,7 @@ export function splitVma(kn: Kernel, m: number, i: number, addr: number): number
   const upper: VmaInit = { ...lower, start: addr, pgoff: lower.pgoff + (addr - lower.start) / PAGE_SIZE, policy: pol };
   insertVma(kn, m, i + 1, upper);
   vmaSet(kn, m, i, VMA.END, addr);
-  shmGetRef(kn, lower.shm);
+  inodeGetRef(kn, lower.inode);
   return 0;
 }
 
@@ -130,10 +130,10 @@ export function newAnonVmaId(kn: Kernel): number {
  * taking `bPolicy` as b's policy? 2.6.7 merged anonymous private VMAs without looking at offsets.
  */
 export function canMerge(kn: Kernel, a: VmaInit, b: VmaInit, bPolicy: number): boolean {
-  if (a.end !== b.start || a.flags !== b.flags || a.shm !== b.shm) return false;
+  if (a.end !== b.start || a.flags !== b.flags || a.inode !== b.inode) return false;
   if (!mpolEqual(kn, a.policy, bPolicy)) return false;
   if (a.anonVma !== 0 && b.anonVma !== 0 && a.anonVma !== b.anonVma) return false;
-  const anonPrivate = a.shm === 0;
+  const anonPrivate = a.inode === 0;
   if (anonPrivate && kn.profile.anonPgoff === 'zero') return true;
   return a.pgoff + (a.end - a.start) / PAGE_SIZE === b.pgoff;
 }
@@ -144,7 +144,7 @@ export function mergeWithNext(kn: Kernel, m: number, i: number): void {
   vmaSet(kn, m, i, VMA.END, next.end);
   if (vmaGet(kn, m, i, VMA.ANON_VMA) === 0) vmaSet(kn, m, i, VMA.ANON_VMA, next.anonVma);
   mpolPut(kn, next.policy);
-  if (next.shm !== 0) Atomics.sub(kn.k, kn.shm(next.shm) + SHM.REFS, 1);
+  if (next.inode !== 0) Atomics.sub(kn.k, kn.inode(next.inode) + INODE.REFS, 1);
   eraseVma(kn, m, i + 1);
 }
 

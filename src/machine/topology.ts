@@ -107,15 +107,15 @@ function checkDistance(d: unknown, n: number): number[][] {
 
 function buildLimits(nodes: NodeConfig[], l: Partial<KernelLimits> = {}): KernelLimits {
   const totalPages = nodes.reduce((s, n) => s + n.pages, 0);
-  const shmObjects = l.shmObjects ?? 256;
+  const inodes = l.inodes ?? 256;
   const out: KernelLimits = {
     maxMms: l.maxMms ?? 64,
     maxTasks: l.maxTasks ?? 256,
     maxVmas: l.maxVmas ?? 1024,
     windowPages: l.windowPages ?? 1 << 18,
     policySlots: l.policySlots ?? 8192,
-    shmObjects,
-    xaBlocks: l.xaBlocks ?? shmObjects + 2 * Math.ceil(totalPages / XA_SLOTS) + 64,
+    inodes,
+    xaBlocks: l.xaBlocks ?? inodes + 2 * Math.ceil(totalPages / XA_SLOTS) + 64,
   };
   for (const [k, v] of Object.entries(out)) if (!Number.isSafeInteger(v) || v < 2) throw invalid(`limits.${k} = ${v}`);
   if (out.windowPages > 1 << 26) throw invalid('limits.windowPages is at most 2^26 (256 GiB)');

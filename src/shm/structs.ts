@@ -83,22 +83,40 @@ export const MM = defineStruct([
 assertLayout(MM.SEM_WAITERS === MM.SEM + RWSEM_WORDS - 1, 'mmap_sem takes RWSEM_WORDS consecutive words');
 
 /**
- * A shmem object (the inode behind a shared anonymous mapping). REFS counts the VMAs that map it
- * (atomic). Its page index is an xarray rooted at ROOT; slots are installed with compareExchange
- * and removed only when the object dies, so lookups take no lock.
+ * An inode: the object behind a shared mapping, a SysV segment or a file (its address_space).
+ * REFS (atomic) counts every holder: mapping VMAs, open files, a directory entry, a live SysV
+ * id; the last put frees the page cache, the disk blocks and the shared policy. The page cache
+ * is an xarray rooted at ROOT; slots are installed with compareExchange and cleared only by
+ * truncation or death of the inode (under I_SEM for write), so lookups take no lock. SIZE,
+ * and the disk map of a file, change under I_SEM (i_rwsem) held for write.
  */
-export const SHM = defineStruct([
+export const INODE = defineStruct([
   'STATE', // 0 free, 1 live, under TABLE_LOCK
+  'KIND', // INODE_SHMEM, INODE_SYSV, INODE_FILE
   'REFS',
-  'PAGES', // size in pages
-  'ROOT', // xarray root block
+  'PAGES', // size in pages (shmem and SysV: fixed at creation)
+  'SIZE', // size in bytes (files)
+  'ROOT', // page cache xarray root block
+  'DISK', // file: xarray root of its disk blocks (block + 1)
   'INO',
-  'NR_PAGES', // atomic: pages present
-  'SP_SEM', // rw-semaphore: guards this object's shared-policy ranges (sp->lock)
+  'NR_PAGES', // atomic: pages in the page cache
+  'SP_SEM', // rw-semaphore: guards this inode's shared-policy ranges (sp->lock)
   'SP_SEM_WAITERS',
   'SP_COUNT', // ranges in use (under SP_SEM)
+  'I_SEM', // rw-semaphore: i_rwsem
+  'I_SEM_WAITERS',
+  'KEY', // SysV key
+  'MODE', // SysV permission bits
+  'UID', // SysV owner
+  'CUID', // SysV creator
+  'SEQ', // SysV id sequence
+  'DEST', // SysV: IPC_RMID was called (SHM_DEST)
 ], { lineAligned: true });
-assertLayout(SHM.SP_SEM_WAITERS === SHM.SP_SEM + RWSEM_WORDS - 1, 'sp lock takes RWSEM_WORDS consecutive words');
+export const INODE_SHMEM = 1;
+export const INODE_SYSV = 2;
+export const INODE_FILE = 3;
+assertLayout(INODE.I_SEM_WAITERS === INODE.I_SEM + RWSEM_WORDS - 1, 'i_rwsem takes RWSEM_WORDS consecutive words');
+assertLayout(INODE.SP_SEM_WAITERS === INODE.SP_SEM + RWSEM_WORDS - 1, 'sp lock takes RWSEM_WORDS consecutive words');
 
 /**
  * One range of a shared policy (struct sp_node): page indexes [START, END) of the object use
@@ -116,7 +134,7 @@ export const VMA = defineStruct([
   'FLAGS', // VM_* bits
   'POLICY', // policy slot or 0 (none)
   'ANON_VMA', // anon_vma id or 0
-  'SHM', // shmem object slot or 0
+  'INODE', // inode slot of the mapped object (shmem, SysV segment, file) or 0
 ]);
 export const VM_READ = 0x1;
 export const VM_WRITE = 0x2;
