@@ -70,3 +70,19 @@ export const MAP_FIXED_NOREPLACE = 0x100000;
 // Capabilities (bit numbers of include/uapi/linux/capability.h), kept as a bit mask per task.
 export const CAP_SYS_NICE = 23;
 export const CAP_SYS_RESOURCE = 24;
+
+// SysV IPC (include/uapi/linux/ipc.h, shm.h).
+export const IPC_PRIVATE = 0;
+export const IPC_CREAT = 0o1000;
+export const IPC_EXCL = 0o2000;
+export const IPC_RMID = 0;
+export const IPC_SET = 1;
+export const IPC_STAT = 2;
+export const SHM_RDONLY = 0o10000;
+export const SHM_RND = 0o20000;
+export const SHM_REMAP = 0o40000;
+export const SHM_EXEC = 0o100000;
+export const SHM_DEST = 0o1000;
+export const SHM_HUGETLB = 0o4000;
+/** SHMLBA: attach addresses are multiples of this (a page on x86). */
+export const SHMLBA = PAGE_SIZE;

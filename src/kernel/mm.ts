@@ -15,7 +15,7 @@ import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { mpolDup, mpolPut } from './mempolicy.js';
 import { copyPteRange, zapPteRange } from './memory.js';
-import { shmemPut } from './shmem.js';
+import { inodePut } from './shmem.js';
 import { allocSlot, freeSlot } from './slots.js';
 import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead } from './vma.js';
 
@@ -33,7 +33,7 @@ export function unmapVmaResources(kn: Kernel, m: number, i: number): void {
   const v = vmaRead(kn, m, i);
   zapPteRange(kn, m, v.start, v.end);
   mpolPut(kn, v.policy);
-  if (v.inode !== 0) shmemPut(kn, v.inode);
+  if (v.inode !== 0) inodePut(kn, v.inode);
 }
 
 /** exit_mmap: drop every VMA of `m`. */

@@ -24,8 +24,8 @@ import { EEXIST, EINVAL, ENOMEM, EOVERFLOW } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { userTouch } from './memory.js';
 import { unmapVmaResources } from './mm.js';
-import { shmemCreate, shmemPut } from './shmem.js';
-import { eraseVma, findVma, insertVma, splitVma, vmaCount, vmaGet, vmaMergeNeighbours } from './vma.js';
+import { inodePut, shmemCreate } from './shmem.js';
+import { eraseVma, findVma, inodeGetRef, insertVma, splitVma, vmaCount, vmaGet, vmaMergeNeighbours } from './vma.js';
 import { VMA } from '../shm/structs.js';
 
 /** PAGE_ALIGN on an unsigned long held in a double: wraps to 0 past 2^64, as C does. */
@@ -72,8 +72,12 @@ function mmapAddress(kn: Kernel, m: number, addr: number, len: number, flags: nu
   return addr;
 }
 
-/** mmap_region, with mmap_sem held for write: the address of the new mapping or -errno. */
-function mmapRegion(kn: Kernel, m: number, addr: number, len: number, prot: number, flags: number): number {
+/**
+ * mmap_region, with mmap_sem held for write: the address of the new mapping or -errno. `inode`
+ * 0 maps anonymous memory (a new shmem object if shared); otherwise the VMA maps that inode
+ * from page `pgoff` and takes a reference on it.
+ */
+function mmapRegion(kn: Kernel, m: number, addr: number, len: number, prot: number, flags: number, inode: number, pgoff: number): number {
   if (vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
   if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
   const start = mmapAddress(kn, m, addr, len, flags);
@@ -85,31 +89,35 @@ function mmapRegion(kn: Kernel, m: number, addr: number, len: number, prot: numb
     if (err < 0) return err;
   }
   const shared = type === MAP_SHARED;
-  const shm = shared ? shmemCreate(kn, len / PAGE_SIZE) : 0;
-  if (shm < 0) return shm;
-  const pgoff = shared || kn.profile.anonPgoff === 'zero' ? 0 : start / PAGE_SIZE;
+  let ino = inode;
+  if (inode === 0) {
+    ino = shared ? shmemCreate(kn, len / PAGE_SIZE) : 0;
+    if (ino < 0) return ino;
+    pgoff = shared || kn.profile.anonPgoff === 'zero' ? 0 : start / PAGE_SIZE;
+  }
   const i = findVma(kn, m, start);
-  const err = insertVma(kn, m, i < 0 ? vmaCount(kn, m) : i, { start, end: start + len, pgoff, flags: vmFlags(prot, shared), policy: 0, anonVma: 0, inode: shm });
+  const err = insertVma(kn, m, i < 0 ? vmaCount(kn, m) : i, { start, end: start + len, pgoff, flags: vmFlags(prot, shared), policy: 0, anonVma: 0, inode: ino });
   if (err < 0) {
-    if (shm !== 0) shmemPut(kn, shm);
+    if (inode === 0 && ino !== 0) inodePut(kn, ino);
     return err;
   }
+  if (inode !== 0) inodeGetRef(kn, inode);
   vmaMergeNeighbours(kn, m, i < 0 ? vmaCount(kn, m) - 1 : i);
   return start;
 }
 
 /**
- * do_mmap for anonymous memory: `len` in bytes (unaligned allowed), `pgoff` from the offset
- * argument. Returns the address or -errno.
+ * do_mmap: `len` in bytes (unaligned allowed), `pgoff` from the offset argument, `inode` the
+ * mapped object (0 for anonymous memory). Returns the address or -errno.
  */
-export function doMmap(kn: Kernel, t: number, m: number, addr: number, len: number, prot: number, flags: number, pgoff: number): number {
+export function doMmap(kn: Kernel, t: number, m: number, addr: number, len: number, prot: number, flags: number, pgoff: number, inode = 0): number {
   if (len === 0) return -EINVAL;
   len = pageAlign(len);
   if (len === 0) return -ENOMEM;
   if (pgoff + len / PAGE_SIZE >= 2 ** 64) return -EOVERFLOW;
   const sem = kn.mm(m) + MM.SEM;
   downWrite(kn.k, sem);
-  const start = mmapRegion(kn, m, addr, len, prot, flags);
+  const start = mmapRegion(kn, m, addr, len, prot, flags, inode, pgoff);
   upWrite(kn.k, sem);
   if (start >= 0 && flags & MAP_POPULATE) {
     const writeFault = (prot & PROT_WRITE) !== 0 && (flags & MAP_TYPE) === MAP_PRIVATE;
@@ -119,7 +127,7 @@ export function doMmap(kn: Kernel, t: number, m: number, addr: number, len: numb
 }
 
 /** Unmap [start, end), splitting VMAs that straddle its ends (mmap_sem held for write). */
-function munmapLocked(kn: Kernel, m: number, start: number, end: number): number {
+export function munmapLocked(kn: Kernel, m: number, start: number, end: number): number {
   let i = findVma(kn, m, start);
   if (i < 0 || vmaGet(kn, m, i, VMA.START) >= end) return 0;
   if (vmaGet(kn, m, i, VMA.START) < start) {

@@ -6,7 +6,7 @@
  * mm's mmap_sem held for read.
  */
 import { downRead, upRead } from '../shm/rwsem.js';
-import { MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, POL, PTE_DIRTY, PTE_PFN_MASK } from '../shm/structs.js';
+import { INODE, INODE_SYSV, MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, POL, PTE_DIRTY, PTE_PFN_MASK } from '../shm/structs.js';
 import {
   MPOL_BIND,
   MPOL_F_NUMA_BALANCING,
@@ -48,6 +48,18 @@ export function mpolToStr(kn: Kernel, p: number, sep: string): string {
   if (flagWords.length > 0) s += `=${flagWords.join('|')}`;
   const nodes = mode === MPOL_LOCAL ? '' : polNodes(kn, p).toString();
   return nodes === '' ? s : `${s}${sep}${nodes}`;
+}
+
+/** seq_file_path(m, file, "\n\t= "): those four characters as \ooo octal. */
+function mangle(path: string): string {
+  return path.replace(/[ \t\n=]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+/** The path the kernel prints for a mapped inode. */
+function inodePath(kn: Kernel, ino: number): string {
+  const b = kn.inode(ino);
+  if (kn.k[b + INODE.KIND] === INODE_SYSV) return `/SYSV${(kn.k[b + INODE.KEY] >>> 0).toString(16).padStart(8, '0')} (deleted)`;
+  return '/dev/zero (deleted)';
 }
 
 interface NumaMapsStats {
@@ -105,7 +117,7 @@ export function showNumaMaps(kn: Kernel, t: number, m: number): string | null {
       const own = vmaPolicyAt(kn, m, i, v.start);
       let line = `${v.start.toString(16).padStart(8, '0')} ${mpolToStr(kn, own !== 0 ? own : taskPol, fmt.sep)}`;
       mpolCondPut(kn, own);
-      if (v.inode !== 0) line += ' file=/dev/zero\\040(deleted)';
+      if (v.inode !== 0) line += ` file=${mangle(inodePath(kn, v.inode))}`;
       const md = gatherStats(kn, m, v.start, v.end);
       if (md.pages > 0) {
         line += statsText(kn, md);

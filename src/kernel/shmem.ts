@@ -38,8 +38,8 @@ export function shmemCreate(kn: Kernel, pages: number, kind = INODE_SHMEM): numb
   return s;
 }
 
-/** Drop a VMA's reference; the last one frees the object's pages and the object. */
-export function shmemPut(kn: Kernel, s: number): void {
+/** iput: drop a reference; the last one frees the inode's pages, its shared policy and its slot. */
+export function inodePut(kn: Kernel, s: number): void {
   const b = kn.inode(s);
   if (Atomics.sub(kn.k, b + INODE.REFS, 1) !== 1) return;
   xaDestroy(kn, kn.k[b + INODE.ROOT], (_i, v) => putPage(kn, v - 1));

@@ -18,6 +18,7 @@ import { argTypeError, bytesArg, intArg, lengthArg, nodemaskArg, ulongArg } from
 import { MAP_ANONYMOUS, PAGE_SIZE } from './constants.js';
 import { EBADF } from './errno.js';
 import { setAffinity } from './task.js';
+import { type ShmidDs, doShmat, kernelShmctl, kernelShmdt, kernelShmget } from './ipc-shm.js';
 import { findVma, vmaCount, vmaGet } from './vma.js';
 import { downRead, upRead } from '../shm/rwsem.js';
 import { VMA } from '../shm/structs.js';
@@ -150,6 +151,38 @@ export class Sys {
     const start = a - (a % PAGE_SIZE);
     const f = userTouch(this.kn, this.slot, start, Math.ceil((a + l) / PAGE_SIZE) * PAGE_SIZE - start, kind === 'write');
     if (f) throw faultError(f, 'touch');
+  }
+
+  /** shmget(key, size, shmflg): a SysV segment id. */
+  shmget(key: number, size: number | bigint, shmflg: number): number {
+    const n = 'shmget';
+    const r = kernelShmget(this.kn, this.slot, intArg(n, 'key', key), ulongArg(n, 'size', size), intArg(n, 'shmflg', shmflg));
+    check(r, n);
+    return r;
+  }
+
+  /** shmat(shmid, shmaddr, shmflg): the address the segment is attached at. */
+  shmat(shmid: number, shmaddr: number | bigint | null, shmflg = 0): number {
+    const n = 'shmat';
+    const r = doShmat(this.kn, this.slot, intArg(n, 'shmid', shmid), shmaddr === null ? 0 : ulongArg(n, 'shmaddr', shmaddr), intArg(n, 'shmflg', shmflg));
+    check(r, n);
+    return r;
+  }
+
+  /** shmdt(shmaddr). */
+  shmdt(shmaddr: number | bigint): void {
+    check(kernelShmdt(this.kn, this.slot, ulongArg('shmdt', 'shmaddr', shmaddr)), 'shmdt');
+  }
+
+  /** shmctl(shmid, cmd): IPC_RMID (returns null) or IPC_STAT (returns the shmid_ds fields). */
+  shmctl(shmid: number, cmd: number): ShmidDs | null {
+    const n = 'shmctl';
+    const r = kernelShmctl(this.kn, this.slot, intArg(n, 'shmid', shmid), intArg(n, 'cmd', cmd));
+    if (typeof r === 'number') {
+      check(r, n);
+      return null;
+    }
+    return r;
   }
 
   /** sched_setaffinity to a single CPU. */

@@ -29,6 +29,8 @@ export const KHDR = defineStruct([
   'XA_FREE', // first free xarray block (under XA_LOCK)
   'WARN_REFCOUNT', // atomic: refcount underflows and increments from zero (use-after-free)
   'OOM_KILLS', // atomic: faults that found no memory the policy allows
+  'IPC_LOCK', // spinlock: SysV shm ids (key lookup and creation, IPC_RMID)
+  'NEXT_IPC_SEQ', // under IPC_LOCK: sequence part of new SysV ids
 ]);
 export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
 
