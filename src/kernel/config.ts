@@ -30,6 +30,10 @@ export interface KernelLimits {
   readonly inodes: number;
   /** 512-slot xarray blocks for page indexes. */
   readonly xaBlocks: number;
+  /** Directory entries and open file descriptions (each). */
+  readonly files: number;
+  /** 4 KiB blocks of the disk under the files. */
+  readonly diskBlocks: number;
 }
 
 export interface KernelConfig {

@@ -8,7 +8,8 @@
  * `Kernel` for the same buffers sees and changes the same machine.
  */
 import { BUG_ON, LINE_WORDS, RegionPlanner, align, assertLayout } from '../shm/layout.js';
-import { KERNEL_MAGIC, KHDR, MM, NODE, PAGE, POL, INODE, SP, SP_MAX, TASK, VMA, XA_SLOTS } from '../shm/structs.js';
+import { DENTRY, FDT, FILE, INODE, KERNEL_MAGIC, KHDR, MAX_FDS, MM, NAME_WORDS, NODE, PAGE, POL, SP, SP_MAX, TASK, VMA, VMA_SLACK, XA_SLOTS } from '../shm/structs.js';
+import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
 import { PAGE_SIZE } from './constants.js';
 import { Nodemask } from './nodemask.js';
@@ -23,6 +24,11 @@ export interface KernelRegions {
   readonly inode: number;
   readonly sp: number;
   readonly xa: number;
+  readonly dentry: number;
+  readonly names: number;
+  readonly file: number;
+  readonly fdt: number;
+  readonly fds: number;
 }
 
 /** Carve the kernel buffer for the given table sizes (slot 0 of each table is NULL). */
@@ -35,7 +41,12 @@ export function kernelRegions(l: KernelLimits): KernelRegions {
   const inode = p.take('inode', l.inodes * INODE.WORDS);
   const sp = p.take('sp', l.inodes * SP_MAX * SP.WORDS);
   const xa = p.take('xa', l.xaBlocks * XA_SLOTS);
-  return { words: p.words, pol, task, mm, inode, sp, xa };
+  const dentry = p.take('dentry', l.files * DENTRY.WORDS);
+  const names = p.take('names', l.files * NAME_WORDS);
+  const file = p.take('file', l.files * FILE.WORDS);
+  const fdt = p.take('fdt', l.maxMms * FDT.WORDS);
+  const fds = p.take('fds', l.maxMms * MAX_FDS);
+  return { words: p.words, pol, task, mm, inode, sp, xa, dentry, names, file, fdt, fds };
 }
 
 /** Offsets inside a node's buffer: header, struct pages, free stack (words), frames (bytes). */
@@ -54,10 +65,11 @@ export function nodeRegions(pages: number): NodeRegions {
 }
 
 /** Sizes in bytes of the machine-wide buffers. */
-export function bufferSizes(l: KernelLimits): { kernel: number; vmas: number; ptes: number } {
+export function bufferSizes(l: KernelLimits): { kernel: number; vmas: number; ptes: number; disk: number } {
   return {
+    disk: bdevSize(l.diskBlocks),
     kernel: kernelRegions(l).words * 4,
-    vmas: l.maxMms * l.maxVmas * VMA.WORDS * 8,
+    vmas: l.maxMms * (l.maxVmas + VMA_SLACK) * VMA.WORDS * 8,
     ptes: l.maxMms * l.windowPages * 4,
   };
 }
@@ -67,6 +79,8 @@ export interface MachineBuffers {
   readonly kernel: SharedArrayBuffer;
   readonly vmas: SharedArrayBuffer;
   readonly ptes: SharedArrayBuffer;
+  /** The disk under the files. */
+  readonly disk: SharedArrayBuffer;
   /** Node buffers by node id (memoryless nodes have one too, with no frames). */
   readonly nodes: Readonly<Record<number, SharedArrayBuffer>>;
 }
@@ -88,6 +102,7 @@ export class Kernel {
   readonly k: Int32Array;
   readonly vmas: Float64Array;
   readonly ptes: Int32Array;
+  readonly disk: BlockDev;
   readonly regions: KernelRegions;
   /** Node memory by node id (sparse). */
   readonly node: (NodeMem | undefined)[] = [];
@@ -122,6 +137,7 @@ export class Kernel {
     this.k = new Int32Array(bufs.kernel);
     this.vmas = new Float64Array(bufs.vmas);
     this.ptes = new Int32Array(bufs.ptes);
+    this.disk = bdevMap(bufs.disk, cfg.limits.diskBlocks);
     const sizes = bufferSizes(cfg.limits);
     assertLayout(bufs.kernel.byteLength === sizes.kernel, 'kernel buffer size matches its regions');
     assertLayout(bufs.vmas.byteLength === sizes.vmas && bufs.ptes.byteLength === sizes.ptes, 'vma and pte buffers');
@@ -212,13 +228,31 @@ export class Kernel {
   inode(s: number): number {
     return this.regions.inode + s * INODE.WORDS;
   }
+  /** Word index of dentry `d`; its name's first word is at `name(d)`. */
+  dentry(d: number): number {
+    return this.regions.dentry + d * DENTRY.WORDS;
+  }
+  name(d: number): number {
+    return this.regions.names + d * NAME_WORDS;
+  }
+  /** Word index of open file `f`. */
+  file(f: number): number {
+    return this.regions.file + f * FILE.WORDS;
+  }
+  /** Word index of fd table `d`, and of its fd `fd`. */
+  fdt(d: number): number {
+    return this.regions.fdt + d * FDT.WORDS;
+  }
+  fd(d: number, fd: number): number {
+    return this.regions.fds + d * MAX_FDS + fd;
+  }
   /** Word index of shared-policy range `i` of shmem object `s`. */
   sp(s: number, i: number): number {
     return this.regions.sp + (s * SP_MAX + i) * SP.WORDS;
   }
   /** Float64 index of VMA `i` of mm `m`. */
   vma(m: number, i: number): number {
-    return (m * this.cfg.limits.maxVmas + i) * VMA.WORDS;
+    return (m * (this.cfg.limits.maxVmas + VMA_SLACK) + i) * VMA.WORDS;
   }
   /** Index in `ptes` of the entry for virtual page `vpn` of mm `m` (vpn inside the window). */
   pteIndex(m: number, addr: number): number {

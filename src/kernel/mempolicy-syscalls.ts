@@ -215,7 +215,10 @@ export function kernelGetMempolicy(kn: Kernel, t: number, maxnode: number | null
   const r = doGetMempolicy(kn, t, addr, flags);
   if (typeof r === 'number') return r;
   if (maxnode === null) return { mode: r.mode, mask: null };
-  // copy_nodes_to_user refuses a buffer of more than a page.
+  // copy_nodes_to_user: ALIGN(maxnode - 1, 64) / 8 bytes, refused past a page; the ALIGN wraps to
+  // 0 for maxnode > ULONG_MAX - 63, and then nothing at all is copied. (Unsigned longs in the top
+  // 2 KiB of the range are one double apart at the entry; all of them count as wrapping.)
+  if (maxnode >= 2 ** 64 - 2048) return { mode: r.mode, mask: Nodemask.EMPTY };
   if (Math.ceil((maxnode - 1) / BITS_PER_LONG) * 8 > PAGE_SIZE) return -EINVAL;
   return r;
 }
@@ -248,7 +251,11 @@ function queuePagesRange(kn: Kernel, m: number, start: number, end: number, node
   for (; i < vmaCount(kn, m) && vmaGet(kn, m, i, VMA.START) < end; i++) {
     const vs = vmaGet(kn, m, i, VMA.START);
     const ve = vmaGet(kn, m, i, VMA.END);
-    if (!(flags & MPOL_MF_DISCONTIG_OK) && vs > covered) return -EFAULT;
+    if (!(flags & MPOL_MF_DISCONTIG_OK)) {
+      // queue_pages_test_walk: a hole before this VMA, or right after it, fails before its pages are looked at.
+      const next = i + 1 < vmaCount(kn, m) ? vmaGet(kn, m, i + 1, VMA.START) : Infinity;
+      if (vs > covered || (ve < end && next > ve)) return -EFAULT;
+    }
     covered = ve;
     if (!(flags & MPOL_MF_VALID)) continue;
     for (let a = Math.max(start, vs); a < Math.min(end, ve); a += PAGE_SIZE) {
@@ -319,7 +326,7 @@ function doMbind(kn: Kernel, t: number, start: number, end: number, mode: number
   if (mode === MPOL_DEFAULT) flags &= ~MPOL_MF_STRICT;
   const pol = mpolNew(kn, mode, modeFlags, nodes);
   if (pol < 0) return pol;
-  if (pol === 0) flags |= MPOL_MF_DISCONTIG_OK;
+  if (pol === 0 && kn.profile.defaultSkipsHoles) flags |= MPOL_MF_DISCONTIG_OK;
   const m = taskMm(kn, t);
   const sem = kn.mm(m) + MM.SEM;
   downWrite(kn.k, sem);

@@ -139,9 +139,9 @@ export function mpolDup(kn: Kernel, p: number): number {
   return q;
 }
 
-/** mpol_store_user_nodemask */
+/** mpol_store_user_nodemask: any mode flag (numa balancing too, since 5.12) keeps the mask as given. */
 function storesUserNodemask(flags: number): boolean {
-  return (flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) !== 0;
+  return (flags & MPOL_MODE_FLAGS) !== 0;
 }
 
 /** mpol_equal: same mode, flags and nodes (NULL equals only NULL). */

@@ -66,8 +66,8 @@ function vmFlags(prot: number, shared: boolean): number {
 function mmapAddress(kn: Kernel, m: number, addr: number, len: number, flags: number): number {
   if (len > kn.windowTop - kn.windowBase) return -ENOMEM;
   if (!(flags & MAP_FIXED)) return unmappedArea(kn, m, addr, len);
-  if (addr % PAGE_SIZE !== 0) return -EINVAL;
   if (addr < kn.windowBase || addr > kn.windowTop - len) return -ENOMEM;
+  if (addr % PAGE_SIZE !== 0) return -EINVAL;
   if (flags & MAP_FIXED_NOREPLACE && !rangeIsFree(kn, m, addr, addr + len)) return -EEXIST;
   return addr;
 }
@@ -78,7 +78,7 @@ function mmapAddress(kn: Kernel, m: number, addr: number, len: number, flags: nu
  * from page `pgoff` and takes a reference on it.
  */
 function mmapRegion(kn: Kernel, m: number, addr: number, len: number, prot: number, flags: number, inode: number, pgoff: number): number {
-  if (vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
+  if (vmaCount(kn, m) > kn.cfg.limits.maxVmas) return -ENOMEM; // do_mmap lets the count reach max + 1
   if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
   const start = mmapAddress(kn, m, addr, len, flags);
   if (start < 0) return start;
@@ -131,14 +131,18 @@ export function munmapLocked(kn: Kernel, m: number, start: number, end: number):
   let i = findVma(kn, m, start);
   if (i < 0 || vmaGet(kn, m, i, VMA.START) >= end) return 0;
   if (vmaGet(kn, m, i, VMA.START) < start) {
-    const err = splitVma(kn, m, i, start);
+    // Only a hole in the middle of one VMA is refused at the limit (do_vmi_align_munmap);
+    // trimming an end uses __split_vma, which lets the count pass it for a moment.
+    const middle = vmaGet(kn, m, i, VMA.END) > end;
+    if (middle && vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
+    const err = splitVma(kn, m, i, start, false);
     if (err < 0) return err;
     i++;
   }
   let j = i;
   while (j < vmaCount(kn, m) && vmaGet(kn, m, j, VMA.START) < end) j++;
   if (vmaGet(kn, m, j - 1, VMA.END) > end) {
-    const err = splitVma(kn, m, j - 1, end);
+    const err = splitVma(kn, m, j - 1, end, false);
     if (err < 0) return err;
   }
   for (let x = j - 1; x >= i; x--) {

@@ -33,6 +33,8 @@ export interface KernelProfile {
   readonly getMaxnodeMin: 'MAX_NUMNODES' | 'nr_node_ids';
   /** vm_pgoff of a private anonymous mapping: 0 (2.6.7: interleave by offset in the mapping) or its virtual page. */
   readonly anonPgoff: 'zero' | 'vaddr';
+  /** mbind(MPOL_DEFAULT) accepts a range with holes (MPOL_MF_DISCONTIG_OK, 2.6.16). */
+  readonly defaultSkipsHoles: boolean;
   /** /proc/<pid>/numa_maps: absent (before 2.6.14) or its format. */
   readonly numaMaps: null | { readonly sep: '=' | ':'; readonly kernelPageSize: boolean };
 }
@@ -52,6 +54,7 @@ const PROFILES: Record<string, KernelProfile> = {
     localReport: 'local',
     getMaxnodeMin: 'nr_node_ids',
     anonPgoff: 'vaddr',
+    defaultSkipsHoles: true,
     numaMaps: { sep: ':', kernelPageSize: true },
   },
   '2.6.7': {
@@ -68,6 +71,7 @@ const PROFILES: Record<string, KernelProfile> = {
     localReport: 'preferred-all',
     getMaxnodeMin: 'MAX_NUMNODES',
     anonPgoff: 'zero',
+    defaultSkipsHoles: false,
     numaMaps: null,
   },
 };

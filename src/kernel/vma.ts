@@ -6,7 +6,7 @@
  * absorbed VMA's policy and shmem reference. Merging follows is_mergeable_vma(): same flags,
  * same backing object, equal policies, compatible anon_vma, contiguous page offsets.
  */
-import { KHDR, MM, INODE, VMA } from '../shm/structs.js';
+import { INODE, KHDR, MM, VMA, VMA_SLACK } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
@@ -21,6 +21,11 @@ export interface VmaInit {
   policy: number;
   anonVma: number;
   inode: number;
+}
+
+/** Room in each mm's VMA array: the map count may pass its limit by one (do_mmap, munmap trims). */
+export function vmaCapacity(kn: Kernel): number {
+  return kn.cfg.limits.maxVmas + VMA_SLACK;
 }
 
 export function vmaCount(kn: Kernel, m: number): number {
@@ -59,10 +64,10 @@ function moveVmas(kn: Kernel, m: number, from: number, to: number, count: number
   v.copyWithin(kn.vma(m, to), kn.vma(m, from), kn.vma(m, from + count));
 }
 
-/** Insert a VMA at index `i`; -ENOMEM when the mm has its maximum number of VMAs. */
+/** Insert a VMA at index `i`; -ENOMEM when the mm's VMA array is full (callers check the map count limit). */
 export function insertVma(kn: Kernel, m: number, i: number, init: VmaInit): number {
   const n = vmaCount(kn, m);
-  if (n >= kn.cfg.limits.maxVmas) return -ENOMEM;
+  if (n >= vmaCapacity(kn)) return -ENOMEM;
   moveVmas(kn, m, i, i + 1, n - i);
   const b = kn.vma(m, i);
   const v = kn.vmas;
@@ -106,10 +111,11 @@ export function inodeGetRef(kn: Kernel, s: number): void {
 
 /**
  * split_vma: cut VMA `i` at `addr`, strictly inside it. The new upper part gets a copy of the
- * policy and a reference on the shmem object. 0 or -ENOMEM.
+ * policy and a reference on the mapped inode. 0 or -ENOMEM: at the map count limit (unless
+ * `checkCount` is false, as __split_vma for munmap), or when no policy copy can be made.
  */
-export function splitVma(kn: Kernel, m: number, i: number, addr: number): number {
-  if (vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
+export function splitVma(kn: Kernel, m: number, i: number, addr: number, checkCount = true): number {
+  if (checkCount && vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
   const lower = vmaRead(kn, m, i);
   const pol = mpolDup(kn, lower.policy);
   if (pol < 0) return pol;

@@ -15,6 +15,7 @@ import { CAP_SYS_NICE, CAP_SYS_RESOURCE } from '../kernel/constants.js';
 import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers, bufferSizes, kernelRegions } from '../kernel/kernel.js';
 import { numaPolicyInit } from '../kernel/mempolicy.js';
+import { bdevFormat } from '../kernel/blockdev.js';
 import { readKernelFile } from '../kernel/procfs.js';
 import { createProcess, exitTask } from '../kernel/task.js';
 import { TASK } from '../shm/structs.js';
@@ -198,11 +199,13 @@ export class Machine {
         kernel: new SharedArrayBuffer(sizes.kernel),
         vmas: new SharedArrayBuffer(sizes.vmas),
         ptes: new SharedArrayBuffer(sizes.ptes),
+        disk: new SharedArrayBuffer(sizes.disk),
         nodes: nodeBufs,
       };
       Kernel.format(new Int32Array(bufs.kernel), kernelRegions(cfg.limits), cfg.limits);
       const kn = new Kernel(cfg, bufs);
       numaPolicyInit(kn);
+      bdevFormat(kn.disk);
       await Promise.all([...hosts.values()].map((h) => h.call('attach', cfg, bufs)));
       return new Machine(cfg, kn, bufs, hosts);
     } catch (e) {

@@ -29,6 +29,7 @@ export const KHDR = defineStruct([
   'XA_FREE', // first free xarray block (under XA_LOCK)
   'WARN_REFCOUNT', // atomic: refcount underflows and increments from zero (use-after-free)
   'OOM_KILLS', // atomic: faults that found no memory the policy allows
+  'DIR_LOCK', // spinlock: the directory (dentry table)
   'IPC_LOCK', // spinlock: SysV shm ids (key lookup and creation, IPC_RMID)
   'NEXT_IPC_SEQ', // under IPC_LOCK: sequence part of new SysV ids
 ]);
@@ -68,6 +69,7 @@ export const TASK = defineStruct([
   'UID',
   'EUID',
   'CAPS', // capability bit mask (bit CAP_SYS_NICE...)
+  'FILES', // fd table slot (shared by the threads of a process)
 ], { lineAligned: true });
 export const TASK_RUNNING = 1;
 export const TASK_DEAD = 2;
@@ -128,6 +130,24 @@ assertLayout(INODE.SP_SEM_WAITERS === INODE.SP_SEM + RWSEM_WORDS - 1, 'sp lock t
 export const SP = defineStruct(['START', 'END', 'POLICY']);
 export const SP_MAX = 32;
 
+/**
+ * A directory entry of the flat file namespace: a name (NAME_WORDS words of UTF-8 in the names
+ * region, LEN bytes) and the inode it links, which holds one reference for the link. Under
+ * KHDR.DIR_LOCK.
+ */
+export const DENTRY = defineStruct(['STATE', 'INODE', 'LEN']);
+export const NAME_WORDS = 16;
+
+/**
+ * An open file description (struct file): REFS counts the fd slots naming it (atomic); it holds
+ * one reference on its inode. POS and the readahead state change under the file's inode I_SEM.
+ */
+export const FILE = defineStruct(['STATE', 'INODE', 'FLAGS', 'POS', 'REFS', 'RA_NEXT', 'RA_SIZE']);
+
+/** A process's fd table (files_struct): USERS counts the tasks sharing it; the fds array is in the fds region, MAX_FDS words per table, each a file slot or 0, under the table's LOCK. */
+export const FDT = defineStruct(['STATE', 'USERS', 'LOCK'], { lineAligned: true });
+export const MAX_FDS = 64;
+
 /** A VMA record (Float64 words). Written under its mm's mmap_sem for write, read under it. */
 export const VMA = defineStruct([
   'START',
@@ -138,6 +158,8 @@ export const VMA = defineStruct([
   'ANON_VMA', // anon_vma id or 0
   'INODE', // inode slot of the mapped object (shmem, SysV segment, file) or 0
 ]);
+/** Slots beyond the map count limit in each mm's VMA array: the count may pass the limit by one. */
+export const VMA_SLACK = 2;
 export const VM_READ = 0x1;
 export const VM_WRITE = 0x2;
 export const VM_EXEC = 0x4;
