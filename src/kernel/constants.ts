@@ -86,3 +86,13 @@ export const SHM_DEST = 0o1000;
 export const SHM_HUGETLB = 0o4000;
 /** SHMLBA: attach addresses are multiples of this (a page on x86). */
 export const SHMLBA = PAGE_SIZE;
+
+// open(2) flags (x86-64).
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_ACCMODE = 3;
+export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;

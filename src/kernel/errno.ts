@@ -18,7 +18,11 @@ export const EBUSY = 16;
 export const EEXIST = 17;
 export const ENODEV = 19;
 export const EINVAL = 22;
+export const ENFILE = 23;
+export const EMFILE = 24;
+export const EFBIG = 27;
 export const ENOSPC = 28;
+export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
 export const EOVERFLOW = 75;
 
@@ -38,7 +42,11 @@ const NAMES: Record<number, [string, string]> = {
   [EEXIST]: ['EEXIST', 'file already exists'],
   [ENODEV]: ['ENODEV', 'no such device'],
   [EINVAL]: ['EINVAL', 'invalid argument'],
+  [ENFILE]: ['ENFILE', 'file table overflow'],
+  [EMFILE]: ['EMFILE', 'too many open files'],
+  [EFBIG]: ['EFBIG', 'file too large'],
   [ENOSPC]: ['ENOSPC', 'no space left on device'],
+  [ENAMETOOLONG]: ['ENAMETOOLONG', 'name too long'],
   [ENOSYS]: ['ENOSYS', 'function not implemented'],
   [EOVERFLOW]: ['EOVERFLOW', 'value too large for defined data type'],
 };

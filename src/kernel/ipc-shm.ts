@@ -20,7 +20,8 @@ import { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID, IPC_STAT, MAP_FIXED, MAP_SH
 import { EACCES, EEXIST, EINVAL, ENOENT, ENOMEM, EPERM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { doMmap, munmapLocked } from './mmap.js';
-import { inodePut, shmemCreate } from './shmem.js';
+import { shmemCreate } from './shmem.js';
+import { inodePut } from './inode.js';
 import { findVma, inodeGetRef, vmaCount, vmaGet } from './vma.js';
 import { XA_MAX_INDEX } from '../shm/structs.js';
 

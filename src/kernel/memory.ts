@@ -16,14 +16,15 @@
 import { BUG_ON } from '../shm/layout.js';
 import { downRead, upRead } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PTE_DIRTY, PTE_PFN_MASK, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
+import { INODE, INODE_FILE, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PTE_DIRTY, PTE_PFN_MASK, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
-import { EACCES, EFAULT, ENOMEM } from './errno.js';
+import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
+import { filePages, filemapFault } from './filemap.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
-import { clearPage, copyPage, frameOffset, getPage, pageWord, prepNewPage, putPage, setPageFlags } from './page-alloc.js';
+import { clearPage, copyPage, frameOffset, getPage, pageFlags, pageWord, prepNewPage, putPage, setPageFlags } from './page-alloc.js';
 import { shmemGetPage } from './shmem.js';
-import { spLookup } from './shared-policy.js';
+import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
 
 /** A lost compareExchange: look at the entry again. */
@@ -38,13 +39,13 @@ export function getVmaPolicy(kn: Kernel, t: number, m: number, i: number): numbe
 
 /**
  * __get_vma_policy: the policy VMA `i` itself gives `addr`, without falling back to the task:
- * for a shmem VMA the object's shared policy for that page (with a reference: release it with
- * mpolCondPut), else the VMA's own policy; 0 for none.
+ * where the inode keeps the policy (shmem, SysV, files under seed 000), its shared policy for
+ * that page (with a reference: release it with mpolCondPut), else the VMA's own; 0 for none.
  */
 export function vmaPolicyAt(kn: Kernel, m: number, i: number, addr: number): number {
   const b = kn.vma(m, i);
   const s = kn.vmas[b + VMA.INODE];
-  return s !== 0 ? spLookup(kn, s, vmaIlx(kn, m, i, addr)) : kn.vmas[b + VMA.POLICY];
+  return s !== 0 && inodeHasSharedPolicy(kn, s) ? spLookup(kn, s, vmaIlx(kn, m, i, addr)) : kn.vmas[b + VMA.POLICY];
 }
 
 /** The interleave index of `addr` in VMA `i`: its page offset in the mapping. */
@@ -110,7 +111,7 @@ function doAnonymousPage(kn: Kernel, t: number, m: number, i: number, addr: numb
 /** do_wp_page: write to a read-only entry of a writable private mapping (zero page or COW). */
 function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, pte: number): number {
   const old = (pte & PTE_PFN_MASK) - 1;
-  if (old !== kn.zeroPfn && pageMapcount(kn, old) === 1) {
+  if (old !== kn.zeroPfn && pageFlags(kn, old) & PG_ANON && pageMapcount(kn, old) === 1) {
     if (Atomics.compareExchange(kn.ptes, pi, pte, pte | PTE_WRITE | PTE_DIRTY) !== pte) return RETRY;
     setPageFlags(kn, old, PG_DIRTY);
     return old;
@@ -125,11 +126,39 @@ function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi:
   return r;
 }
 
-/** do_shared_fault: map the shmem page at this offset, allocating it on first touch. */
+/**
+ * The page of the mapped inode at this offset (shmem: allocated on first touch; file: from the
+ * page cache, read in if needed). -EIO (SIGBUS) past the end of the object, -ENOMEM.
+ */
+function inodeFaultPage(kn: Kernel, t: number, m: number, i: number, addr: number, write: boolean): number {
+  const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
+  const index = vmaIlx(kn, m, i, addr);
+  const ib = kn.inode(ino);
+  if (kn.k[ib + INODE.KIND] !== INODE_FILE) return index < kn.k[ib + INODE.PAGES] ? shmemGetPage(kn, t, ino, index, write) : -EIO;
+  return index < filePages(kn.k[ib + INODE.SIZE]) ? filemapFault(kn, t, ino, index) : -EIO;
+}
+
+/** do_read_fault on a private file mapping: map the cache page read-only (a write will copy it). */
+function doReadFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number): number {
+  const pfn = inodeFaultPage(kn, t, m, i, addr, false);
+  if (pfn < 0) return pfn;
+  getPage(kn, pfn);
+  mapcountAdd(kn, pfn, 1);
+  return installOrRetry(kn, pi, 0, pfn, pfn + 1);
+}
+
+/** do_cow_fault: a first write to a private file mapping copies the cache page to an anonymous page. */
+function doCowFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number): number {
+  const src = inodeFaultPage(kn, t, m, i, addr, false);
+  if (src < 0) return src;
+  const pfn = newAnonPage(kn, t, m, i, addr, src);
+  return pfn < 0 ? pfn : installOrRetry(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+}
+
+/** do_shared_fault: map the inode's page at this offset into a shared mapping. */
 function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, write: boolean): number {
   const b = kn.vma(m, i);
-  const index = vmaIlx(kn, m, i, addr);
-  const pfn = shmemGetPage(kn, t, kn.vmas[b + VMA.INODE], index, write);
+  const pfn = inodeFaultPage(kn, t, m, i, addr, write);
   if (pfn < 0) return pfn;
   getPage(kn, pfn);
   mapcountAdd(kn, pfn, 1);
@@ -137,6 +166,13 @@ function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number
   const r = installOrRetry(kn, pi, 0, pfn, (pfn + 1) | writable | (write ? PTE_DIRTY : 0));
   if (r >= 0 && write) setPageFlags(kn, pfn, PG_DIRTY);
   return r;
+}
+
+/** do_pte_missing: the first touch of a page, by kind of mapping. */
+function faultMissing(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, flags: number, write: boolean): number {
+  if (flags & VM_SHARED) return doSharedFault(kn, t, m, i, addr, pi, write);
+  if (kn.vmas[kn.vma(m, i) + VMA.INODE] === 0) return doAnonymousPage(kn, t, m, i, addr, pi, write);
+  return write ? doCowFault(kn, t, m, i, addr, pi) : doReadFault(kn, t, m, i, addr, pi);
 }
 
 /** A write through a writable entry that is not yet dirty: the hardware's dirty bit. */
@@ -150,7 +186,8 @@ function markDirty(kn: Kernel, pi: number, pte: number): number {
 /**
  * handle_mm_fault for the page at `addr` (page aligned). mmap_sem must be held for read.
  * Returns the pfn now mapped, -EFAULT (no mapping: SIGSEGV), -EACCES (protection: SIGSEGV)
- * or -ENOMEM (no memory the policy allows: the emulated OOM).
+ * -EIO (past the end of the mapped object: SIGBUS) or -ENOMEM (no memory the policy allows:
+ * the emulated OOM).
  */
 export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
   const i = vmaLookup(kn, m, addr);
@@ -161,7 +198,7 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
     const pte = Atomics.load(kn.ptes, pi);
     let r: number;
-    if (pte === 0) r = flags & VM_SHARED ? doSharedFault(kn, t, m, i, addr, pi, write) : doAnonymousPage(kn, t, m, i, addr, pi, write);
+    if (pte === 0) r = faultMissing(kn, t, m, i, addr, pi, flags, write);
     else if (write && !(pte & PTE_WRITE)) r = doWpPage(kn, t, m, i, addr, pi, pte);
     else if (write && !(pte & PTE_DIRTY)) r = markDirty(kn, pi, pte);
     else return (pte & PTE_PFN_MASK) - 1;

@@ -51,7 +51,7 @@ import {
   nextInterleaveNode,
 } from './mempolicy.js';
 import { migrateQueued, migratableAlone } from './migrate.js';
-import { mpolSetSharedPolicy } from './shared-policy.js';
+import { inodeHasSharedPolicy, mpolSetSharedPolicy } from './shared-policy.js';
 import { vmaPolicyAt } from './memory.js';
 import { pageMapcount } from './memory.js';
 import { pageAlign } from './mmap.js';
@@ -284,7 +284,7 @@ function vmaReplacePolicy(kn: Kernel, m: number, i: number, pol: number): number
   const copy = mpolDup(kn, pol);
   if (copy < 0) return copy;
   const v = vmaRead(kn, m, i);
-  if (v.inode !== 0) {
+  if (v.inode !== 0 && inodeHasSharedPolicy(kn, v.inode)) {
     const err = mpolSetSharedPolicy(kn, v.inode, v.pgoff, v.pgoff + (v.end - v.start) / PAGE_SIZE, copy);
     if (err < 0) {
       mpolPut(kn, copy);

@@ -15,7 +15,7 @@ import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { mpolDup, mpolPut } from './mempolicy.js';
 import { copyPteRange, zapPteRange } from './memory.js';
-import { inodePut } from './shmem.js';
+import { inodePut } from './inode.js';
 import { allocSlot, freeSlot } from './slots.js';
 import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead } from './vma.js';
 

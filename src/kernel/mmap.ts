@@ -24,7 +24,8 @@ import { EEXIST, EINVAL, ENOMEM, EOVERFLOW } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { userTouch } from './memory.js';
 import { unmapVmaResources } from './mm.js';
-import { inodePut, shmemCreate } from './shmem.js';
+import { shmemCreate } from './shmem.js';
+import { inodePut } from './inode.js';
 import { eraseVma, findVma, inodeGetRef, insertVma, splitVma, vmaCount, vmaGet, vmaMergeNeighbours } from './vma.js';
 import { VMA } from '../shm/structs.js';
 

@@ -28,13 +28,14 @@ function numastatText(kn: Kernel, nid: number): string {
 }
 
 /** Node memory figures in pages. */
-export function nodeMemPages(kn: Kernel, nid: number): { total: number; free: number; anon: number; shmem: number; dirty: number } {
+export function nodeMemPages(kn: Kernel, nid: number): { total: number; free: number; anon: number; shmem: number; file: number; dirty: number } {
   const nm = kn.node[nid]!;
   return {
     total: nm.pages,
     free: Atomics.load(nm.i32, NODE.FREE),
     anon: Atomics.load(nm.i32, NODE.NR_ANON),
     shmem: Atomics.load(nm.i32, NODE.NR_SHMEM),
+    file: Atomics.load(nm.i32, NODE.NR_FILE),
     dirty: Atomics.load(nm.i32, NODE.NR_DIRTY),
   };
 }
@@ -42,25 +43,24 @@ export function nodeMemPages(kn: Kernel, nid: number): { total: number; free: nu
 function meminfoText(kn: Kernel, nid: number): string {
   const p = nodeMemPages(kn, nid);
   const kb = (pages: number) => pages * (PAGE_SIZE / 1024);
-  const anonPages = p.anon;
+  // Every page sits on an inactive list here: numa-emu does not age pages onto the active lists.
   const rows: [string, number][] = [
     ['MemTotal', p.total],
     ['MemFree', p.free],
     ['MemUsed', p.total - p.free],
     ['SwapCached', 0],
     ['Active', 0],
-    ['Inactive', anonPages + p.shmem],
+    ['Inactive', p.anon + p.shmem + p.file],
     ['Active(anon)', 0],
-    ['Inactive(anon)', anonPages + p.shmem],
+    ['Inactive(anon)', p.anon + p.shmem],
     ['Active(file)', 0],
-    ['Inactive(file)', 0],
+    ['Inactive(file)', p.file],
     ['Unevictable', 0],
     ['Mlocked', 0],
     ['Dirty', p.dirty],
     ['Writeback', 0],
-    ['FilePages', p.shmem],
-    ['Mapped', p.shmem],
-    ['AnonPages', anonPages],
+    ['FilePages', p.file + p.shmem],
+    ['AnonPages', p.anon],
     ['Shmem', p.shmem],
   ];
   return rows.map(([k, v]) => `Node ${nid} ${`${k}:`.padEnd(16)}${String(kb(v)).padStart(8)} kB\n`).join('');

@@ -6,7 +6,7 @@
  * mm's mmap_sem held for read.
  */
 import { downRead, upRead } from '../shm/rwsem.js';
-import { INODE, INODE_SYSV, MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, POL, PTE_DIRTY, PTE_PFN_MASK } from '../shm/structs.js';
+import { INODE, INODE_FILE, INODE_SYSV, MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, POL, PTE_DIRTY, PTE_PFN_MASK } from '../shm/structs.js';
 import {
   MPOL_BIND,
   MPOL_F_NUMA_BALANCING,
@@ -22,6 +22,7 @@ import {
 import { type Kernel } from './kernel.js';
 import { DEFAULT_POLICY, getTaskPolicy, mpolCondPut, polNodes } from './mempolicy.js';
 import { vmaPolicyAt } from './memory.js';
+import { inodePathname } from './fs.js';
 import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
 
@@ -58,8 +59,9 @@ function mangle(path: string): string {
 /** The path the kernel prints for a mapped inode. */
 function inodePath(kn: Kernel, ino: number): string {
   const b = kn.inode(ino);
-  if (kn.k[b + INODE.KIND] === INODE_SYSV) return `/SYSV${(kn.k[b + INODE.KEY] >>> 0).toString(16).padStart(8, '0')} (deleted)`;
-  return '/dev/zero (deleted)';
+  const kind = kn.k[b + INODE.KIND];
+  if (kind === INODE_SYSV) return `/SYSV${(kn.k[b + INODE.KEY] >>> 0).toString(16).padStart(8, '0')} (deleted)`;
+  return kind === INODE_FILE ? inodePathname(kn, ino) : '/dev/zero (deleted)';
 }
 
 interface NumaMapsStats {

@@ -11,7 +11,7 @@
  */
 import { BUG_ON } from '../shm/layout.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { NODE, PAGE, PG_ANON, PG_DIRTY, PG_RESERVED } from '../shm/structs.js';
+import { NODE, PAGE, PG_ANON, PG_DIRTY, PG_RESERVED, PG_SWAPBACKED } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel, type NodeMem } from './kernel.js';
 import { nmTest } from './nodemask.js';
@@ -44,6 +44,11 @@ export function frameOffset(nm: NodeMem, pfn: number): number {
   return nm.frameByte + (pfn - nm.basePfn) * PAGE_SIZE;
 }
 
+/** The node counter that counts pages like this one: anonymous, shmem (swap-backed) or file cache. */
+function kindCounter(flags: number): number {
+  return flags & PG_ANON ? NODE.NR_ANON : flags & PG_SWAPBACKED ? NODE.NR_SHMEM : NODE.NR_FILE;
+}
+
 /** Pop a page from one node (rmqueue); -1 when the node is empty. */
 function rmqueue(nm: NodeMem): number {
   const { i32 } = nm;
@@ -67,8 +72,7 @@ function freePage(nm: NodeMem, pfn: number): void {
   const { i32 } = nm;
   const base = pageWord(nm, pfn, 0);
   const flags = i32[base + PAGE.FLAGS];
-  if (flags & PG_ANON) Atomics.sub(i32, NODE.NR_ANON, 1);
-  else Atomics.sub(i32, NODE.NR_SHMEM, 1);
+  Atomics.sub(i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.sub(i32, NODE.NR_DIRTY, 1);
   for (let f = 0; f < PAGE.WORDS; f++) i32[base + f] = 0;
   spinLock(i32, NODE.LOCK);
@@ -141,6 +145,26 @@ export function copyPage(kn: Kernel, to: number, from: number): void {
   dst.bytes.set(src.bytes.subarray(off, off + PAGE_SIZE), frameOffset(dst, to));
 }
 
+/** Clear bits in a page's flags (and the counters that mirror them); returns the old flags. */
+export function clearPageFlags(kn: Kernel, pfn: number, bits: number): number {
+  const nm = kn.pfnNode(pfn);
+  const old = Atomics.and(nm.i32, pageWord(nm, pfn, PAGE.FLAGS), ~bits);
+  if (bits & PG_DIRTY && old & PG_DIRTY) Atomics.sub(nm.i32, NODE.NR_DIRTY, 1);
+  return old;
+}
+
+/** A page's flags. */
+export function pageFlags(kn: Kernel, pfn: number): number {
+  const nm = kn.pfnNode(pfn);
+  return Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS));
+}
+
+/** A page's refcount. */
+export function pageRefcount(kn: Kernel, pfn: number): number {
+  const nm = kn.pfnNode(pfn);
+  return Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT));
+}
+
 /** Set bits in a page's flags and keep the per-node counters that mirror them. */
 export function setPageFlags(kn: Kernel, pfn: number, bits: number): void {
   const nm = kn.pfnNode(pfn);
@@ -155,7 +179,7 @@ export function prepNewPage(kn: Kernel, pfn: number, flags: number, mapping: num
   nm.i32[base + PAGE.FLAGS] = flags;
   nm.i32[base + PAGE.MAPPING] = mapping;
   nm.i32[base + PAGE.INDEX] = index;
-  Atomics.add(nm.i32, flags & PG_ANON ? NODE.NR_ANON : NODE.NR_SHMEM, 1);
+  Atomics.add(nm.i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
 }
 

@@ -35,12 +35,19 @@ export interface KernelProfile {
   readonly anonPgoff: 'zero' | 'vaddr';
   /** mbind(MPOL_DEFAULT) accepts a range with holes (MPOL_MF_DISCONTIG_OK, 2.6.16). */
   readonly defaultSkipsHoles: boolean;
+  /**
+   * Seed 000 (never merged upstream): files have a shared-policy tree; mbind on a file mapping
+   * sets it and page-cache allocation obeys it.
+   */
+  readonly filePolicy: boolean;
   /** /proc/<pid>/numa_maps: absent (before 2.6.14) or its format. */
   readonly numaMaps: null | { readonly sep: '=' | ':'; readonly kernelPageSize: boolean };
 }
 
-const PROFILES: Record<string, KernelProfile> = {
-  '6.12': {
+const PROFILES: Record<string, KernelProfile> = {}; // filled below
+
+const TABLE: KernelProfile[] = [
+  {
     name: '6.12',
     summary: 'today\'s kernel (default)',
     mpolMax: 7,
@@ -55,9 +62,10 @@ const PROFILES: Record<string, KernelProfile> = {
     getMaxnodeMin: 'nr_node_ids',
     anonPgoff: 'vaddr',
     defaultSkipsHoles: true,
+    filePolicy: false,
     numaMaps: { sep: ':', kernelPageSize: true },
   },
-  '2.6.7': {
+  {
     name: '2.6.7',
     summary: 'the original NUMA API of seed 002 (Andi Kleen, 2004)',
     mpolMax: 4,
@@ -72,9 +80,20 @@ const PROFILES: Record<string, KernelProfile> = {
     getMaxnodeMin: 'MAX_NUMNODES',
     anonPgoff: 'zero',
     defaultSkipsHoles: false,
+    filePolicy: false,
     numaMaps: null,
   },
-};
+];
+
+/** Seed 000 on top of 2.6.7: shared policies on file mappings, steering the page cache (never merged upstream). */
+TABLE.push({
+  ...TABLE[1],
+  name: '2.6.8-rc3+file-policy',
+  summary: 'seed 000: file mappings with shared policies that place the page cache (never merged upstream)',
+  filePolicy: true,
+});
+for (const p of TABLE) PROFILES[p.name] = p;
+
 
 /** Names of the profiles, default first. */
 export const PROFILE_NAMES: readonly string[] = Object.keys(PROFILES);

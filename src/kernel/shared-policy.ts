@@ -12,7 +12,7 @@
  * SP_SEM before the slab lock.
  */
 import { downRead, downWrite, upRead, upWrite } from '../shm/rwsem.js';
-import { POL, INODE, SP, SP_MAX } from '../shm/structs.js';
+import { INODE, INODE_FILE, POL, SP, SP_MAX } from '../shm/structs.js';
 import { PreemptPoint, preemptPoint } from '../sched/preempt.js';
 import { MPOL_F_SHARED } from './constants.js';
 import { ENOMEM } from './errno.js';
@@ -52,6 +52,14 @@ function spCopy(kn: Kernel, p: number): number {
   const q = mpolDup(kn, p);
   if (q > 0) kn.k[kn.pol(q) + POL.FLAGS] |= MPOL_F_SHARED;
   return q;
+}
+
+/**
+ * Whether mappings of inode `ino` keep their policy in the inode (vm_ops->set_policy): shmem and
+ * SysV segments always; files only under seed 000's file policy.
+ */
+export function inodeHasSharedPolicy(kn: Kernel, ino: number): boolean {
+  return kn.k[kn.inode(ino) + INODE.KIND] !== INODE_FILE || kn.profile.filePolicy;
 }
 
 /** mpol_shared_policy_lookup: the policy of page `index`, with a reference; 0 if none. */

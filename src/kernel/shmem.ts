@@ -1,50 +1,26 @@
 /**
- * shmem objects: the anonymous inode behind every MAP_SHARED|MAP_ANONYMOUS mapping.
+ * shmem: the swap-backed inodes behind MAP_SHARED|MAP_ANONYMOUS mappings and SysV segments.
  *
- * Model. An object has a size in pages and a page index (xarray). A page in the index holds one
- * reference for the index and one more per page-table entry mapping it (MAPCOUNT counts those).
- * INODE.REFS counts the VMAs that map the object; the last one to go frees every page and the
- * object. Placement: the policy the caller resolved (the VMA's or the task's), interleaved by the
- * page's index in the object, plus the inode number in profiles after 2.6.x so that two objects
- * do not start on the same node.
+ * Model. An object (an inode, see inode.ts) has a size in pages and a page index (xarray). A
+ * page in the index holds one reference for the index and one more per page-table entry mapping
+ * it (MAPCOUNT counts those). Placement: the object's shared policy for the page's index, else
+ * the task's policy, interleaved by the page's index in the object, plus the inode number in
+ * profiles after 2.6.x so that two objects do not start on the same node.
  *
- * Locking. REFS and NR_PAGES are atomic; index slots are installed with compareExchange (see
- * xarray.ts); the slot itself is allocated under KHDR.TABLE_LOCK.
+ * Locking. Index slots are installed with compareExchange (see xarray.ts).
  */
-import { INODE, INODE_SHMEM, KHDR, PG_DIRTY, PG_SWAPBACKED } from '../shm/structs.js';
+import { INODE, INODE_SHMEM, PG_DIRTY, PG_SWAPBACKED } from '../shm/structs.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy, mpolCondPut } from './mempolicy.js';
-import { mpolFreeSharedPolicy, spLookup } from './shared-policy.js';
+import { spLookup } from './shared-policy.js';
+import { inodeCreate } from './inode.js';
 import { clearPage, prepNewPage, putPage } from './page-alloc.js';
-import { allocSlot, freeSlot } from './slots.js';
-import { xaAllocBlock, xaDestroy, xaInstall, xaLoad } from './xarray.js';
+import { xaInstall, xaLoad } from './xarray.js';
 
 /** shmem_file_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
 export function shmemCreate(kn: Kernel, pages: number, kind = INODE_SHMEM): number {
-  const s = allocSlot(kn, kn.regions.inode, INODE.WORDS, kn.cfg.limits.inodes);
-  if (s === 0) return -ENOMEM;
-  const root = xaAllocBlock(kn);
-  if (root === 0) {
-    freeSlot(kn, kn.regions.inode, INODE.WORDS, s);
-    return -ENOMEM;
-  }
-  const b = kn.inode(s);
-  kn.k[b + INODE.KIND] = kind;
-  kn.k[b + INODE.PAGES] = pages;
-  kn.k[b + INODE.ROOT] = root;
-  kn.k[b + INODE.INO] = Atomics.add(kn.k, KHDR.NEXT_INO, 1) + 1;
-  Atomics.store(kn.k, b + INODE.REFS, 1);
-  return s;
-}
-
-/** iput: drop a reference; the last one frees the inode's pages, its shared policy and its slot. */
-export function inodePut(kn: Kernel, s: number): void {
-  const b = kn.inode(s);
-  if (Atomics.sub(kn.k, b + INODE.REFS, 1) !== 1) return;
-  xaDestroy(kn, kn.k[b + INODE.ROOT], (_i, v) => putPage(kn, v - 1));
-  mpolFreeSharedPolicy(kn, s);
-  freeSlot(kn, kn.regions.inode, INODE.WORDS, s);
+  return inodeCreate(kn, kind, pages);
 }
 
 /** The interleave index of page `index` of object `s`. */

@@ -49,6 +49,13 @@ export function intArg(syscall: string, name: string, v: unknown): number {
   return Number(BigInt.asIntN(32, v as bigint));
 }
 
+/** A loff_t (signed 64-bit): negative values stay negative, for the kernel to refuse. */
+export function loffArg(syscall: string, name: string, v: unknown): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'bigint') return Number(BigInt.asIntN(64, v));
+  throw argTypeError(syscall, name, 'an integer (number or bigint)', v);
+}
+
 /** A node mask pointer: null/undefined is NULL; else a non-negative bigint (or safe integer) of bits. */
 export function nodemaskArg(syscall: string, v: unknown): bigint | null {
   if (v === null || v === undefined) return null;

@@ -5,19 +5,21 @@
  * kernel* / do* layers, and turns a negative return into a thrown Node-style system error. Memory
  * accesses (load, store, touch) are not system calls but page faults: a fault that fails throws
  * EFAULT with signal SIGSEGV (no mapping, or the protection forbids the access) or ENOMEM (the
- * emulated OOM: no page the policy allows is free).
+ * emulated OOM: no page the policy allows is free); a page past the end of a file or segment is
+ * EFAULT with signal SIGBUS.
  */
 import { MM, TASK } from '../shm/structs.js';
-import { EFAULT, EINVAL, type SystemError, systemError } from './errno.js';
+import { EACCES, EFAULT, EINVAL, EIO, type SystemError, systemError } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { type AccessFault, userLoad, userStore, userTouch } from './memory.js';
 import { kernelGetMempolicy, kernelMbind, kernelSetMempolicy } from './mempolicy-syscalls.js';
 import { doMmap, doMunmap } from './mmap.js';
 import { readKernelFile } from './procfs.js';
-import { argTypeError, bytesArg, intArg, lengthArg, nodemaskArg, ulongArg } from './syscall-args.js';
+import { argTypeError, bytesArg, intArg, lengthArg, loffArg, nodemaskArg, ulongArg } from './syscall-args.js';
 import { MAP_ANONYMOUS, PAGE_SIZE } from './constants.js';
-import { EBADF } from './errno.js';
 import { setAffinity } from './task.js';
+import { doClose, doFsync, doFtruncate, doOpen, doRead, doUnlink, doWrite, mmapFileInode } from './fs.js';
+import { inodePut } from './inode.js';
 import { type ShmidDs, doShmat, kernelShmctl, kernelShmdt, kernelShmget } from './ipc-shm.js';
 import { findVma, vmaCount, vmaGet } from './vma.js';
 import { downRead, upRead } from '../shm/rwsem.js';
@@ -35,7 +37,8 @@ function check(err: number, syscall: string): void {
 
 function faultError(f: AccessFault, what: string): SystemError {
   const where = `0x${f.addr.toString(16)}`;
-  if (f.err === -EFAULT || f.err === -13) return systemError(EFAULT, what, { signal: 'SIGSEGV', detail: `SIGSEGV at ${where}` });
+  if (f.err === -EFAULT || f.err === -EACCES) return systemError(EFAULT, what, { signal: 'SIGSEGV', detail: `SIGSEGV at ${where}` });
+  if (f.err === -EIO) return systemError(EFAULT, what, { signal: 'SIGBUS', detail: `SIGBUS at ${where}: past the end of the mapped object` });
   return systemError(f.err, what, { detail: `out of memory the policy allows, fault at ${where}` });
 }
 
@@ -114,8 +117,10 @@ export class Sys {
     intArg(n, 'fd', fd);
     const off = ulongArg(n, 'offset', offset);
     if (off % PAGE_SIZE !== 0) throw systemError(EINVAL, n);
-    if (!(f & MAP_ANONYMOUS)) throw systemError(EBADF, n);
-    const r = doMmap(this.kn, this.slot, this.mm(), a, len, p, f, off / PAGE_SIZE);
+    const ino = f & MAP_ANONYMOUS ? 0 : mmapFileInode(this.kn, this.slot, fd, p, f);
+    check(ino, n);
+    const r = doMmap(this.kn, this.slot, this.mm(), a, len, p, f, off / PAGE_SIZE, ino);
+    if (ino !== 0) inodePut(this.kn, ino);
     check(r, n);
     return r;
   }
@@ -182,6 +187,67 @@ export class Sys {
       check(r, n);
       return null;
     }
+    return r;
+  }
+
+  /** open(path, flags, mode): a file descriptor. The namespace is flat: a path is a name. */
+  open(path: string, flags: number, mode = 0o644): number {
+    if (typeof path !== 'string') throw argTypeError('open', 'path', 'a string', path);
+    const r = doOpen(this.kn, this.slot, path, intArg('open', 'flags', flags), intArg('open', 'mode', mode));
+    check(r, 'open');
+    return r;
+  }
+
+  /** close(fd). */
+  close(fd: number): void {
+    check(doClose(this.kn, this.slot, intArg('close', 'fd', fd)), 'close');
+  }
+
+  /** read(fd, count): the bytes read (fewer at the end of the file). */
+  read(fd: number, count: number): Uint8Array {
+    return this.readAt('read', fd, count, null);
+  }
+
+  /** pread(fd, count, offset). */
+  pread(fd: number, count: number, offset: number | bigint): Uint8Array {
+    return this.readAt('pread64', fd, count, offset);
+  }
+
+  /** write(fd, bytes): the number of bytes written. */
+  write(fd: number, bytes: ArrayBufferView): number {
+    return this.writeAt('write', fd, bytes, null);
+  }
+
+  /** pwrite(fd, bytes, offset). */
+  pwrite(fd: number, bytes: ArrayBufferView, offset: number | bigint): number {
+    return this.writeAt('pwrite64', fd, bytes, offset);
+  }
+
+  /** ftruncate(fd, length). */
+  ftruncate(fd: number, length: number | bigint): void {
+    check(doFtruncate(this.kn, this.slot, intArg('ftruncate', 'fd', fd), loffArg('ftruncate', 'length', length)), 'ftruncate');
+  }
+
+  /** fsync(fd): write the file's dirty pages to disk. */
+  fsync(fd: number): void {
+    check(doFsync(this.kn, this.slot, intArg('fsync', 'fd', fd)), 'fsync');
+  }
+
+  /** unlink(path). */
+  unlink(path: string): void {
+    if (typeof path !== 'string') throw argTypeError('unlink', 'path', 'a string', path);
+    check(doUnlink(this.kn, path), 'unlink');
+  }
+
+  private readAt(n: string, fd: number, count: number, offset: number | bigint | null): Uint8Array {
+    const r = doRead(this.kn, this.slot, intArg(n, 'fd', fd), ulongArg(n, 'count', count), offset === null ? null : loffArg(n, 'offset', offset));
+    if (typeof r === 'number') throw systemError(r, n);
+    return r;
+  }
+
+  private writeAt(n: string, fd: number, bytes: ArrayBufferView, offset: number | bigint | null): number {
+    const r = doWrite(this.kn, this.slot, intArg(n, 'fd', fd), bytesArg(n, bytes), offset === null ? null : loffArg(n, 'offset', offset));
+    check(r, n);
     return r;
   }
 

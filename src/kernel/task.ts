@@ -15,6 +15,7 @@ import { type Kernel } from './kernel.js';
 import { mpolDup, mpolPut } from './mempolicy.js';
 import { dupMmap, mmAlloc, mmGet, mmPut } from './mm.js';
 import { allocSlot, freeSlot } from './slots.js';
+import { fdtCreate, fdtDup, fdtPut, fdtShare } from './fs.js';
 
 /** Credentials and placement of a new task. */
 export interface TaskInit {
@@ -54,11 +55,14 @@ export function createProcess(kn: Kernel, init: TaskInit): number {
   if (t === 0) return -EAGAIN;
   const pid = allocPid(kn);
   const m = mmAlloc(kn, pid);
-  if (m < 0) {
+  const files = m < 0 ? m : fdtCreate(kn);
+  if (files < 0) {
+    if (m > 0) mmPut(kn, m);
     freeSlot(kn, kn.regions.task, TASK.WORDS, t);
-    return m;
+    return files;
   }
   fillTask(kn, t, pid, pid, m, init, 0, 0);
+  kn.k[kn.task(t) + TASK.FILES] = files;
   return t;
 }
 
@@ -96,7 +100,16 @@ export function copyProcess(kn: Kernel, parent: number, thread: boolean, cpu: nu
       return err === -ENOMEM || m < 0 ? -ENOMEM : err;
     }
   }
+  const files = thread ? kn.k[pb + TASK.FILES] : fdtDup(kn, kn.k[pb + TASK.FILES]);
+  if (files < 0) {
+    mmPut(kn, m);
+    mpolPut(kn, policy);
+    freeSlot(kn, kn.regions.task, TASK.WORDS, t);
+    return files;
+  }
+  if (thread) fdtShare(kn, files);
   fillTask(kn, t, tid, thread ? kn.k[pb + TASK.TGID] : tid, m, taskCreds(kn, parent, cpu), policy, kn.k[pb + TASK.IL_PREV]);
+  kn.k[kn.task(t) + TASK.FILES] = files;
   return t;
 }
 
@@ -126,6 +139,7 @@ export function exitTask(kn: Kernel, t: number): void {
   mpolPut(kn, kn.k[b + TASK.POLICY]);
   kn.k[b + TASK.POLICY] = 0;
   mmPut(kn, kn.k[b + TASK.MM]);
+  fdtPut(kn, kn.k[b + TASK.FILES]);
   freeSlot(kn, kn.regions.task, TASK.WORDS, t);
 }
 

@@ -63,6 +63,28 @@ export function xaInstall(kn: Kernel, root: number, index: number, value: number
   return old === 0 ? value : old;
 }
 
+/** xa_cmpxchg to 0: remove the value at `index` if it is still `old`; true if removed. */
+export function xaErase(kn: Kernel, root: number, index: number, old: number): boolean {
+  const s = leafSlot(kn, root, index, false);
+  return s >= 0 && Atomics.compareExchange(kn.k, s, old, 0) === old;
+}
+
+/** Visit every non-zero value at index >= `from`, in index order (a snapshot per slot). */
+export function xaForEach(kn: Kernel, root: number, from: number, visit: (index: number, value: number) => void): void {
+  const { k } = kn;
+  const rb = kn.regions.xa + root * XA_SLOTS;
+  for (let i = from >>> XA_SHIFT; i < XA_SLOTS; i++) {
+    const leaf = Atomics.load(k, rb + i);
+    if (leaf === 0) continue;
+    const lb = kn.regions.xa + leaf * XA_SLOTS;
+    for (let j = 0; j < XA_SLOTS; j++) {
+      const index = (i << XA_SHIFT) | j;
+      const v = Atomics.load(k, lb + j);
+      if (v !== 0 && index >= from) visit(index, v);
+    }
+  }
+}
+
 /** Visit every non-zero value, then give all blocks of the tree back (the tree must be dead). */
 export function xaDestroy(kn: Kernel, root: number, visit: (index: number, value: number) => void): void {
   const { k } = kn;

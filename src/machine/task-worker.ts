@@ -12,7 +12,7 @@ import { copyProcess, execMm, exitTask } from '../kernel/task.js';
 import { guard } from './wire.js';
 
 /** The system calls the main thread may forward to a task. */
-export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'shmget', 'shmat', 'shmdt', 'shmctl'] as const;
+export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink'] as const;
 export type SyscallName = (typeof SYSCALL_NAMES)[number];
 
 export interface TaskWorkerData {

@@ -115,6 +115,7 @@ export const INODE = defineStruct([
   'CUID', // SysV creator
   'SEQ', // SysV id sequence
   'DEST', // SysV: IPC_RMID was called (SHM_DEST)
+  'DENTRY', // file: its directory entry (kept, marked unlinked, while the inode lives)
 ], { lineAligned: true });
 export const INODE_SHMEM = 1;
 export const INODE_SYSV = 2;
@@ -132,10 +133,14 @@ export const SP_MAX = 32;
 
 /**
  * A directory entry of the flat file namespace: a name (NAME_WORDS words of UTF-8 in the names
- * region, LEN bytes) and the inode it links, which holds one reference for the link. Under
- * KHDR.DIR_LOCK.
+ * region, LEN bytes) and the inode it links, which holds one reference for the link. STATE is
+ * DENTRY_LINKED, or DENTRY_UNLINKED once unlink removed the name from the directory: the entry
+ * then stays, so that the inode keeps its path for numa_maps ("... (deleted)"), until the inode
+ * dies. Under KHDR.DIR_LOCK.
  */
 export const DENTRY = defineStruct(['STATE', 'INODE', 'LEN']);
+export const DENTRY_LINKED = 1;
+export const DENTRY_UNLINKED = 2;
 export const NAME_WORDS = 16;
 
 /**
@@ -187,6 +192,8 @@ export const PG_ACTIVE = 1 << 2;
 export const PG_RESERVED = 1 << 3;
 export const PG_SWAPBACKED = 1 << 4;
 export const PG_LOCKED = 1 << 5;
+/** Allocated under a shared (file or shmem) policy: seed 000's PG_mpol-style marker. */
+export const PG_MPOL = 1 << 6;
 /** Bytes of metadata per 4 KiB frame: struct page plus one free-stack word. */
 export const META_BYTES_PER_FRAME = (PAGE.WORDS + 1) * 4;
 assertLayout(META_BYTES_PER_FRAME <= 64, 'at most 64 bytes of metadata per frame');
@@ -210,6 +217,7 @@ export const NODE = defineStruct([
   'OTHER_NODE',
   'NR_ANON', // atomic: anonymous pages in use
   'NR_SHMEM', // atomic: shmem pages in use
+  'NR_FILE', // atomic: page-cache pages of files
   'NR_DIRTY',
   'NR_ACTIVE',
 ]);
