@@ -5,11 +5,13 @@
  *
  * Checked: every in-use page is referenced exactly by the page-table entries and page-cache
  * slots that name it (REFCOUNT and MAPCOUNT), free + used = total on every node, no entry maps
- * outside a VMA, every policy's refcount equals the tasks and VMAs that hold it, the slab's live
+ * outside a VMA, every swap slot is counted exactly, every policy's refcount equals the tasks, VMAs
+ * and shared ranges that hold it, the slab's live
  * count matches, and no refcount underflow was recorded.
  */
 import { KHDR, MM, NODE, PAGE, POL, INODE, TASK, TASK_RUNNING, XA_SLOTS } from '../shm/structs.js';
-import { PTE_PFN_MASK } from '../shm/structs.js';
+import { PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
+import { bdevFreeBlocks } from './blockdev.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel } from './kernel.js';
 import { DEFAULT_POLICY } from './mempolicy.js';
@@ -33,7 +35,7 @@ function bump(m: Map<number, number>, k: number): void {
 }
 
 /** Page-table references per pfn and policy references per slot, from live mms and tasks. */
-function countReferences(kn: Kernel, problems: string[]): { ptes: Map<number, number>; pols: Map<number, number> } {
+function countReferences(kn: Kernel, problems: string[], swapRefs: Map<number, number>): { ptes: Map<number, number>; pols: Map<number, number> } {
   const ptes = new Map<number, number>();
   const pols = new Map<number, number>();
   const { maxMms, maxTasks, windowPages } = kn.cfg.limits;
@@ -53,13 +55,14 @@ function countReferences(kn: Kernel, problems: string[]): { ptes: Map<number, nu
       if (pte === 0) continue;
       if (!inVma[j]) problems.push(`mm ${m}: entry for page ${j} outside every VMA`);
       const pfn = (pte & PTE_PFN_MASK) - 1;
-      if (pfn !== kn.zeroPfn) bump(ptes, pfn);
+      if (pte & PTE_SWAP) bump(swapRefs, pfn);
+      else if (pfn !== kn.zeroPfn) bump(ptes, pfn);
     }
   }
   return { ptes, pols };
 }
 
-function countCacheRefs(kn: Kernel, pols: Map<number, number>): Map<number, number> {
+function countCacheRefs(kn: Kernel, pols: Map<number, number>, swapRefs: Map<number, number>): Map<number, number> {
   const cache = new Map<number, number>();
   for (let s = 1; s < kn.cfg.limits.inodes; s++) {
     if (kn.k[kn.inode(s) + INODE.STATE] === 0) continue;
@@ -70,7 +73,8 @@ function countCacheRefs(kn: Kernel, pols: Map<number, number>): Map<number, numb
       if (leaf === 0) continue;
       for (let j = 0; j < XA_SLOTS; j++) {
         const v = kn.k[kn.regions.xa + leaf * XA_SLOTS + j];
-        if (v !== 0) bump(cache, v - 1);
+        if (v > 0) bump(cache, v - 1);
+        else if (v < 0) bump(swapRefs, -v - 1);
       }
     }
   }
@@ -89,7 +93,8 @@ function auditPages(kn: Kernel, ptes: Map<number, number>, cache: Map<number, nu
       if (ref > 0) used++;
       if (pfn === kn.zeroPfn) continue;
       const wantMap = ptes.get(pfn) ?? 0;
-      const wantRef = wantMap + (cache.get(pfn) ?? 0);
+      const inSwapCache = nm.i32[pageWord(nm, pfn, PAGE.FLAGS)] & PG_SWAPCACHE ? 1 : 0;
+      const wantRef = wantMap + (cache.get(pfn) ?? 0) + inSwapCache;
       if (ref !== wantRef || map !== wantMap) problems.push(`pfn ${pfn} (node ${nid}): refcount ${ref} mapcount ${map}, references say ${wantRef}/${wantMap}`);
     }
     const free = Atomics.load(nm.i32, NODE.FREE);
@@ -97,6 +102,19 @@ function auditPages(kn: Kernel, ptes: Map<number, number>, cache: Map<number, nu
     inUse[nid] = used;
   }
   return inUse;
+}
+
+/** Every swap slot's count is the entries naming it, plus the cache bit while a page is cached for it. */
+function auditSwap(kn: Kernel, refs: Map<number, number>, problems: string[]): void {
+  let used = 0;
+  for (let s = 0; s < kn.cfg.limits.swapSlots; s++) {
+    const cached = kn.k[kn.regions.swapCache + s] !== 0 ? 1 << 24 : 0;
+    const want = (refs.get(s) ?? 0) + cached;
+    const have = kn.k[kn.regions.swapMap + s];
+    if (want !== 0) used++;
+    if (want !== 0 && have !== want) problems.push(`swap slot ${s}: count ${have}, references say ${want}`);
+  }
+  if (used + bdevFreeBlocks(kn.swap) !== kn.cfg.limits.swapSlots) problems.push(`swap: ${used} used + ${bdevFreeBlocks(kn.swap)} free != ${kn.cfg.limits.swapSlots}`);
 }
 
 function auditPolicies(kn: Kernel, pols: Map<number, number>, problems: string[]): number {
@@ -115,8 +133,10 @@ function auditPolicies(kn: Kernel, pols: Map<number, number>, problems: string[]
 /** Audit the kernel (see the module comment for what is checked). */
 export function auditKernel(kn: Kernel): AuditReport {
   const problems: string[] = [];
-  const { ptes, pols } = countReferences(kn, problems);
-  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols), problems);
+  const swapRefs = new Map<number, number>();
+  const { ptes, pols } = countReferences(kn, problems, swapRefs);
+  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols, swapRefs), problems);
+  auditSwap(kn, swapRefs, problems);
   const policiesLive = auditPolicies(kn, pols, problems);
   const refcountWarnings = kn.k[KHDR.WARN_REFCOUNT];
   if (refcountWarnings !== 0) problems.push(`${refcountWarnings} refcount warnings (use-after-free or over-put)`);

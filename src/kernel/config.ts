@@ -34,6 +34,8 @@ export interface KernelLimits {
   readonly files: number;
   /** 4 KiB blocks of the disk under the files. */
   readonly diskBlocks: number;
+  /** 4 KiB slots of the swap device. */
+  readonly swapSlots: number;
 }
 
 export interface KernelConfig {

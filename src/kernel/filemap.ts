@@ -25,11 +25,12 @@ import { ENOMEM, ENOSPC } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, policyHasNode } from './mempolicy.js';
 import { zapPteRange } from './memory.js';
-import { clearPage, clearPageFlags, frameOffset, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, setPageFlags } from './page-alloc.js';
+import { clearPage, clearPageFlags, frameOffset, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { BUG_ON } from '../shm/layout.js';
 import { rmapWalkInode } from './rmap.js';
 import { spLookup } from './shared-policy.js';
 import { vmaCount } from './vma.js';
-import { xaErase, xaForEach, xaInstall, xaLoad } from './xarray.js';
+import { xaErase, xaForEach, xaInstall, xaLoad, xaReplace, xaSlot } from './xarray.js';
 
 /** Largest file: the page cache indexes 2^18 pages. */
 export const MAX_FILE_SIZE = (1 << 18) * PAGE_SIZE;
@@ -64,26 +65,62 @@ function pageCacheAlloc(kn: Kernel, t: number, ino: number, index: number): { pf
   return { pfn: allocPagesMpol(kn, t, getTaskPolicy(kn, t), NO_INTERLEAVE_INDEX), flags: 0 };
 }
 
-/** Add a fresh page for `index` to the cache; the page in the cache now, or -ENOMEM. */
+/**
+ * Publish a fresh page (count 2: the cache's reference and the caller's pin) at `index`; the
+ * page, or -1 if another task's page got there first (ours is freed).
+ */
+export function installCachePage(kn: Kernel, ino: number, index: number, pfn: number, old: number): number {
+  const b = kn.inode(ino);
+  Atomics.store(kn.pfnNode(pfn).i32, pageWord(kn.pfnNode(pfn), pfn, PAGE.REFCOUNT), 2);
+  if (old === 0 ? xaInstall(kn, kn.k[b + INODE.ROOT], index, pfn + 1) === pfn + 1 : xaReplace(kn, kn.k[b + INODE.ROOT], index, old, pfn + 1)) {
+    Atomics.add(kn.k, b + INODE.NR_PAGES, 1);
+    return pfn;
+  }
+  putPage(kn, pfn);
+  putPage(kn, pfn);
+  return -1;
+}
+
+/** Add a fresh page for `index` to the cache; -1 if another task added one first, -ENOMEM. */
 function addToPageCache(kn: Kernel, t: number, ino: number, index: number): number {
   const { pfn, flags } = pageCacheAlloc(kn, t, ino, index);
   if (pfn < 0) return -ENOMEM;
   prepNewPage(kn, pfn, flags, ino, index);
   readPage(kn, ino, index, pfn);
-  const b = kn.inode(ino);
-  const now = xaInstall(kn, kn.k[b + INODE.ROOT], index, pfn + 1);
-  if (now === pfn + 1) {
-    Atomics.add(kn.k, b + INODE.NR_PAGES, 1);
-    return pfn;
-  }
-  putPage(kn, pfn);
-  return now < 0 ? -ENOMEM : now - 1;
+  return installCachePage(kn, ino, index, pfn, 0);
 }
 
-/** filemap_get_folio(FGP_CREAT): the cached page at `index`, read in if absent; pfn or -ENOMEM. */
+/**
+ * filemap_get_entry + folio_try_get: the cached page at `index`, pinned; 0 when the slot is
+ * empty, or the slot's (negative) swap value for shmem. A page reclaim is freeing is waited out.
+ */
+export function findGetPage(kn: Kernel, ino: number, index: number): number {
+  const root = kn.k[kn.inode(ino) + INODE.ROOT];
+  for (let tries = 0; tries < MAX_LOOKUP_RETRIES; tries++) {
+    const v = xaLoad(kn, root, index);
+    if (v <= 0) return v;
+    if (tryGetPage(kn, v - 1)) {
+      if (xaLoad(kn, root, index) === v) return v;
+      putPage(kn, v - 1);
+    } else {
+      Atomics.wait(kn.k, xaSlot(kn, root, index), v, 1); // frozen by reclaim: it is leaving the cache
+    }
+  }
+  BUG_ON(true, `page cache lookup of inode ${ino} index ${index} never settled`);
+  return 0;
+}
+const MAX_LOOKUP_RETRIES = 1000;
+
+/** filemap_get_folio(FGP_CREAT): the cached page at `index`, pinned, read in if absent; pfn or -ENOMEM. */
 export function filemapGetPage(kn: Kernel, t: number, ino: number, index: number): number {
-  const have = xaLoad(kn, kn.k[kn.inode(ino) + INODE.ROOT], index);
-  return have !== 0 ? have - 1 : addToPageCache(kn, t, ino, index);
+  for (let tries = 0; tries < MAX_LOOKUP_RETRIES; tries++) {
+    const v = findGetPage(kn, ino, index);
+    if (v > 0) return v - 1;
+    const pfn = addToPageCache(kn, t, ino, index);
+    if (pfn !== -1) return pfn;
+  }
+  BUG_ON(true, `page cache fill of inode ${ino} index ${index} never settled`);
+  return -ENOMEM;
 }
 
 /**
@@ -97,9 +134,12 @@ export function filemapFault(kn: Kernel, t: number, ino: number, index: number):
   const sp = spLookup(kn, ino, index);
   const misplaced = sp !== 0 && !policyHasNode(kn, sp, kn.pfnToNid(pfn));
   mpolCondPut(kn, sp);
-  if (!misplaced || pageRefcount(kn, pfn) !== 1 || writebackPage(kn, ino, index, pfn) < 0) return pfn;
-  if (!xaErase(kn, kn.k[kn.inode(ino) + INODE.ROOT], index, pfn + 1)) return filemapGetPage(kn, t, ino, index);
-  Atomics.sub(kn.k, kn.inode(ino) + INODE.NR_PAGES, 1);
+  // Used by nobody else: only the cache's reference and our pin.
+  if (!misplaced || pageRefcount(kn, pfn) !== 2 || writebackPage(kn, ino, index, pfn) < 0) return pfn;
+  if (xaErase(kn, kn.k[kn.inode(ino) + INODE.ROOT], index, pfn + 1)) {
+    Atomics.sub(kn.k, kn.inode(ino) + INODE.NR_PAGES, 1);
+    putPage(kn, pfn);
+  }
   putPage(kn, pfn);
   return filemapGetPage(kn, t, ino, index);
 }
@@ -115,7 +155,11 @@ export function pageCacheReadahead(kn: Kernel, t: number, ino: number, index: nu
     ra.size = 0;
   } else {
     ra.size = ra.size === 0 ? RA_INIT : Math.min(ra.size * 2, RA_MAX);
-    for (let i = lastIndex + 1; i <= lastIndex + ra.size && i < eof; i++) if (filemapGetPage(kn, t, ino, i) < 0) break;
+    for (let i = lastIndex + 1; i <= lastIndex + ra.size && i < eof; i++) {
+      const pfn = filemapGetPage(kn, t, ino, i);
+      if (pfn < 0) break;
+      putPage(kn, pfn);
+    }
   }
   ra.next = lastIndex + 1;
 }
@@ -128,9 +172,9 @@ function pageMkclean(kn: Kernel, ino: number, index: number, pfn: number): void 
 }
 
 /**
- * Write a dirty page to its disk block (allocating the block on first writeback). A write that
- * races with the copy re-dirties the page (through a fault on the cleaned entry, or its own
- * dirty bit), so nothing written is lost. 0 or -ENOSPC.
+ * Write a dirty page (pinned by the caller) to its disk block, allocating the block on first
+ * writeback. A write that races with the copy re-dirties the page (through a fault on the
+ * cleaned entry, or its own dirty bit), so nothing written is lost. 0 or -ENOSPC.
  */
 export function writebackPage(kn: Kernel, ino: number, index: number, pfn: number): number {
   if (!(pageFlags(kn, pfn) & PG_DIRTY)) return 0;
@@ -154,8 +198,11 @@ export function writebackPage(kn: Kernel, ino: number, index: number, pfn: numbe
 /** Write back every dirty page of the inode (fsync); the first error, or 0. */
 export function filemapWriteAndWait(kn: Kernel, ino: number): number {
   let err = 0;
-  xaForEach(kn, kn.k[kn.inode(ino) + INODE.ROOT], 0, (index, v) => {
+  xaForEach(kn, kn.k[kn.inode(ino) + INODE.ROOT], 0, (index) => {
+    const v = findGetPage(kn, ino, index);
+    if (v <= 0) return;
     const r = writebackPage(kn, ino, index, v - 1);
+    putPage(kn, v - 1);
     if (err === 0) err = r;
   });
   return err;
@@ -176,13 +223,14 @@ export function truncateInodePages(kn: Kernel, ino: number, size: number): void 
   const b = kn.inode(ino);
   const keep = filePages(size);
   unmapMappingRange(kn, ino, keep);
-  xaForEach(kn, kn.k[b + INODE.ROOT], keep, (index, v) => {
-    if (xaErase(kn, kn.k[b + INODE.ROOT], index, v)) {
+  xaForEach(kn, kn.k[b + INODE.ROOT], keep, (index) => {
+    const v = findGetPage(kn, ino, index); // pinned: reclaim cannot free it under us
+    if (v > 0 && xaErase(kn, kn.k[b + INODE.ROOT], index, v)) {
       Atomics.sub(kn.k, b + INODE.NR_PAGES, 1);
-      const nm = kn.pfnNode(v - 1);
-      if (nm.i32[pageWord(nm, v - 1, PAGE.FLAGS)] & PG_DIRTY) clearPageFlags(kn, v - 1, PG_DIRTY);
+      clearPageFlags(kn, v - 1, PG_DIRTY);
       putPage(kn, v - 1);
     }
+    if (v > 0) putPage(kn, v - 1);
   });
   xaForEach(kn, kn.k[b + INODE.DISK], keep, (index, blk) => {
     if (xaErase(kn, kn.k[b + INODE.DISK], index, blk)) bdevFree(kn.disk, blk - 1);
@@ -195,11 +243,12 @@ export function truncateInodePages(kn: Kernel, ino: number, size: number): void 
 /** Zero bytes [from, PAGE_SIZE) of page `index`, in the cache and on disk. */
 function zeroTail(kn: Kernel, ino: number, index: number, from: number): void {
   const b = kn.inode(ino);
-  const cached = xaLoad(kn, kn.k[b + INODE.ROOT], index);
-  if (cached !== 0) {
+  const cached = findGetPage(kn, ino, index);
+  if (cached > 0) {
     const nm = kn.pfnNode(cached - 1);
     const off = frameOffset(nm, cached - 1);
     nm.bytes.fill(0, off + from, off + PAGE_SIZE);
+    putPage(kn, cached - 1);
   }
   const blk = xaLoad(kn, kn.k[b + INODE.DISK], index);
   if (blk !== 0) kn.disk.bytes.fill(0, bdevOffset(kn.disk, blk - 1) + from, bdevOffset(kn.disk, blk - 1) + PAGE_SIZE);

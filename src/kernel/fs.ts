@@ -19,7 +19,7 @@ import { EACCES, EBADF, EEXIST, EFBIG, EINVAL, EMFILE, ENAMETOOLONG, ENFILE, ENO
 import { MAX_FILE_SIZE, filemapGetPage, filemapWriteAndWait, markPageDirty, pageCacheReadahead, truncateInodePages } from './filemap.js';
 import { inodeCreate, inodePut } from './inode.js';
 import { type Kernel } from './kernel.js';
-import { frameOffset, getPage, putPage } from './page-alloc.js';
+import { frameOffset, putPage } from './page-alloc.js';
 import { allocSlot, freeSlot } from './slots.js';
 import { inodeGetRef } from './vma.js';
 
@@ -236,7 +236,6 @@ function copyPages(kn: Kernel, t: number, ino: number, pos: number, buf: Uint8Ar
     if (pfn < 0) return done > 0 ? done : pfn;
     const nm = kn.pfnNode(pfn);
     const fo = frameOffset(nm, pfn) + off;
-    getPage(kn, pfn);
     if (toCache) {
       nm.bytes.set(buf.subarray(done, done + n), fo);
       markPageDirty(kn, pfn);

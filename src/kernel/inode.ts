@@ -9,6 +9,7 @@ import { freeDiskBlocks } from './filemap.js';
 import { releaseDentry } from './fs.js';
 import { type Kernel } from './kernel.js';
 import { putPage } from './page-alloc.js';
+import { swapFree } from './swap.js';
 import { mpolFreeSharedPolicy } from './shared-policy.js';
 import { allocSlot, freeSlot } from './slots.js';
 import { xaAllocBlock, xaDestroy } from './xarray.js';
@@ -38,7 +39,7 @@ export function inodeCreate(kn: Kernel, kind: number, pages: number): number {
 export function inodePut(kn: Kernel, s: number): void {
   const b = kn.inode(s);
   if (Atomics.sub(kn.k, b + INODE.REFS, 1) !== 1) return;
-  xaDestroy(kn, kn.k[b + INODE.ROOT], (_i, v) => putPage(kn, v - 1));
+  xaDestroy(kn, kn.k[b + INODE.ROOT], (_i, v) => (v > 0 ? putPage(kn, v - 1) : swapFree(kn, -v - 1)));
   if (kn.k[b + INODE.KIND] === INODE_FILE) {
     releaseDentry(kn, s);
     freeDiskBlocks(kn, s);

@@ -29,6 +29,8 @@ export interface KernelRegions {
   readonly file: number;
   readonly fdt: number;
   readonly fds: number;
+  readonly swapMap: number;
+  readonly swapCache: number;
 }
 
 /** Carve the kernel buffer for the given table sizes (slot 0 of each table is NULL). */
@@ -46,7 +48,9 @@ export function kernelRegions(l: KernelLimits): KernelRegions {
   const file = p.take('file', l.files * FILE.WORDS);
   const fdt = p.take('fdt', l.maxMms * FDT.WORDS);
   const fds = p.take('fds', l.maxMms * MAX_FDS);
-  return { words: p.words, pol, task, mm, inode, sp, xa, dentry, names, file, fdt, fds };
+  const swapMap = p.take('swapMap', l.swapSlots);
+  const swapCache = p.take('swapCache', l.swapSlots);
+  return { words: p.words, pol, task, mm, inode, sp, xa, dentry, names, file, fdt, fds, swapMap, swapCache };
 }
 
 /** Offsets inside a node's buffer: header, struct pages, free stack (words), frames (bytes). */
@@ -65,9 +69,10 @@ export function nodeRegions(pages: number): NodeRegions {
 }
 
 /** Sizes in bytes of the machine-wide buffers. */
-export function bufferSizes(l: KernelLimits): { kernel: number; vmas: number; ptes: number; disk: number } {
+export function bufferSizes(l: KernelLimits): { kernel: number; vmas: number; ptes: number; disk: number; swap: number } {
   return {
     disk: bdevSize(l.diskBlocks),
+    swap: bdevSize(l.swapSlots),
     kernel: kernelRegions(l).words * 4,
     vmas: l.maxMms * (l.maxVmas + VMA_SLACK) * VMA.WORDS * 8,
     ptes: l.maxMms * l.windowPages * 4,
@@ -81,6 +86,8 @@ export interface MachineBuffers {
   readonly ptes: SharedArrayBuffer;
   /** The disk under the files. */
   readonly disk: SharedArrayBuffer;
+  /** The swap device. */
+  readonly swap: SharedArrayBuffer;
   /** Node buffers by node id (memoryless nodes have one too, with no frames). */
   readonly nodes: Readonly<Record<number, SharedArrayBuffer>>;
 }
@@ -103,6 +110,7 @@ export class Kernel {
   readonly vmas: Float64Array;
   readonly ptes: Int32Array;
   readonly disk: BlockDev;
+  readonly swap: BlockDev;
   readonly regions: KernelRegions;
   /** Node memory by node id (sparse). */
   readonly node: (NodeMem | undefined)[] = [];
@@ -138,6 +146,7 @@ export class Kernel {
     this.vmas = new Float64Array(bufs.vmas);
     this.ptes = new Int32Array(bufs.ptes);
     this.disk = bdevMap(bufs.disk, cfg.limits.diskBlocks);
+    this.swap = bdevMap(bufs.swap, cfg.limits.swapSlots);
     const sizes = bufferSizes(cfg.limits);
     assertLayout(bufs.kernel.byteLength === sizes.kernel, 'kernel buffer size matches its regions');
     assertLayout(bufs.vmas.byteLength === sizes.vmas && bufs.ptes.byteLength === sizes.ptes, 'vma and pte buffers');

@@ -16,13 +16,14 @@
 import { BUG_ON } from '../shm/layout.js';
 import { downRead, upRead } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { INODE, INODE_FILE, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PTE_DIRTY, PTE_PFN_MASK, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
+import { INODE, INODE_FILE, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
 import { filePages, filemapFault } from './filemap.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
-import { clearPage, copyPage, frameOffset, getPage, pageFlags, pageWord, prepNewPage, putPage, setPageFlags } from './page-alloc.js';
+import { clearPage, copyPage, frameOffset, getPage, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swpSlot } from './swap.js';
 import { shmemGetPage } from './shmem.js';
 import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
@@ -77,7 +78,10 @@ function anonVmaPrepare(kn: Kernel, m: number, i: number): number {
   return id;
 }
 
-/** Allocate and fill a private anonymous page for `addr` (zeroed, or a copy of `from`). */
+/**
+ * Allocate and fill a private anonymous page for `addr`, placed by the policy in force now:
+ * zeroed (`from` is the zero page), a copy of page `from`, or read from swap slot -from - 1.
+ */
 function newAnonPage(kn: Kernel, t: number, m: number, i: number, addr: number, from: number): number {
   const pfn = allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, i), vmaIlx(kn, m, i, addr));
   if (pfn < 0) {
@@ -86,6 +90,7 @@ function newAnonPage(kn: Kernel, t: number, m: number, i: number, addr: number, 
   }
   prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, anonVmaPrepare(kn, m, i), (addr - kn.windowBase) / PAGE_SIZE);
   if (from === kn.zeroPfn) clearPage(kn, pfn);
+  else if (from < 0) readSwapSlot(kn, -from - 1, pfn);
   else copyPage(kn, pfn, from);
   mapcountAdd(kn, pfn, 1);
   return pfn;
@@ -111,7 +116,7 @@ function doAnonymousPage(kn: Kernel, t: number, m: number, i: number, addr: numb
 /** do_wp_page: write to a read-only entry of a writable private mapping (zero page or COW). */
 function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, pte: number): number {
   const old = (pte & PTE_PFN_MASK) - 1;
-  if (old !== kn.zeroPfn && pageFlags(kn, old) & PG_ANON && pageMapcount(kn, old) === 1) {
+  if (old !== kn.zeroPfn && (pageFlags(kn, old) & (PG_ANON | PG_SWAPCACHE)) === PG_ANON && pageMapcount(kn, old) === 1) {
     if (Atomics.compareExchange(kn.ptes, pi, pte, pte | PTE_WRITE | PTE_DIRTY) !== pte) return RETRY;
     setPageFlags(kn, old, PG_DIRTY);
     return old;
@@ -127,8 +132,8 @@ function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi:
 }
 
 /**
- * The page of the mapped inode at this offset (shmem: allocated on first touch; file: from the
- * page cache, read in if needed). -EIO (SIGBUS) past the end of the object, -ENOMEM.
+ * The page of the mapped inode at this offset, pinned (shmem: allocated on first touch; file:
+ * from the page cache, read in if needed). -EIO (SIGBUS) past the end of the object, -ENOMEM.
  */
 function inodeFaultPage(kn: Kernel, t: number, m: number, i: number, addr: number, write: boolean): number {
   const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
@@ -142,8 +147,7 @@ function inodeFaultPage(kn: Kernel, t: number, m: number, i: number, addr: numbe
 function doReadFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number): number {
   const pfn = inodeFaultPage(kn, t, m, i, addr, false);
   if (pfn < 0) return pfn;
-  getPage(kn, pfn);
-  mapcountAdd(kn, pfn, 1);
+  mapcountAdd(kn, pfn, 1); // the lookup's pin becomes the mapping's reference
   return installOrRetry(kn, pi, 0, pfn, pfn + 1);
 }
 
@@ -152,6 +156,7 @@ function doCowFault(kn: Kernel, t: number, m: number, i: number, addr: number, p
   const src = inodeFaultPage(kn, t, m, i, addr, false);
   if (src < 0) return src;
   const pfn = newAnonPage(kn, t, m, i, addr, src);
+  putPage(kn, src);
   return pfn < 0 ? pfn : installOrRetry(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
 }
 
@@ -160,12 +165,47 @@ function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number
   const b = kn.vma(m, i);
   const pfn = inodeFaultPage(kn, t, m, i, addr, write);
   if (pfn < 0) return pfn;
-  getPage(kn, pfn);
-  mapcountAdd(kn, pfn, 1);
+  mapcountAdd(kn, pfn, 1); // the lookup's pin becomes the mapping's reference
   const writable = kn.vmas[b + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0;
   const r = installOrRetry(kn, pi, 0, pfn, (pfn + 1) | writable | (write ? PTE_DIRTY : 0));
   if (r >= 0 && write) setPageFlags(kn, pfn, PG_DIRTY);
   return r;
+}
+
+/**
+ * do_swap_page: a swapped-out anonymous page. If reclaim has not finished with it, it is still
+ * in the swap cache and is mapped again (read-only: a write copies it, since other entries may
+ * still name the slot); otherwise a new page, placed by the policy in force now (the task's
+ * policy at swap-out is not remembered), is read from the slot.
+ */
+function doSwapPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, pte: number): number {
+  const slot = swpSlot(pte);
+  const cached = lookupSwapCache(kn, slot);
+  if (cached >= 0) {
+    if (!tryGetPage(kn, cached)) {
+      waitForWriteout(kn, slot, cached); // frozen: reclaim is writing it to the slot
+      return RETRY;
+    }
+    if (lookupSwapCache(kn, slot) !== cached) {
+      putPage(kn, cached);
+      return RETRY;
+    }
+    mapcountAdd(kn, cached, 1);
+    const r = installOrRetry(kn, pi, pte, cached, cached + 1);
+    if (r >= 0) swapFree(kn, slot);
+    return r;
+  }
+  const pfn = newAnonPage(kn, t, m, i, addr, -slot - 1);
+  if (pfn < 0) return pfn;
+  const writable = kn.vmas[kn.vma(m, i) + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0;
+  const r = installOrRetry(kn, pi, pte, pfn, (pfn + 1) | writable | PTE_DIRTY);
+  if (r >= 0) swapFree(kn, slot);
+  return r;
+}
+
+/** Wait (a millisecond at most) while reclaim writes a frozen swap-cache page out. */
+function waitForWriteout(kn: Kernel, slot: number, pfn: number): void {
+  Atomics.wait(kn.k, kn.regions.swapCache + slot, pfn + 1, 1);
 }
 
 /** do_pte_missing: the first touch of a page, by kind of mapping. */
@@ -199,6 +239,7 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
     const pte = Atomics.load(kn.ptes, pi);
     let r: number;
     if (pte === 0) r = faultMissing(kn, t, m, i, addr, pi, flags, write);
+    else if (pte & PTE_SWAP) r = doSwapPage(kn, t, m, i, addr, pi, pte);
     else if (write && !(pte & PTE_WRITE)) r = doWpPage(kn, t, m, i, addr, pi, pte);
     else if (write && !(pte & PTE_DIRTY)) r = markDirty(kn, pi, pte);
     else return (pte & PTE_PFN_MASK) - 1;
@@ -208,14 +249,44 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
   return -EFAULT;
 }
 
-/** The pfn mapped at `addr` for this kind of access, faulting if needed (mmap_sem held for read). */
-function followPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
-  if (addr >= kn.windowBase && addr < kn.windowTop) {
-    const pte = Atomics.load(kn.ptes, kn.pteIndex(m, addr));
-    const ok = write ? PTE_WRITE | PTE_DIRTY : 0;
-    if (pte !== 0 && (pte & ok) === ok) return (pte & PTE_PFN_MASK) - 1;
+/** The pfn an entry maps for this kind of access, or -1 (absent, swapped, or not writable and dirty). */
+function usablePte(pte: number, write: boolean): number {
+  const ok = write ? PTE_WRITE | PTE_DIRTY : 0;
+  return pte !== 0 && !(pte & PTE_SWAP) && (pte & ok) === ok ? (pte & PTE_PFN_MASK) - 1 : -1;
+}
+
+/**
+ * follow_page + pin: the pfn mapped at `addr` for this kind of access, faulting if needed, and
+ * pinned (except the zero page, which is never freed) so that reclaim cannot take it while the
+ * caller copies; the caller unpins with unpinUserPage. mmap_sem held for read.
+ */
+function pinUserPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
+  const inWindow = addr >= kn.windowBase && addr < kn.windowTop;
+  for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
+    let pfn = inWindow ? usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) : -1;
+    if (pfn < 0) pfn = handleMmFault(kn, t, m, addr, write);
+    if (pfn < 0 || pfn === kn.zeroPfn) return pfn;
+    if (tryGetPage(kn, pfn)) {
+      if (usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) === pfn) {
+        markReferenced(kn, pfn);
+        return pfn;
+      }
+      putPage(kn, pfn);
+    }
   }
-  return handleMmFault(kn, t, m, addr, write);
+  BUG_ON(true, `could not pin the page at ${addr.toString(16)}`);
+  return -EFAULT;
+}
+
+function unpinUserPage(kn: Kernel, pfn: number): void {
+  if (pfn !== kn.zeroPfn) putPage(kn, pfn);
+}
+
+/** folio_mark_accessed, reduced to the reference bit reclaim reads. */
+function markReferenced(kn: Kernel, pfn: number): void {
+  const nm = kn.pfnNode(pfn);
+  const w = pageWord(nm, pfn, PAGE.FLAGS);
+  if (!(Atomics.load(nm.i32, w) & PG_REFERENCED)) Atomics.or(nm.i32, w, PG_REFERENCED);
 }
 
 /** What an access did: 0, or the errno of the fault that stopped it and where. */
@@ -244,9 +315,10 @@ function accessVm(
       const a = addr + done;
       const off = a % PAGE_SIZE;
       const n = Math.min(PAGE_SIZE - off, len - done);
-      const pfn = followPage(kn, t, m, a - off, write);
+      const pfn = pinUserPage(kn, t, m, a - off, write);
       if (pfn < 0) return { err: pfn, addr: a };
       each(pfn, off, n, done);
+      unpinUserPage(kn, pfn);
       done += n;
     }
     return null;
@@ -285,9 +357,13 @@ export function zapPteRange(kn: Kernel, m: number, start: number, end: number): 
   const first = kn.pteIndex(m, start);
   const last = kn.pteIndex(m, end);
   for (let pi = first; pi < last; pi++) {
-    const pte = kn.ptes[pi];
+    if (kn.ptes[pi] === 0) continue;
+    const pte = Atomics.exchange(kn.ptes, pi, 0); // reclaim may change an entry under a read-held mmap_sem
     if (pte === 0) continue;
-    Atomics.store(kn.ptes, pi, 0);
+    if (pte & PTE_SWAP) {
+      swapFree(kn, swpSlot(pte));
+      continue;
+    }
     const pfn = (pte & PTE_PFN_MASK) - 1;
     if (pfn === kn.zeroPfn) continue;
     mapcountAdd(kn, pfn, -1);
@@ -304,7 +380,8 @@ export function copyPteRange(kn: Kernel, parent: number, child: number, start: n
     let pte = kn.ptes[from + j];
     if (pte === 0) continue;
     const pfn = (pte & PTE_PFN_MASK) - 1;
-    if (pfn !== kn.zeroPfn) {
+    if (pte & PTE_SWAP) swapDuplicate(kn, pfn);
+    else if (pfn !== kn.zeroPfn) {
       getPage(kn, pfn);
       mapcountAdd(kn, pfn, 1);
       if (cow && pte & PTE_WRITE) {

@@ -9,7 +9,7 @@
  * semaphore for read); get_mempolicy with an address holds it for read while it looks at the VMA.
  */
 import { downRead, downWrite, upRead, upWrite } from '../shm/rwsem.js';
-import { MM, POL, PTE_PFN_MASK, TASK } from '../shm/structs.js';
+import { MM, POL, PTE_PFN_MASK, PTE_SWAP, TASK } from '../shm/structs.js';
 import {
   BITS_PER_LONG,
   CAP_SYS_NICE,
@@ -261,7 +261,7 @@ function queuePagesRange(kn: Kernel, m: number, start: number, end: number, node
     for (let a = Math.max(start, vs); a < Math.min(end, ve); a += PAGE_SIZE) {
       const pte = kn.ptes[kn.pteIndex(m, a)];
       const pfn = (pte & PTE_PFN_MASK) - 1;
-      if (pte === 0 || pfn === kn.zeroPfn || nodes.has(kn.pfnToNid(pfn))) continue;
+      if (pte === 0 || pte & PTE_SWAP || pfn === kn.zeroPfn || nodes.has(kn.pfnToNid(pfn))) continue;
       if (!move) {
         failed++;
         if (strictOnly) return -EIO;

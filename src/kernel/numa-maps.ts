@@ -6,7 +6,7 @@
  * mm's mmap_sem held for read.
  */
 import { downRead, upRead } from '../shm/rwsem.js';
-import { INODE, INODE_FILE, INODE_SYSV, MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, POL, PTE_DIRTY, PTE_PFN_MASK } from '../shm/structs.js';
+import { INODE, INODE_FILE, INODE_SYSV, MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, PG_SWAPCACHE, POL, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import {
   MPOL_BIND,
   MPOL_F_NUMA_BALANCING,
@@ -70,21 +70,23 @@ interface NumaMapsStats {
   dirty: number;
   active: number;
   mapmax: number;
+  swapcache: number;
   node: Map<number, number>;
 }
 
 function gatherStats(kn: Kernel, m: number, start: number, end: number): NumaMapsStats {
-  const md: NumaMapsStats = { pages: 0, anon: 0, dirty: 0, active: 0, mapmax: 0, node: new Map() };
+  const md: NumaMapsStats = { pages: 0, anon: 0, dirty: 0, active: 0, mapmax: 0, swapcache: 0, node: new Map() };
   for (let a = start; a < end; a += PAGE_SIZE) {
     const pte = Atomics.load(kn.ptes, kn.pteIndex(m, a));
     const pfn = (pte & PTE_PFN_MASK) - 1;
-    if (pte === 0 || pfn === kn.zeroPfn) continue;
+    if (pte === 0 || pte & PTE_SWAP || pfn === kn.zeroPfn) continue;
     const nm = kn.pfnNode(pfn);
     const flags = Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS));
     md.pages++;
     if (flags & PG_ANON) md.anon++;
     if (pte & PTE_DIRTY || flags & PG_DIRTY) md.dirty++;
     if (flags & PG_ACTIVE) md.active++;
+    if (flags & PG_SWAPCACHE) md.swapcache++;
     md.mapmax = Math.max(md.mapmax, Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT)));
     md.node.set(nm.nid, (md.node.get(nm.nid) ?? 0) + 1);
   }
@@ -97,6 +99,7 @@ function statsText(kn: Kernel, md: NumaMapsStats): string {
   if (md.dirty) s += ` dirty=${md.dirty}`;
   if (md.pages !== md.anon && md.pages !== md.dirty) s += ` mapped=${md.pages}`;
   if (md.mapmax > 1) s += ` mapmax=${md.mapmax}`;
+  if (md.swapcache) s += ` swapcache=${md.swapcache}`;
   if (md.active < md.pages) s += ` active=${md.active}`;
   for (const nid of kn.memoryIdOrder) {
     const n = md.node.get(nid);

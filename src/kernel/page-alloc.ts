@@ -7,11 +7,17 @@
  *
  * Refcounts: a page leaves the allocator with REFCOUNT 1 and returns to it when `putPage` drops
  * the last reference. struct page fields other than the atomics are written by the allocating
- * task before the page is published (compareExchange into a page table or xarray).
+ * task before the page is published (compareExchange into a page table or xarray). A lookup
+ * that finds a published page pins it with `tryGetPage` (which fails on a page whose count is
+ * 0: being freed, or frozen by reclaim); reclaim frees a page only by freezing its count from
+ * exactly the references it accounted for to 0 (page_ref_freeze), so no pin can be lost.
+ *
+ * LRU: every user page is on its node's LRU list (PG_LRU) from allocation to free, oldest at
+ * the head; LRU_LOCK guards the list and PG_LRU.
  */
 import { BUG_ON } from '../shm/layout.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { NODE, PAGE, PG_ANON, PG_DIRTY, PG_RESERVED, PG_SWAPBACKED } from '../shm/structs.js';
+import { NODE, PAGE, PG_ANON, PG_DIRTY, PG_LRU, PG_REFERENCED, PG_RESERVED, PG_SWAPBACKED } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel, type NodeMem } from './kernel.js';
 import { nmTest } from './nodemask.js';
@@ -72,6 +78,7 @@ function freePage(nm: NodeMem, pfn: number): void {
   const { i32 } = nm;
   const base = pageWord(nm, pfn, 0);
   const flags = i32[base + PAGE.FLAGS];
+  if (flags & PG_LRU) lruDel(nm, pfn);
   Atomics.sub(i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.sub(i32, NODE.NR_DIRTY, 1);
   for (let f = 0; f < PAGE.WORDS; f++) i32[base + f] = 0;
@@ -80,6 +87,101 @@ function freePage(nm: NodeMem, pfn: number): void {
   i32[nm.free + n] = pfn - nm.basePfn;
   Atomics.store(i32, NODE.FREE, n + 1);
   spinUnlock(i32, NODE.LOCK);
+}
+
+/** Unlink `pfn` from its node's LRU list, if it is still on it. */
+function lruDel(nm: NodeMem, pfn: number): void {
+  const { i32 } = nm;
+  spinLock(i32, NODE.LRU_LOCK);
+  const fw = pageWord(nm, pfn, PAGE.FLAGS);
+  if (i32[fw] & PG_LRU) {
+    const prev = i32[pageWord(nm, pfn, PAGE.LRU_PREV)];
+    const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
+    if (prev !== 0) i32[pageWord(nm, prev - 1, PAGE.LRU_NEXT)] = next;
+    else i32[NODE.LRU_HEAD] = next;
+    if (next !== 0) i32[pageWord(nm, next - 1, PAGE.LRU_PREV)] = prev;
+    else i32[NODE.LRU_TAIL] = prev;
+    Atomics.and(i32, fw, ~PG_LRU);
+    i32[NODE.NR_LRU]--;
+  }
+  spinUnlock(i32, NODE.LRU_LOCK);
+}
+
+/** lru_cache_add: put `pfn` at the tail (newest end) of its node's LRU list. */
+export function lruAdd(kn: Kernel, pfn: number): void {
+  const nm = kn.pfnNode(pfn);
+  const { i32 } = nm;
+  spinLock(i32, NODE.LRU_LOCK);
+  const tail = i32[NODE.LRU_TAIL];
+  i32[pageWord(nm, pfn, PAGE.LRU_PREV)] = tail;
+  i32[pageWord(nm, pfn, PAGE.LRU_NEXT)] = 0;
+  if (tail !== 0) i32[pageWord(nm, tail - 1, PAGE.LRU_NEXT)] = pfn + 1;
+  else i32[NODE.LRU_HEAD] = pfn + 1;
+  i32[NODE.LRU_TAIL] = pfn + 1;
+  Atomics.or(i32, pageWord(nm, pfn, PAGE.FLAGS), PG_LRU);
+  i32[NODE.NR_LRU]++;
+  spinUnlock(i32, NODE.LRU_LOCK);
+}
+
+/**
+ * isolate_lru_folio for the oldest page of node `nid` that can be pinned: it leaves the list
+ * (PG_LRU cleared) with a pin the caller owns; -1 when the list is empty. Pages found
+ * referenced lose the mark and go to the tail instead (second chance), at most `budget` times.
+ */
+export function lruIsolateOldest(kn: Kernel, nid: number, budget: { rotations: number }): number {
+  const nm = kn.node[nid]!;
+  const { i32 } = nm;
+  spinLock(i32, NODE.LRU_LOCK);
+  try {
+    for (let scanned = 0, n = i32[NODE.NR_LRU]; scanned < n; scanned++) {
+      const head = i32[NODE.LRU_HEAD];
+      if (head === 0) return -1;
+      const pfn = head - 1;
+      const fw = pageWord(nm, pfn, PAGE.FLAGS);
+      const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
+      // Unlink the head; it goes back to the tail unless it is taken.
+      i32[NODE.LRU_HEAD] = next;
+      if (next !== 0) i32[pageWord(nm, next - 1, PAGE.LRU_PREV)] = 0;
+      else i32[NODE.LRU_TAIL] = 0;
+      const referenced = (Atomics.and(i32, fw, ~PG_REFERENCED) & PG_REFERENCED) !== 0;
+      if ((!referenced || budget.rotations <= 0) && tryGetPage(kn, pfn)) {
+        Atomics.and(i32, fw, ~PG_LRU);
+        i32[NODE.NR_LRU]--;
+        return pfn;
+      }
+      if (referenced) budget.rotations--;
+      const tail = i32[NODE.LRU_TAIL];
+      i32[pageWord(nm, pfn, PAGE.LRU_PREV)] = tail;
+      i32[pageWord(nm, pfn, PAGE.LRU_NEXT)] = 0;
+      if (tail !== 0) i32[pageWord(nm, tail - 1, PAGE.LRU_NEXT)] = head;
+      else i32[NODE.LRU_HEAD] = head;
+      i32[NODE.LRU_TAIL] = head;
+    }
+    return -1;
+  } finally {
+    spinUnlock(i32, NODE.LRU_LOCK);
+  }
+}
+
+/** folio_try_get: pin a published page unless its count is 0 (being freed, or frozen). */
+export function tryGetPage(kn: Kernel, pfn: number): boolean {
+  const nm = kn.pfnNode(pfn);
+  const w = pageWord(nm, pfn, PAGE.REFCOUNT);
+  for (let r = Atomics.load(nm.i32, w); r > 0; r = Atomics.load(nm.i32, w)) {
+    if (Atomics.compareExchange(nm.i32, w, r, r + 1) === r) return true;
+  }
+  return false;
+}
+
+/** page_ref_freeze: 0 if the count is exactly `expected` (nobody else holds the page), else leave it. */
+export function freezePage(kn: Kernel, pfn: number, expected: number): boolean {
+  const nm = kn.pfnNode(pfn);
+  return Atomics.compareExchange(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), expected, 0) === expected;
+}
+
+/** Free a page whose count reclaim froze to 0. */
+export function freeFrozenPage(kn: Kernel, pfn: number): void {
+  freePage(kn.pfnNode(pfn), pfn);
 }
 
 /** get_page */
@@ -181,6 +283,7 @@ export function prepNewPage(kn: Kernel, pfn: number, flags: number, mapping: num
   nm.i32[base + PAGE.INDEX] = index;
   Atomics.add(nm.i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
+  lruAdd(kn, pfn);
 }
 
 /** Free pages on a node (no lock: a snapshot). */

@@ -15,8 +15,10 @@ import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy, mpolCondPut } from './mempolicy.js';
 import { spLookup } from './shared-policy.js';
 import { inodeCreate } from './inode.js';
-import { clearPage, prepNewPage, putPage } from './page-alloc.js';
-import { xaInstall, xaLoad } from './xarray.js';
+import { clearPage, prepNewPage } from './page-alloc.js';
+import { findGetPage, installCachePage } from './filemap.js';
+import { readSwapSlot, swapFree } from './swap.js';
+import { BUG_ON } from '../shm/layout.js';
 
 /** shmem_file_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
 export function shmemCreate(kn: Kernel, pages: number, kind = INODE_SHMEM): number {
@@ -34,21 +36,23 @@ export function shmemIlx(kn: Kernel, s: number, index: number): number {
  * maps it) or -ENOMEM.
  */
 export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, write: boolean): number {
-  const b = kn.inode(s);
-  const root = kn.k[b + INODE.ROOT];
-  const have = xaLoad(kn, root, index);
-  if (have !== 0) return have - 1;
-  const shared = spLookup(kn, s, index);
-  const pfn = allocPagesMpol(kn, t, shared !== 0 ? shared : getTaskPolicy(kn, t), shmemIlx(kn, s, index));
-  mpolCondPut(kn, shared);
-  if (pfn < 0) return -ENOMEM;
-  prepNewPage(kn, pfn, PG_SWAPBACKED | (write ? PG_DIRTY : 0), s, index);
-  clearPage(kn, pfn);
-  const now = xaInstall(kn, root, index, pfn + 1);
-  if (now === pfn + 1) {
-    Atomics.add(kn.k, b + INODE.NR_PAGES, 1);
-    return pfn;
+  for (let tries = 0; tries < MAX_SHMEM_RETRIES; tries++) {
+    const v = findGetPage(kn, s, index);
+    if (v > 0) return v - 1;
+    // Absent (v 0) or swapped out (v = -(slot + 1)): a page placed by the policy in force now.
+    const shared = spLookup(kn, s, index);
+    const pfn = allocPagesMpol(kn, t, shared !== 0 ? shared : getTaskPolicy(kn, t), shmemIlx(kn, s, index));
+    mpolCondPut(kn, shared);
+    if (pfn < 0) return -ENOMEM;
+    prepNewPage(kn, pfn, PG_SWAPBACKED | (write || v < 0 ? PG_DIRTY : 0), s, index);
+    if (v < 0) readSwapSlot(kn, -v - 1, pfn);
+    else clearPage(kn, pfn);
+    if (installCachePage(kn, s, index, pfn, v) >= 0) {
+      if (v < 0) swapFree(kn, -v - 1);
+      return pfn;
+    }
   }
-  putPage(kn, pfn);
-  return now < 0 ? -ENOMEM : now - 1;
+  BUG_ON(true, `shmem page ${index} of inode ${s} never settled`);
+  return -ENOMEM;
 }
+const MAX_SHMEM_RETRIES = 1000;

@@ -46,6 +46,11 @@ function leafSlot(kn: Kernel, root: number, index: number, create: boolean): num
   return kn.regions.xa + leaf * XA_SLOTS + (index & (XA_SLOTS - 1));
 }
 
+/** Word index of the slot for `index` in the kernel buffer, or -1 if its block is absent. */
+export function xaSlot(kn: Kernel, root: number, index: number): number {
+  return leafSlot(kn, root, index, false);
+}
+
 /** xa_load: the value at `index` (0 if none). */
 export function xaLoad(kn: Kernel, root: number, index: number): number {
   const s = leafSlot(kn, root, index, false);
@@ -63,10 +68,15 @@ export function xaInstall(kn: Kernel, root: number, index: number, value: number
   return old === 0 ? value : old;
 }
 
-/** xa_cmpxchg to 0: remove the value at `index` if it is still `old`; true if removed. */
-export function xaErase(kn: Kernel, root: number, index: number, old: number): boolean {
+/** xa_cmpxchg: replace the value at `index` if it is still `old`; true if replaced. */
+export function xaReplace(kn: Kernel, root: number, index: number, old: number, value: number): boolean {
   const s = leafSlot(kn, root, index, false);
-  return s >= 0 && Atomics.compareExchange(kn.k, s, old, 0) === old;
+  return s >= 0 && Atomics.compareExchange(kn.k, s, old, value) === old;
+}
+
+/** Remove the value at `index` if it is still `old`; true if removed. */
+export function xaErase(kn: Kernel, root: number, index: number, old: number): boolean {
+  return xaReplace(kn, root, index, old, 0);
 }
 
 /** Visit every non-zero value at index >= `from`, in index order (a snapshot per slot). */

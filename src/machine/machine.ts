@@ -200,12 +200,14 @@ export class Machine {
         vmas: new SharedArrayBuffer(sizes.vmas),
         ptes: new SharedArrayBuffer(sizes.ptes),
         disk: new SharedArrayBuffer(sizes.disk),
+        swap: new SharedArrayBuffer(sizes.swap),
         nodes: nodeBufs,
       };
       Kernel.format(new Int32Array(bufs.kernel), kernelRegions(cfg.limits), cfg.limits);
       const kn = new Kernel(cfg, bufs);
       numaPolicyInit(kn);
       bdevFormat(kn.disk);
+      bdevFormat(kn.swap);
       await Promise.all([...hosts.values()].map((h) => h.call('attach', cfg, bufs)));
       return new Machine(cfg, kn, bufs, hosts);
     } catch (e) {

@@ -118,6 +118,7 @@ function buildLimits(nodes: NodeConfig[], l: Partial<KernelLimits> = {}): Kernel
     xaBlocks: l.xaBlocks ?? 2 * inodes + 4 * Math.ceil(totalPages / XA_SLOTS) + 64,
     files: l.files ?? 256,
     diskBlocks: l.diskBlocks ?? Math.max(1024, totalPages),
+    swapSlots: l.swapSlots ?? Math.max(1024, totalPages),
   };
   for (const [k, v] of Object.entries(out)) if (!Number.isSafeInteger(v) || v < 2) throw invalid(`limits.${k} = ${v}`);
   if (out.windowPages > 1 << 26) throw invalid('limits.windowPages is at most 2^26 (256 GiB)');

@@ -38,6 +38,17 @@ export function downRead(arr: Int32Array, idx: number): void {
   }
 }
 
+/** down_read_trylock: a shared hold if it can be had at once (no writer holds or waits). */
+export function downReadTrylock(arr: Int32Array, idx: number): boolean {
+  preemptPoint(PreemptPoint.DownRead, idx);
+  for (let i = 0; i < SPIN_LIMIT; i++) {
+    const s = Atomics.load(arr, idx);
+    if ((s & (WRITER | WRITER_WAITING)) !== 0) return false;
+    if (Atomics.compareExchange(arr, idx, s, s + 1) === s) return true;
+  }
+  return false;
+}
+
 /** up_read: drop a shared hold. */
 export function upRead(arr: Int32Array, idx: number): void {
   const s = Atomics.sub(arr, idx, 1) - 1;

@@ -32,6 +32,15 @@ export const KHDR = defineStruct([
   'DIR_LOCK', // spinlock: the directory (dentry table)
   'IPC_LOCK', // spinlock: SysV shm ids (key lookup and creation, IPC_RMID)
   'NEXT_IPC_SEQ', // under IPC_LOCK: sequence part of new SysV ids
+  // /proc/vmstat event counters (atomics)
+  'PSWPIN',
+  'PSWPOUT',
+  'PGSCAN_KSWAPD',
+  'PGSCAN_DIRECT',
+  'PGSTEAL_KSWAPD',
+  'PGSTEAL_DIRECT',
+  'PGREFILL',
+  'ALLOCSTALL',
 ]);
 export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
 
@@ -194,6 +203,12 @@ export const PG_SWAPBACKED = 1 << 4;
 export const PG_LOCKED = 1 << 5;
 /** Allocated under a shared (file or shmem) policy: seed 000's PG_mpol-style marker. */
 export const PG_MPOL = 1 << 6;
+/** On its node's LRU list (under the node's LRU_LOCK). */
+export const PG_LRU = 1 << 7;
+/** Touched since reclaim last looked at it (second chance). */
+export const PG_REFERENCED = 1 << 8;
+/** In the swap cache: PRIVATE holds its swap slot + 1, and the swap cache holds a reference. */
+export const PG_SWAPCACHE = 1 << 9;
 /** Bytes of metadata per 4 KiB frame: struct page plus one free-stack word. */
 export const META_BYTES_PER_FRAME = (PAGE.WORDS + 1) * 4;
 assertLayout(META_BYTES_PER_FRAME <= 64, 'at most 64 bytes of metadata per frame');
@@ -220,6 +235,14 @@ export const NODE = defineStruct([
   'NR_FILE', // atomic: page-cache pages of files
   'NR_DIRTY',
   'NR_ACTIVE',
+  'LRU_LOCK', // spinlock: the LRU list (lru_lock)
+  'LRU_HEAD', // oldest page + 1 (under LRU_LOCK)
+  'LRU_TAIL', // newest page + 1
+  'NR_LRU',
+  'KSWAPD_WAKE', // futex word: bumped to wake the node's kswapd
+  'WMARK_LOW', // pages: below this kswapd reclaims ...
+  'WMARK_HIGH', // ... until this many are free
+  'NR_SWAPCACHE', // atomic: pages of this node in the swap cache
 ]);
 
 /** xarray geometry: two levels of 512 slots, enough for 1 GiB per object. */
@@ -231,3 +254,5 @@ export const XA_MAX_INDEX = XA_SLOTS * XA_SLOTS;
 export const PTE_PFN_MASK = (1 << 28) - 1;
 export const PTE_WRITE = 1 << 28;
 export const PTE_DIRTY = 1 << 29;
+/** A swapped-out page: the low bits hold its swap slot + 1 (no pfn). */
+export const PTE_SWAP = 1 << 30;
