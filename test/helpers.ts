@@ -32,6 +32,9 @@ export async function withMachine(opts: MachineOptions, fn: (m: Machine) => Prom
 /** A small 4-node machine (4 MiB per node) for fast tests. */
 export const SMALL: MachineOptions = { nodes: [{ memory: '4M' }, { memory: '4M' }, { memory: '4M' }, { memory: '4M' }] };
 
+/** Limits of a machine without swap (swapoff): anonymous memory cannot be reclaimed, a full node stays full. */
+export const NO_SWAP = { swapSlots: 0 };
+
 /** mmap `pages` private (or shared) anonymous read-write pages. */
 export function mapAnon(t: Task, pages: number, shared = false): Promise<number> {
   return t.mmap(0, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS);

@@ -25,7 +25,7 @@ import { ENOMEM, ENOSPC } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, policyHasNode } from './mempolicy.js';
 import { zapPteRange } from './memory.js';
-import { clearPage, clearPageFlags, frameOffset, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { clearPage, clearPageFlags, frameOffset, lruAdd, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { BUG_ON } from '../shm/layout.js';
 import { rmapWalkInode } from './rmap.js';
 import { spLookup } from './shared-policy.js';
@@ -74,6 +74,7 @@ export function installCachePage(kn: Kernel, ino: number, index: number, pfn: nu
   Atomics.store(kn.pfnNode(pfn).i32, pageWord(kn.pfnNode(pfn), pfn, PAGE.REFCOUNT), 2);
   if (old === 0 ? xaInstall(kn, kn.k[b + INODE.ROOT], index, pfn + 1) === pfn + 1 : xaReplace(kn, kn.k[b + INODE.ROOT], index, old, pfn + 1)) {
     Atomics.add(kn.k, b + INODE.NR_PAGES, 1);
+    lruAdd(kn, pfn);
     return pfn;
   }
   putPage(kn, pfn);

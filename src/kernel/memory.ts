@@ -22,7 +22,7 @@ import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
 import { filePages, filemapFault } from './filemap.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
-import { clearPage, copyPage, frameOffset, getPage, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { clearPage, copyPage, frameOffset, getPage, lruAdd, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swpSlot } from './swap.js';
 import { shmemGetPage } from './shmem.js';
 import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
@@ -104,13 +104,20 @@ function installOrRetry(kn: Kernel, pi: number, old: number, pfn: number, pte: n
   return RETRY;
 }
 
+/** Publish a new anonymous page at entry `pi`; once reachable it goes on the LRU. */
+function installNewAnon(kn: Kernel, pi: number, old: number, pfn: number, pte: number): number {
+  const r = installOrRetry(kn, pi, old, pfn, pte);
+  if (r >= 0) lruAdd(kn, pfn);
+  return r;
+}
+
 /** do_anonymous_page */
 function doAnonymousPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, write: boolean): number {
   if (!write) {
     return Atomics.compareExchange(kn.ptes, pi, 0, kn.zeroPfn + 1) === 0 ? kn.zeroPfn : RETRY;
   }
   const pfn = newAnonPage(kn, t, m, i, addr, kn.zeroPfn);
-  return pfn < 0 ? pfn : installOrRetry(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+  return pfn < 0 ? pfn : installNewAnon(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
 }
 
 /** do_wp_page: write to a read-only entry of a writable private mapping (zero page or COW). */
@@ -123,7 +130,7 @@ function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi:
   }
   const pfn = newAnonPage(kn, t, m, i, addr, old);
   if (pfn < 0) return pfn;
-  const r = installOrRetry(kn, pi, pte, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+  const r = installNewAnon(kn, pi, pte, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
   if (r >= 0 && old !== kn.zeroPfn) {
     mapcountAdd(kn, old, -1);
     putPage(kn, old);
@@ -157,7 +164,7 @@ function doCowFault(kn: Kernel, t: number, m: number, i: number, addr: number, p
   if (src < 0) return src;
   const pfn = newAnonPage(kn, t, m, i, addr, src);
   putPage(kn, src);
-  return pfn < 0 ? pfn : installOrRetry(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+  return pfn < 0 ? pfn : installNewAnon(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
 }
 
 /** do_shared_fault: map the inode's page at this offset into a shared mapping. */
@@ -198,7 +205,7 @@ function doSwapPage(kn: Kernel, t: number, m: number, i: number, addr: number, p
   const pfn = newAnonPage(kn, t, m, i, addr, -slot - 1);
   if (pfn < 0) return pfn;
   const writable = kn.vmas[kn.vma(m, i) + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0;
-  const r = installOrRetry(kn, pi, pte, pfn, (pfn + 1) | writable | PTE_DIRTY);
+  const r = installNewAnon(kn, pi, pte, pfn, (pfn + 1) | writable | PTE_DIRTY);
   if (r >= 0) swapFree(kn, slot);
   return r;
 }

@@ -14,7 +14,7 @@ import { type Kernel } from './kernel.js';
 import { allocPagesMpol } from './mempolicy.js';
 import { getVmaPolicy, vmaIlx } from './memory.js';
 import { vmaLookup } from './vma.js';
-import { copyPage, pageWord, prepNewPage, putPage } from './page-alloc.js';
+import { copyPage, lruAdd, pageWord, prepNewPage, putPage } from './page-alloc.js';
 
 /** True if `pfn` can be migrated by switching one entry of this mm. */
 export function migratableAlone(kn: Kernel, pfn: number): boolean {
@@ -42,6 +42,7 @@ export function migrateQueued(kn: Kernel, t: number, m: number, addrs: readonly 
     const nn = kn.pfnNode(pfn);
     Atomics.store(nn.i32, pageWord(nn, pfn, PAGE.MAPCOUNT), 1);
     Atomics.store(kn.ptes, pi, (pte & ~PTE_PFN_MASK) | (pfn + 1));
+    lruAdd(kn, pfn);
     Atomics.store(nm.i32, pageWord(nm, old, PAGE.MAPCOUNT), 0);
     putPage(kn, old);
   }

@@ -28,7 +28,7 @@ function numastatText(kn: Kernel, nid: number): string {
 }
 
 /** Node memory figures in pages. */
-export function nodeMemPages(kn: Kernel, nid: number): { total: number; free: number; anon: number; shmem: number; file: number; dirty: number } {
+export function nodeMemPages(kn: Kernel, nid: number): { total: number; free: number; anon: number; shmem: number; file: number; dirty: number; swapcache: number } {
   const nm = kn.node[nid]!;
   return {
     total: nm.pages,
@@ -37,6 +37,7 @@ export function nodeMemPages(kn: Kernel, nid: number): { total: number; free: nu
     shmem: Atomics.load(nm.i32, NODE.NR_SHMEM),
     file: Atomics.load(nm.i32, NODE.NR_FILE),
     dirty: Atomics.load(nm.i32, NODE.NR_DIRTY),
+    swapcache: Atomics.load(nm.i32, NODE.NR_SWAPCACHE),
   };
 }
 
@@ -48,7 +49,7 @@ function meminfoText(kn: Kernel, nid: number): string {
     ['MemTotal', p.total],
     ['MemFree', p.free],
     ['MemUsed', p.total - p.free],
-    ['SwapCached', 0],
+    ['SwapCached', p.swapcache],
     ['Active', 0],
     ['Inactive', p.anon + p.shmem + p.file],
     ['Active(anon)', 0],

@@ -12,19 +12,22 @@
  * 0: being freed, or frozen by reclaim); reclaim frees a page only by freezing its count from
  * exactly the references it accounted for to 0 (page_ref_freeze), so no pin can be lost.
  *
- * LRU: every user page is on its node's LRU list (PG_LRU) from allocation to free, oldest at
- * the head; LRU_LOCK guards the list and PG_LRU.
+ * LRU: every user page is on its node's LRU list (PG_LRU) from its publication (the
+ * compareExchange that makes it reachable) to its free, oldest at the head; LRU_LOCK guards the
+ * list and PG_LRU. Reclaim therefore never sees a page its allocator still owns alone.
  */
 import { BUG_ON } from '../shm/layout.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { NODE, PAGE, PG_ANON, PG_DIRTY, PG_LRU, PG_REFERENCED, PG_RESERVED, PG_SWAPBACKED } from '../shm/structs.js';
+import { KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_LRU, PG_REFERENCED, PG_RESERVED, PG_SWAPBACKED } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel, type NodeMem } from './kernel.js';
 import { nmTest } from './nodemask.js';
+import { setWatermarks, shrinkNode, wakeupKswapd } from './vmscan.js';
 
 /** Fill a fresh node buffer: every frame free, LIFO so that low frames go first. */
 export function initNodeMemory(nm: NodeMem, reservedPfn: number): void {
   const { i32 } = nm;
+  setWatermarks(i32, nm.pages);
   i32[NODE.NID] = nm.nid;
   i32[NODE.NR_PAGES] = nm.pages;
   i32[NODE.BASE_PFN] = nm.basePfn;
@@ -67,6 +70,7 @@ function rmqueue(nm: NodeMem): number {
   const idx = i32[nm.free + n - 1];
   Atomics.store(i32, NODE.FREE, n - 1);
   spinUnlock(i32, NODE.LOCK);
+  if (n - 1 < i32[NODE.WMARK_LOW]) wakeupKswapd(i32);
   const base = nm.meta + idx * PAGE.WORDS;
   BUG_ON(i32[base + PAGE.REFCOUNT] !== 0, `allocating pfn ${nm.basePfn + idx} with refcount ${i32[base + PAGE.REFCOUNT]}`);
   Atomics.store(i32, base + PAGE.REFCOUNT, 1);
@@ -216,6 +220,11 @@ function zoneStatistics(kn: Kernel, preferred: number, got: number, local: numbe
  * the statistics. Returns a pfn with REFCOUNT 1, or -1.
  */
 export function allocPages(kn: Kernel, zonelist: readonly number[], restrict: boolean, lo: number, hi: number, local: number): number {
+  const pfn = getPageFromFreelist(kn, zonelist, restrict, lo, hi, local);
+  return pfn >= 0 ? pfn : allocPagesSlowpath(kn, zonelist, restrict, lo, hi, local);
+}
+
+function getPageFromFreelist(kn: Kernel, zonelist: readonly number[], restrict: boolean, lo: number, hi: number, local: number): number {
   let preferred = -1;
   for (let i = 0; i < zonelist.length; i++) {
     const nid = zonelist[i];
@@ -226,6 +235,25 @@ export function allocPages(kn: Kernel, zonelist: readonly number[], restrict: bo
       zoneStatistics(kn, preferred, nid, local);
       return pfn;
     }
+  }
+  return -1;
+}
+
+/** Direct reclaim pages per attempt (SWAP_CLUSTER_MAX) and attempts before giving up (the OOM). */
+const SWAP_CLUSTER_MAX = 32;
+const MAX_RECLAIM_RETRIES = 16;
+
+/**
+ * __alloc_pages_slowpath: every allowed node is empty, so the allocating task reclaims on them
+ * itself (direct reclaim), in zonelist order, and tries again; -1 when nothing can be freed.
+ */
+function allocPagesSlowpath(kn: Kernel, zonelist: readonly number[], restrict: boolean, lo: number, hi: number, local: number): number {
+  Atomics.add(kn.k, KHDR.ALLOCSTALL, 1);
+  for (let round = 0; round < MAX_RECLAIM_RETRIES; round++) {
+    let freed = 0;
+    for (const nid of zonelist) if (!restrict || nmTest(lo, hi, nid)) freed += shrinkNode(kn, nid, SWAP_CLUSTER_MAX, true);
+    const pfn = getPageFromFreelist(kn, zonelist, restrict, lo, hi, local);
+    if (pfn >= 0 || freed === 0) return pfn;
   }
   return -1;
 }
@@ -283,7 +311,6 @@ export function prepNewPage(kn: Kernel, pfn: number, flags: number, mapping: num
   nm.i32[base + PAGE.INDEX] = index;
   Atomics.add(nm.i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
-  lruAdd(kn, pfn);
 }
 
 /** Free pages on a node (no lock: a snapshot). */

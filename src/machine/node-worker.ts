@@ -1,32 +1,38 @@
 /**
  * The body of a node's worker: it creates the node's memory (frames, struct pages, free stack,
- * counters in one SharedArrayBuffer) and then serves node-level requests (the node's sysfs files)
- * from its own view of the machine.
+ * counters in one SharedArrayBuffer), then runs the node's kswapd (reclaim below the low
+ * watermark, on Atomics.waitAsync so the worker stays responsive) and serves node-level requests
+ * (the node's sysfs files) from its own view of the machine.
  */
 import { type KernelConfig } from '../kernel/config.js';
 import { Kernel, type MachineBuffers, type NodeMem, nodeRegions } from '../kernel/kernel.js';
 import { initNodeMemory } from '../kernel/page-alloc.js';
+import { kswapd } from '../kernel/vmscan.js';
 import { readKernelFile } from '../kernel/procfs.js';
 import { systemError } from '../kernel/errno.js';
 import { guard } from './wire.js';
 
 export function nodeWorkerApi() {
   let kn: Kernel | null = null;
+  let nid = -1;
+  const stop = { stopped: false };
   return {
     /** Create and initialise this node's memory; `reservedPfn` is the zero page if it lives here. */
-    create(nid: number, pages: number, basePfn: number, reservedPfn: number) {
+    create(id: number, pages: number, basePfn: number, reservedPfn: number) {
       return guard(() => {
         const r = nodeRegions(pages);
         const buf = new SharedArrayBuffer(r.size);
-        const nm: NodeMem = { nid, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte };
+        const nm: NodeMem = { nid: id, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte };
+        nid = id;
         initNodeMemory(nm, reservedPfn);
         return buf;
       });
     },
-    /** Map the whole machine, once every node exists. */
+    /** Map the whole machine, once every node exists, and start the node's kswapd. */
     attach(cfg: KernelConfig, bufs: MachineBuffers) {
       return guard(() => {
         kn = new Kernel(cfg, bufs);
+        if (kn.node[nid]!.pages > 0) void kswapd(kn, nid, stop);
         return true;
       });
     },

@@ -120,7 +120,10 @@ function buildLimits(nodes: NodeConfig[], l: Partial<KernelLimits> = {}): Kernel
     diskBlocks: l.diskBlocks ?? Math.max(1024, totalPages),
     swapSlots: l.swapSlots ?? Math.max(1024, totalPages),
   };
-  for (const [k, v] of Object.entries(out)) if (!Number.isSafeInteger(v) || v < 2) throw invalid(`limits.${k} = ${v}`);
+  for (const [k, v] of Object.entries(out)) {
+    const least = k === 'swapSlots' ? 0 : 2; // no swap at all is a valid machine (swapoff)
+    if (!Number.isSafeInteger(v) || v < least) throw invalid(`limits.${k} = ${v}`);
+  }
   if (out.windowPages > 1 << 26) throw invalid('limits.windowPages is at most 2^26 (256 GiB)');
   return out;
 }

@@ -2,7 +2,7 @@
 // /sys/devices/system/node/node<N>/numastat before and after each allocation.
 import { expect } from 'chai';
 import { MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, type Machine, type MachineOptions, PAGE_SIZE } from '../../src/index.js';
-import { SMALL, mapAnon, nodesOf, withMachine } from '../helpers.js';
+import { NO_SWAP, SMALL, mapAnon, nodesOf, withMachine } from '../helpers.js';
 
 const ROWS = ['numa_hit', 'numa_miss', 'numa_foreign', 'interleave_hit', 'local_node', 'other_node'] as const;
 type Row = (typeof ROWS)[number];
@@ -90,7 +90,7 @@ describe('numastat', () => {
 
   it('a full preferred node: numa_miss (and local_node) on the supplying node, numa_foreign on the preferred one', () =>
     // node 1 has 64 KiB: 16 frames
-    withMachine({ nodes: [{ memory: '4M' }, { memory: '64K' }] }, async (m) => {
+    withMachine({ nodes: [{ memory: '4M' }, { memory: '64K' }], limits: NO_SWAP }, async (m) => {
       const p = await m.spawnProcess({ cpu: 0 }); // node 0
       const a = await mapAnon(p.main, 20);
       await p.main.mbind(a, 20 * PAGE_SIZE, MPOL_PREFERRED, 0b10n, 65);
@@ -108,7 +108,7 @@ describe('numastat', () => {
     }));
 
   it('a full local node under the default policy: numa_miss and other_node on the fallback node, numa_foreign locally', () =>
-    withMachine({ nodes: [{ memory: '4M' }, { memory: '64K' }] }, async (m) => {
+    withMachine({ nodes: [{ memory: '4M' }, { memory: '64K' }], limits: NO_SWAP }, async (m) => {
       const p = await m.spawnProcess({ cpu: 2 }); // node 1, 64 KiB
       const a = await mapAnon(p.main, 20);
       const before = await snapshot(m);
@@ -144,7 +144,7 @@ describe('numastat', () => {
     }));
 
   it('interleave onto a full target counts no interleave_hit there: numa_miss on the supplier, numa_foreign on the target', () =>
-    withMachine({ nodes: [{ memory: '4M' }, { memory: '64K' }, { memory: '4M' }] }, async (m) => {
+    withMachine({ nodes: [{ memory: '4M' }, { memory: '64K' }, { memory: '4M' }], limits: NO_SWAP }, async (m) => {
       const p = await m.spawnProcess({ cpu: 4 }); // node 2
       // Fill node 1 first.
       const fill = await mapAnon(p.main, 16);
@@ -181,7 +181,7 @@ describe('numastat', () => {
     }));
 
   it('bind whose nearest allowed node is full: numa_miss on the next allowed node, numa_foreign on the nearest', () => {
-    const opts: MachineOptions = { nodes: [{ memory: '4M' }, { memory: '4M' }, { memory: '4M' }, { memory: '64K' }] };
+    const opts: MachineOptions = { nodes: [{ memory: '4M' }, { memory: '4M' }, { memory: '4M' }, { memory: '64K' }], limits: NO_SWAP };
     return withMachine(opts, async (m) => {
       const p = await m.spawnProcess({ cpu: 0 }); // node 0: node 3 at 21 (16 frames), node 2 at 31
       const a = await mapAnon(p.main, 20);

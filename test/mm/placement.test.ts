@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_PREFERRED, PAGE_SIZE } from '../../src/index.js';
-import { SMALL, mapAnon, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
+import { NO_SWAP, SMALL, mapAnon, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
 
 describe('placement', () => {
   it('default policy: first-touch pages go to the faulting task\'s node', () =>
@@ -86,8 +86,9 @@ describe('placement', () => {
       expect(await nodesOf(p.main, a, 2)).to.deep.equal([0, 2]);
     }));
 
+  // Without swap, anonymous pages cannot be reclaimed: a full node stays full.
   it('fallback: a full node spills to the next node in distance order', () =>
-    withMachine({ nodes: [{ memory: '64K' }, { memory: '1M' }, { memory: '1M' }], distance: [[10, 30, 20], [30, 10, 20], [20, 20, 10]] }, async (m) => {
+    withMachine({ nodes: [{ memory: '64K' }, { memory: '1M' }, { memory: '1M' }], distance: [[10, 30, 20], [30, 10, 20], [20, 20, 10]], limits: NO_SWAP }, async (m) => {
       const p = await m.spawnProcess({ cpu: 0 });
       const a = await mapAnon(p.main, 20);
       await p.main.touch(a, 20 * PAGE_SIZE, 'write');
@@ -98,7 +99,7 @@ describe('placement', () => {
     }));
 
   it('bind OOM: a fault with no free page in the mask fails with ENOMEM and corrupts nothing', () =>
-    withMachine({ nodes: [{ memory: '1M' }, { memory: '64K' }] }, async (m) => {
+    withMachine({ nodes: [{ memory: '1M' }, { memory: '64K' }], limits: NO_SWAP }, async (m) => {
       const p = await m.spawnProcess({ cpu: 0 });
       const a = await mapAnon(p.main, 20);
       await p.main.mbind(a, 20 * PAGE_SIZE, MPOL_BIND, 0b10n, 65);

@@ -1,0 +1,207 @@
+/**
+ * Page reclaim (mm/vmscan.c): kswapd, run by each node's worker, and direct reclaim, run by a
+ * task whose allocation found no free page.
+ *
+ * Model. Reclaim takes the oldest pages of a node's LRU list (a page touched since it was last
+ * looked at goes round once more), and for each:
+ *   - a file page: unmapped, written back if dirty, dropped from the page cache;
+ *   - a shmem page: unmapped, written to a swap slot whose entry replaces it in the xarray;
+ *   - an anonymous page: put in the swap cache, every entry mapping it turned into a swap entry,
+ *     then written to its slot.
+ * The page is freed only if its count freezes from exactly the references reclaim accounted for
+ * (the LRU isolation pin, the cache's reference) to 0: any other holder (a task copying through
+ * it, a fault that just mapped it again) makes reclaim give up and put the page back, so nothing
+ * written is lost. Writes to the page after it was unmapped fault, and find it again through
+ * the page cache or the swap cache.
+ *
+ * Locking: the reverse-map walks take each mm's mmap_sem with a read trylock (a task doing
+ * direct reclaim already holds its own for read; a failed trylock just keeps the page); the
+ * inode of a file or shmem page is pinned (a reference taken only while it is alive) for the
+ * duration. Counters are the /proc/vmstat events.
+ */
+import { downReadTrylock, upRead } from '../shm/rwsem.js';
+import { INODE, KHDR, MM, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP, VMA } from '../shm/structs.js';
+import { PAGE_SIZE } from './constants.js';
+import { writebackPage } from './filemap.js';
+import { inodePut } from './inode.js';
+import { type Kernel } from './kernel.js';
+import { freeFrozenPage, freezePage, lruAdd, lruIsolateOldest, pageFlags, pageWord, putPage } from './page-alloc.js';
+import { addToSwapCache, getSwapSlot, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
+import { bdevFree } from './blockdev.js';
+import { vmaCount } from './vma.js';
+import { xaReplace, xaSlot } from './xarray.js';
+
+function mapcount(kn: Kernel, pfn: number): number {
+  const nm = kn.pfnNode(pfn);
+  return Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT));
+}
+
+/**
+ * Visit each entry that maps `pfn` in every mm whose mmap_sem can be had for read at once; for
+ * inode pages through the VMAs mapping (ino, index), for anonymous pages at its address.
+ */
+function rmapTryWalk(kn: Kernel, pfn: number, ino: number, index: number, fn: (pi: number, pte: number) => void): void {
+  for (let m = 1; m < kn.cfg.limits.maxMms; m++) {
+    if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
+    const sem = kn.mm(m) + MM.SEM;
+    if (!downReadTrylock(kn.k, sem)) continue;
+    for (let i = 0; i < vmaCount(kn, m); i++) {
+      const b = kn.vma(m, i);
+      let addr: number;
+      if (ino === 0) addr = kn.windowBase + index * PAGE_SIZE;
+      else if (kn.vmas[b + VMA.INODE] === ino) addr = kn.vmas[b + VMA.START] + (index - kn.vmas[b + VMA.PGOFF]) * PAGE_SIZE;
+      else continue;
+      if (addr < kn.vmas[b + VMA.START] || addr >= kn.vmas[b + VMA.END]) continue;
+      const pi = kn.pteIndex(m, addr);
+      const pte = Atomics.load(kn.ptes, pi);
+      if (pte !== 0 && !(pte & PTE_SWAP) && (pte & PTE_PFN_MASK) - 1 === pfn) fn(pi, pte);
+      if (ino === 0) break; // one address per mm for an anonymous page
+    }
+    upRead(kn.k, sem);
+  }
+}
+
+/** try_to_unmap for an inode page: clear every entry mapping it (shared and private mappings refault). */
+function unmapInodePage(kn: Kernel, pfn: number, ino: number, index: number): void {
+  rmapTryWalk(kn, pfn, ino, index, (pi, pte) => {
+    if (Atomics.compareExchange(kn.ptes, pi, pte, 0) !== pte) return;
+    const nm = kn.pfnNode(pfn);
+    Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+    putPage(kn, pfn);
+  });
+}
+
+/** Take a reference on a live inode only (its count must not be 0). */
+function inodeTryGet(kn: Kernel, ino: number): boolean {
+  const w = kn.inode(ino) + INODE.REFS;
+  for (let r = Atomics.load(kn.k, w); r > 0; r = Atomics.load(kn.k, w)) if (Atomics.compareExchange(kn.k, w, r, r + 1) === r) return true;
+  return false;
+}
+
+/** Replace a frozen page's page-cache slot with `value` (0, or a swap entry) and free it. */
+function evictFrozen(kn: Kernel, ino: number, index: number, pfn: number, value: number): void {
+  const root = kn.k[kn.inode(ino) + INODE.ROOT];
+  const ok = xaReplace(kn, root, index, pfn + 1, value);
+  if (!ok) throw new Error(`numa-emu BUG: frozen page ${pfn} left its page-cache slot`);
+  Atomics.sub(kn.k, kn.inode(ino) + INODE.NR_PAGES, 1);
+  Atomics.notify(kn.k, xaSlot(kn, root, index));
+  freeFrozenPage(kn, pfn);
+}
+
+/** Reclaim a file or shmem page (pinned once by the caller, plus the cache's reference). */
+function reclaimInodePage(kn: Kernel, pfn: number, flags: number): boolean {
+  const nm = kn.pfnNode(pfn);
+  const ino = nm.i32[pageWord(nm, pfn, PAGE.MAPPING)];
+  const index = nm.i32[pageWord(nm, pfn, PAGE.INDEX)];
+  if (!inodeTryGet(kn, ino)) return false;
+  try {
+    unmapInodePage(kn, pfn, ino, index);
+    if (mapcount(kn, pfn) !== 0) return false;
+    if (!(flags & PG_SWAPBACKED)) {
+      if (writebackPage(kn, ino, index, pfn) < 0 || pageFlags(kn, pfn) & PG_DIRTY || !freezePage(kn, pfn, 2)) return false;
+      evictFrozen(kn, ino, index, pfn, 0);
+      return true;
+    }
+    const slot = getSwapSlot(kn);
+    if (slot < 0) return false;
+    if (!freezePage(kn, pfn, 2)) {
+      bdevFree(kn.swap, slot);
+      return false;
+    }
+    writeSwapSlot(kn, slot, pfn);
+    swapDuplicate(kn, slot); // the xarray entry's reference
+    evictFrozen(kn, ino, index, pfn, -(slot + 1));
+    return true;
+  } finally {
+    inodePut(kn, ino);
+  }
+}
+
+/** Reclaim an anonymous page: swap cache, swap entries for every mapping, write-out. */
+function reclaimAnonPage(kn: Kernel, pfn: number, flags: number): boolean {
+  const nm = kn.pfnNode(pfn);
+  let slot: number;
+  if (flags & PG_SWAPCACHE) {
+    slot = nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1;
+  } else {
+    slot = getSwapSlot(kn);
+    if (slot < 0) return false;
+    addToSwapCache(kn, slot, pfn);
+  }
+  rmapTryWalk(kn, pfn, 0, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], (pi, pte) => {
+    // The entry's reference on the slot exists before the entry does: a fault on it may swap in at once.
+    swapDuplicate(kn, slot);
+    if (Atomics.compareExchange(kn.ptes, pi, pte, swpEntry(slot)) !== pte) return void Atomics.sub(kn.k, kn.regions.swapMap + slot, 1);
+    Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+    putPage(kn, pfn);
+  });
+  if (mapcount(kn, pfn) !== 0 || !freezePage(kn, pfn, 2)) return false;
+  swapWriteoutFrozen(kn, slot, pfn);
+  Atomics.notify(kn.k, kn.regions.swapCache + slot);
+  freeFrozenPage(kn, pfn);
+  return true;
+}
+
+/**
+ * shrink_node: try to free `want` pages of node `nid`; returns how many were freed. `direct`
+ * says whose counters to bump (a task's direct reclaim, or kswapd).
+ */
+export function shrinkNode(kn: Kernel, nid: number, want: number, direct: boolean): number {
+  const i32 = kn.node[nid]!.i32;
+  const budget = { rotations: i32[NODE.NR_LRU] };
+  let freed = 0;
+  for (let scanned = 0, limit = 2 * i32[NODE.NR_LRU] + 1; freed < want && scanned < limit; scanned++) {
+    const pfn = lruIsolateOldest(kn, nid, budget);
+    if (pfn < 0) break;
+    Atomics.add(kn.k, direct ? KHDR.PGSCAN_DIRECT : KHDR.PGSCAN_KSWAPD, 1);
+    const flags = pageFlags(kn, pfn);
+    const ok = flags & PG_ANON ? reclaimAnonPage(kn, pfn, flags) : reclaimInodePage(kn, pfn, flags);
+    if (ok) {
+      freed++;
+      continue;
+    }
+    lruAdd(kn, pfn);
+    putPage(kn, pfn);
+  }
+  Atomics.add(kn.k, direct ? KHDR.PGSTEAL_DIRECT : KHDR.PGSTEAL_KSWAPD, freed);
+  return freed;
+}
+
+/** Pages below which kswapd wakes, and up to which it reclaims. */
+export function setWatermarks(i32: Int32Array, pages: number): void {
+  const low = Math.max(4, pages >> 5);
+  Atomics.store(i32, NODE.WMARK_LOW, low);
+  Atomics.store(i32, NODE.WMARK_HIGH, 2 * low);
+}
+
+/** wakeup_kswapd, from an allocation that left the node under its low watermark. */
+export function wakeupKswapd(i32: Int32Array): void {
+  Atomics.add(i32, NODE.KSWAPD_WAKE, 1);
+  Atomics.notify(i32, NODE.KSWAPD_WAKE);
+}
+
+/** One round of kswapd for node `nid`: reclaim up to the high watermark; pages freed. */
+export function kswapdBalance(kn: Kernel, nid: number): number {
+  const i32 = kn.node[nid]!.i32;
+  let freed = 0;
+  while (Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_HIGH)) {
+    const got = shrinkNode(kn, nid, Atomics.load(i32, NODE.WMARK_HIGH) - Atomics.load(i32, NODE.FREE), false);
+    if (got === 0) break;
+    freed += got;
+  }
+  return freed;
+}
+
+/**
+ * kswapd's loop, for a node worker: sleep until an allocation wakes it (or a bounded slice
+ * passes), then balance. Resolves when `stop.stopped` is set.
+ */
+export async function kswapd(kn: Kernel, nid: number, stop: { stopped: boolean }): Promise<void> {
+  const i32 = kn.node[nid]!.i32;
+  while (!stop.stopped) {
+    const seq = Atomics.load(i32, NODE.KSWAPD_WAKE);
+    if (Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_LOW)) kswapdBalance(kn, nid);
+    const w = Atomics.waitAsync(i32, NODE.KSWAPD_WAKE, seq, 100);
+    if (w.async) await w.value;
+  }
+}
