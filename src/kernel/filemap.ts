@@ -24,7 +24,7 @@ import { PAGE_SIZE } from './constants.js';
 import { ENOMEM, ENOSPC } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, policyHasNode } from './mempolicy.js';
-import { zapPteRange } from './memory.js';
+import { pageMapcount, zapPteRange } from './memory.js';
 import { clearPage, clearPageFlags, frameOffset, lruAdd, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { BUG_ON } from '../shm/layout.js';
 import { rmapWalkInode } from './rmap.js';
@@ -188,7 +188,7 @@ export function writebackPage(kn: Kernel, ino: number, index: number, pfn: numbe
     if (block !== b + 1) bdevFree(kn.disk, b);
     if (block < 0) return -ENOSPC;
   }
-  pageMkclean(kn, ino, index, pfn);
+  if (pageMapcount(kn, pfn) > 0) pageMkclean(kn, ino, index, pfn);
   clearPageFlags(kn, pfn, PG_DIRTY);
   const nm = kn.pfnNode(pfn);
   const off = frameOffset(nm, pfn);

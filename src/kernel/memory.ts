@@ -26,6 +26,7 @@ import { clearPage, copyPage, frameOffset, getPage, lruAdd, pageFlags, pageWord,
 import { lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swpSlot } from './swap.js';
 import { shmemGetPage } from './shmem.js';
 import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
+import { heldMmap } from './rmap.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
 
 /** A lost compareExchange: look at the entry again. */
@@ -317,6 +318,7 @@ function accessVm(
   const m = kn.k[kn.task(t) + TASK.MM];
   const sem = kn.mm(m) + MM.SEM;
   downRead(kn.k, sem);
+  heldMmap.mm = m;
   try {
     for (let done = 0; done < len; ) {
       const a = addr + done;
@@ -330,6 +332,7 @@ function accessVm(
     }
     return null;
   } finally {
+    heldMmap.mm = 0;
     upRead(kn.k, sem);
   }
 }
@@ -384,17 +387,19 @@ export function copyPteRange(kn: Kernel, parent: number, child: number, start: n
   const to = kn.pteIndex(child, start);
   const n = (end - start) / PAGE_SIZE;
   for (let j = 0; j < n; j++) {
-    let pte = kn.ptes[from + j];
+    let pte = Atomics.load(kn.ptes, from + j);
+    // Reclaim may turn the entry into a swap entry at any moment (it takes no mmap_sem for
+    // anonymous pages): write-protect by compareExchange, and look again if it changed.
+    while (pte !== 0 && !(pte & PTE_SWAP) && cow && pte & PTE_WRITE) {
+      const old = Atomics.compareExchange(kn.ptes, from + j, pte, pte & ~PTE_WRITE);
+      pte = old === pte ? pte & ~PTE_WRITE : old;
+    }
     if (pte === 0) continue;
     const pfn = (pte & PTE_PFN_MASK) - 1;
     if (pte & PTE_SWAP) swapDuplicate(kn, pfn);
     else if (pfn !== kn.zeroPfn) {
       getPage(kn, pfn);
       mapcountAdd(kn, pfn, 1);
-      if (cow && pte & PTE_WRITE) {
-        pte &= ~PTE_WRITE;
-        Atomics.store(kn.ptes, from + j, pte);
-      }
     }
     Atomics.store(kn.ptes, to + j, pte);
   }

@@ -52,6 +52,7 @@ import {
 } from './mempolicy.js';
 import { migrateQueued, migratableAlone } from './migrate.js';
 import { inodeHasSharedPolicy, mpolSetSharedPolicy } from './shared-policy.js';
+import { heldMmap } from './rmap.js';
 import { vmaPolicyAt } from './memory.js';
 import { pageMapcount } from './memory.js';
 import { pageAlign } from './mmap.js';
@@ -146,7 +147,9 @@ function lookupNode(kn: Kernel, t: number, addr: number): number {
   const m = taskMm(kn, t);
   const sem = kn.mm(m) + MM.SEM;
   downRead(kn.k, sem);
+  heldMmap.mm = m;
   const pfn = handleMmFault(kn, t, m, addr - (addr % PAGE_SIZE), false);
+  heldMmap.mm = 0;
   upRead(kn.k, sem);
   return pfn < 0 ? -EFAULT : kn.pfnToNid(pfn);
 }

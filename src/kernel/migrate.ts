@@ -6,9 +6,10 @@
  * migration work.
  *
  * Locking: the caller holds the mm's mmap_sem for write, so no fault of this mm races with the
- * switch, and a page with MAPCOUNT 1 is reachable from no other mm.
+ * switch, and a page with MAPCOUNT 1 is reachable from no other mm; reclaim still may change
+ * the entry (it needs no mmap_sem for anonymous pages), so the switch is a compareExchange.
  */
-import { PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PTE_PFN_MASK } from '../shm/structs.js';
+import { PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol } from './mempolicy.js';
@@ -29,9 +30,10 @@ export function migrateQueued(kn: Kernel, t: number, m: number, addrs: readonly 
   for (const addr of addrs) {
     const vma = vmaLookup(kn, m, addr);
     const pi = kn.pteIndex(m, addr);
-    const pte = kn.ptes[pi];
+    const pte = Atomics.load(kn.ptes, pi);
     const old = (pte & PTE_PFN_MASK) - 1;
-    const pfn = allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, vma), vmaIlx(kn, m, vma, addr));
+    // Reclaim may have swapped the page out since it was queued (it needs no mmap_sem for that).
+    const pfn = pte === 0 || pte & PTE_SWAP ? -1 : allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, vma), vmaIlx(kn, m, vma, addr));
     if (pfn < 0) {
       failed++;
       continue;
@@ -41,9 +43,14 @@ export function migrateQueued(kn: Kernel, t: number, m: number, addrs: readonly 
     copyPage(kn, pfn, old);
     const nn = kn.pfnNode(pfn);
     Atomics.store(nn.i32, pageWord(nn, pfn, PAGE.MAPCOUNT), 1);
-    Atomics.store(kn.ptes, pi, (pte & ~PTE_PFN_MASK) | (pfn + 1));
+    if (Atomics.compareExchange(kn.ptes, pi, pte, (pte & ~PTE_PFN_MASK) | (pfn + 1)) !== pte) {
+      Atomics.store(nn.i32, pageWord(nn, pfn, PAGE.MAPCOUNT), 0);
+      putPage(kn, pfn);
+      failed++;
+      continue;
+    }
     lruAdd(kn, pfn);
-    Atomics.store(nm.i32, pageWord(nm, old, PAGE.MAPCOUNT), 0);
+    Atomics.sub(nm.i32, pageWord(nm, old, PAGE.MAPCOUNT), 1);
     putPage(kn, old);
   }
   return failed;

@@ -137,7 +137,8 @@ export function lruIsolateOldest(kn: Kernel, nid: number, budget: { rotations: n
   const { i32 } = nm;
   spinLock(i32, NODE.LRU_LOCK);
   try {
-    for (let scanned = 0, n = i32[NODE.NR_LRU]; scanned < n; scanned++) {
+    // Every page may be looked at twice: once to lose its reference mark, once to be taken.
+    for (let scanned = 0, n = 2 * i32[NODE.NR_LRU] + 1; scanned < n; scanned++) {
       const head = i32[NODE.LRU_HEAD];
       if (head === 0) return -1;
       const pfn = head - 1;
@@ -245,15 +246,17 @@ const MAX_RECLAIM_RETRIES = 16;
 
 /**
  * __alloc_pages_slowpath: every allowed node is empty, so the allocating task reclaims on them
- * itself (direct reclaim), in zonelist order, and tries again; -1 when nothing can be freed.
+ * itself (direct reclaim), in zonelist order, and tries again. Other tasks may take what it
+ * frees, and pages they pin cannot be taken, so it retries, throttled by a millisecond between
+ * rounds (reclaim_throttle), up to MAX_RECLAIM_RETRIES rounds: then -1, the OOM.
  */
 function allocPagesSlowpath(kn: Kernel, zonelist: readonly number[], restrict: boolean, lo: number, hi: number, local: number): number {
   Atomics.add(kn.k, KHDR.ALLOCSTALL, 1);
   for (let round = 0; round < MAX_RECLAIM_RETRIES; round++) {
-    let freed = 0;
-    for (const nid of zonelist) if (!restrict || nmTest(lo, hi, nid)) freed += shrinkNode(kn, nid, SWAP_CLUSTER_MAX, true);
+    for (const nid of zonelist) if (!restrict || nmTest(lo, hi, nid)) shrinkNode(kn, nid, SWAP_CLUSTER_MAX, true);
     const pfn = getPageFromFreelist(kn, zonelist, restrict, lo, hi, local);
-    if (pfn >= 0 || freed === 0) return pfn;
+    if (pfn >= 0) return pfn;
+    Atomics.wait(kn.k, KHDR.RECLAIM_THROTTLE, 0, 1);
   }
   return -1;
 }

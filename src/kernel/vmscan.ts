@@ -14,21 +14,20 @@
  * written is lost. Writes to the page after it was unmapped fault, and find it again through
  * the page cache or the swap cache.
  *
- * Locking: the reverse-map walks take each mm's mmap_sem with a read trylock (a task doing
- * direct reclaim already holds its own for read; a failed trylock just keeps the page); the
- * inode of a file or shmem page is pinned (a reference taken only while it is alive) for the
- * duration. Counters are the /proc/vmstat events.
+ * Locking: anonymous pages are unmapped through the page tables alone; inode pages through the
+ * VMAs of each mm, whose mmap_sem is only tried (a task in direct reclaim holds its own already;
+ * a failed try just keeps the page). The inode of a file or shmem page is pinned (a reference
+ * taken only while it is alive) for the duration. Counters are the /proc/vmstat events.
  */
-import { downReadTrylock, upRead } from '../shm/rwsem.js';
-import { INODE, KHDR, MM, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP, VMA } from '../shm/structs.js';
-import { PAGE_SIZE } from './constants.js';
+import { INODE, KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY } from '../shm/structs.js';
 import { writebackPage } from './filemap.js';
 import { inodePut } from './inode.js';
 import { type Kernel } from './kernel.js';
-import { freeFrozenPage, freezePage, lruAdd, lruIsolateOldest, pageFlags, pageWord, putPage } from './page-alloc.js';
+import { freeFrozenPage, freezePage, lruAdd, lruIsolateOldest, pageFlags, pageWord, putPage, setPageFlags } from './page-alloc.js';
+import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { addToSwapCache, getSwapSlot, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
 import { bdevFree } from './blockdev.js';
-import { vmaCount } from './vma.js';
+import { futexWait } from '../shm/futex.js';
 import { xaReplace, xaSlot } from './xarray.js';
 
 function mapcount(kn: Kernel, pfn: number): number {
@@ -37,38 +36,24 @@ function mapcount(kn: Kernel, pfn: number): number {
 }
 
 /**
- * Visit each entry that maps `pfn` in every mm whose mmap_sem can be had for read at once; for
- * inode pages through the VMAs mapping (ino, index), for anonymous pages at its address.
+ * try_to_unmap for an inode page: clear every entry mapping it (shared and private mappings
+ * refault), moving an entry's dirty bit to the page as it goes.
  */
-function rmapTryWalk(kn: Kernel, pfn: number, ino: number, index: number, fn: (pi: number, pte: number) => void): void {
-  for (let m = 1; m < kn.cfg.limits.maxMms; m++) {
-    if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
-    const sem = kn.mm(m) + MM.SEM;
-    if (!downReadTrylock(kn.k, sem)) continue;
-    for (let i = 0; i < vmaCount(kn, m); i++) {
-      const b = kn.vma(m, i);
-      let addr: number;
-      if (ino === 0) addr = kn.windowBase + index * PAGE_SIZE;
-      else if (kn.vmas[b + VMA.INODE] === ino) addr = kn.vmas[b + VMA.START] + (index - kn.vmas[b + VMA.PGOFF]) * PAGE_SIZE;
-      else continue;
-      if (addr < kn.vmas[b + VMA.START] || addr >= kn.vmas[b + VMA.END]) continue;
-      const pi = kn.pteIndex(m, addr);
-      const pte = Atomics.load(kn.ptes, pi);
-      if (pte !== 0 && !(pte & PTE_SWAP) && (pte & PTE_PFN_MASK) - 1 === pfn) fn(pi, pte);
-      if (ino === 0) break; // one address per mm for an anonymous page
-    }
-    upRead(kn.k, sem);
-  }
-}
-
-/** try_to_unmap for an inode page: clear every entry mapping it (shared and private mappings refault). */
 function unmapInodePage(kn: Kernel, pfn: number, ino: number, index: number): void {
-  rmapTryWalk(kn, pfn, ino, index, (pi, pte) => {
-    if (Atomics.compareExchange(kn.ptes, pi, pte, 0) !== pte) return;
-    const nm = kn.pfnNode(pfn);
-    Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
-    putPage(kn, pfn);
-  });
+  rmapWalkInode(
+    kn,
+    ino,
+    index,
+    pfn,
+    (pi, pte) => {
+      if (Atomics.compareExchange(kn.ptes, pi, pte, 0) !== pte) return;
+      if (pte & PTE_DIRTY) setPageFlags(kn, pfn, PG_DIRTY);
+      const nm = kn.pfnNode(pfn);
+      Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+      putPage(kn, pfn);
+    },
+    true,
+  );
 }
 
 /** Take a reference on a live inode only (its count must not be 0). */
@@ -128,7 +113,7 @@ function reclaimAnonPage(kn: Kernel, pfn: number, flags: number): boolean {
     if (slot < 0) return false;
     addToSwapCache(kn, slot, pfn);
   }
-  rmapTryWalk(kn, pfn, 0, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], (pi, pte) => {
+  rmapWalkAnon(kn, pfn, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], (pi, pte) => {
     // The entry's reference on the slot exists before the entry does: a fault on it may swap in at once.
     swapDuplicate(kn, slot);
     if (Atomics.compareExchange(kn.ptes, pi, pte, swpEntry(slot)) !== pte) return void Atomics.sub(kn.k, kn.regions.swapMap + slot, 1);
@@ -185,6 +170,7 @@ export function kswapdBalance(kn: Kernel, nid: number): number {
   const i32 = kn.node[nid]!.i32;
   let freed = 0;
   while (Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_HIGH)) {
+    if (Atomics.load(i32, NODE.KSWAPD_PAUSE)) break;
     const got = shrinkNode(kn, nid, Atomics.load(i32, NODE.WMARK_HIGH) - Atomics.load(i32, NODE.FREE), false);
     if (got === 0) break;
     freed += got;
@@ -200,8 +186,29 @@ export async function kswapd(kn: Kernel, nid: number, stop: { stopped: boolean }
   const i32 = kn.node[nid]!.i32;
   while (!stop.stopped) {
     const seq = Atomics.load(i32, NODE.KSWAPD_WAKE);
-    if (Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_LOW)) kswapdBalance(kn, nid);
+    Atomics.store(i32, NODE.KSWAPD_BUSY, 1);
+    if (!Atomics.load(i32, NODE.KSWAPD_PAUSE) && Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_LOW)) kswapdBalance(kn, nid);
+    Atomics.store(i32, NODE.KSWAPD_BUSY, 0);
+    Atomics.notify(i32, NODE.KSWAPD_BUSY);
     const w = Atomics.waitAsync(i32, NODE.KSWAPD_WAKE, seq, 100);
     if (w.async) await w.value;
+  }
+}
+
+/**
+ * Hold every node's kswapd idle while `fn` runs (an audit reads the kernel without locks): each
+ * kswapd finishes the round it is in, and starts no other until `fn` returns.
+ */
+export function withKswapdPaused<T>(kn: Kernel, fn: () => T): T {
+  const nodes = kn.memoryIdOrder.map((nid) => kn.node[nid]!.i32);
+  for (const i32 of nodes) Atomics.store(i32, NODE.KSWAPD_PAUSE, 1);
+  try {
+    for (const i32 of nodes) for (let round = 0; Atomics.load(i32, NODE.KSWAPD_BUSY); round++) futexWait(i32, NODE.KSWAPD_BUSY, 1, round, 'kswapd pause');
+    return fn();
+  } finally {
+    for (const i32 of nodes) {
+      Atomics.store(i32, NODE.KSWAPD_PAUSE, 0);
+      wakeupKswapd(i32);
+    }
   }
 }

@@ -18,6 +18,7 @@ import { numaPolicyInit } from '../kernel/mempolicy.js';
 import { bdevFormat } from '../kernel/blockdev.js';
 import { readKernelFile } from '../kernel/procfs.js';
 import { createProcess, exitTask } from '../kernel/task.js';
+import { withKswapdPaused } from '../kernel/vmscan.js';
 import { TASK } from '../shm/structs.js';
 import { type GetMempolicyResult, type Sys } from '../kernel/syscalls.js';
 import { type SyscallName, SYSCALL_NAMES } from './task-worker.js';
@@ -285,7 +286,7 @@ export class Machine {
 
   /** Check every refcount and counter of the kernel against the references that exist (call when no task is in the kernel). */
   audit(): AuditReport {
-    return auditKernel(this.kn);
+    return withKswapdPaused(this.kn, () => auditKernel(this.kn));
   }
 
   /** Make every task exit and end every worker. Safe to call twice. */

@@ -41,6 +41,7 @@ export const KHDR = defineStruct([
   'PGSTEAL_DIRECT',
   'PGREFILL',
   'ALLOCSTALL',
+  'RECLAIM_THROTTLE', // a word nobody changes: direct reclaim waits on it for a bounded millisecond
 ]);
 export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
 
@@ -138,7 +139,7 @@ assertLayout(INODE.SP_SEM_WAITERS === INODE.SP_SEM + RWSEM_WORDS - 1, 'sp lock t
  * sorted by START and disjoint, under the object's SP_SEM.
  */
 export const SP = defineStruct(['START', 'END', 'POLICY']);
-export const SP_MAX = 32;
+export const SP_MAX = 512;
 
 /**
  * A directory entry of the flat file namespace: a name (NAME_WORDS words of UTF-8 in the names
@@ -243,6 +244,8 @@ export const NODE = defineStruct([
   'WMARK_LOW', // pages: below this kswapd reclaims ...
   'WMARK_HIGH', // ... until this many are free
   'NR_SWAPCACHE', // atomic: pages of this node in the swap cache
+  'KSWAPD_PAUSE', // set by an auditor: kswapd stays idle
+  'KSWAPD_BUSY', // 1 while kswapd balances (Dekker pair with KSWAPD_PAUSE)
 ]);
 
 /** xarray geometry: two levels of 512 slots, enough for 1 GiB per object. */
