@@ -26,6 +26,16 @@ function table(rows: Row[]): void {
   }
 }
 
+function pagingTable(rows: Row[]): void {
+  const ns = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!.ns;
+  const copy = ns('baseline: 4 KiB SAB');
+  console.log(`\n${'operation'.padEnd(60)}${'median'.padStart(12)}`);
+  for (const r of rows) console.log(`${r.name.padEnd(60)}${`${r.ns.toFixed(1)} ns`.padStart(12)}`);
+  console.log(`shmem fault under a shared policy / private fault: x${(ns('shmem') / ns('private anonymous')).toFixed(2)} (target <= 1.5)`);
+  console.log(`swap-out speed / raw 4 KiB copy speed: ${(copy / ns('swap-out')).toFixed(2)} (target >= 0.5)`);
+  console.log(`swap-in speed / raw 4 KiB copy speed: ${(copy / ns('swap-in')).toFixed(2)} (target >= 0.5)`);
+}
+
 async function parallelFaults(m: Machine): Promise<void> {
   const PAGES = 2048;
   const a = await m.spawnProcess({ cpu: 0 });
@@ -49,6 +59,7 @@ async function main(): Promise<void> {
     const p = await m.spawnProcess({ cpu: 0 });
     console.log(`numa-emu bench: default machine, kernel ${m.profile}, ${TIME} ms per task\n`);
     table(await p.main.run<Row[]>(here, 'syscallBench', TIME));
+    pagingTable(await p.main.run<Row[]>(here, 'pagingBench', TIME));
     await p.exit();
     await parallelFaults(m);
     console.log(`metadata per 4 KiB frame: ${META_BYTES_PER_FRAME} bytes (struct page + free-stack slot; target <= 64)`);

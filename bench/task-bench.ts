@@ -2,7 +2,9 @@
 // batches BATCH operations per timed iteration, so the timer's own cost stays out of the ns
 // figures; results are per operation.
 import { Bench } from 'tinybench';
-import { MAP_ANONYMOUS, MAP_PRIVATE, MPOL_BIND, MPOL_INTERLEAVE, PAGE_SIZE, PROT_READ, PROT_WRITE, type Sys } from '../src/index.js';
+import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MPOL_BIND, MPOL_INTERLEAVE, PAGE_SIZE, PROT_READ, PROT_WRITE, type Sys } from '../src/index.js';
+import { kernelOf } from '../src/kernel/syscalls.js';
+import { shrinkNode } from '../src/kernel/vmscan.js';
 
 const BATCH = 64;
 
@@ -72,4 +74,56 @@ export function faultPages(sys: Sys, pages: number): void {
   const a = sys.mmap(0, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
   sys.touch(a, pages * PAGE_SIZE, 'write');
   sys.munmap(a, pages * PAGE_SIZE);
+}
+
+/**
+ * Issue 3's figures: a shmem first-write fault under a shared policy against a private anonymous
+ * one, and swap-out / swap-in of 4 KiB anonymous pages against a raw 4 KiB SAB-to-SAB copy.
+ */
+export function pagingBench(sys: Sys, timeMs: number): Row[] {
+  const { kn } = kernelOf(sys);
+  const bench = new Bench({ time: timeMs, warmupTime: timeMs / 4 });
+  const per: Record<string, number> = {};
+  const add = (name: string, n: number, fn: () => void, hooks?: { beforeEach?: () => void; afterEach?: () => void }) => {
+    per[name] = n;
+    bench.add(name, fn, { async: false, ...hooks });
+  };
+  const src = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
+  const dst = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
+  add('baseline: 4 KiB SAB-to-SAB copy (Uint8Array.set)', BATCH, () => {
+    for (let i = 0; i < BATCH; i++) dst.set(src);
+  });
+  const rw = PROT_READ | PROT_WRITE;
+  const one = new Uint8Array([1]);
+  let region = 0;
+  const faultAll = () => {
+    for (let i = 0; i < BATCH; i++) sys.store(region + i * PAGE_SIZE, one);
+  };
+  const unmap = () => sys.munmap(region, BATCH * PAGE_SIZE);
+  add('private anonymous first-write fault', BATCH, faultAll, { beforeEach: () => void (region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS)), afterEach: unmap });
+  add('shmem first-write fault under a shared interleave policy', BATCH, faultAll, {
+    beforeEach: () => {
+      region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_SHARED | MAP_ANONYMOUS);
+      sys.mbind(region, BATCH * PAGE_SIZE, MPOL_INTERLEAVE, 0b11n, 65);
+    },
+    afterEach: unmap,
+  });
+  const nid = sys.getcpu().node;
+  add('swap-out of a 4 KiB anonymous page (reclaim)', BATCH, () => void shrinkNode(kn, nid, BATCH, true), {
+    beforeEach: () => {
+      region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+      faultAll();
+    },
+    afterEach: unmap,
+  });
+  add('swap-in of a 4 KiB anonymous page (fault)', BATCH, () => sys.touch(region, BATCH * PAGE_SIZE, 'read'), {
+    beforeEach: () => {
+      region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+      faultAll();
+      shrinkNode(kn, nid, BATCH, true);
+    },
+    afterEach: unmap,
+  });
+  bench.runSync();
+  return rows(bench, per);
 }

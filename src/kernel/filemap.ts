@@ -26,7 +26,7 @@ import { type Kernel } from './kernel.js';
 import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, policyHasNode } from './mempolicy.js';
 import { pageMapcount, zapPteRange } from './memory.js';
 import { clearPage, clearPageFlags, frameOffset, lruAdd, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
-import { BUG_ON } from '../shm/layout.js';
+import { BUG } from '../shm/layout.js';
 import { rmapWalkInode } from './rmap.js';
 import { spLookup } from './shared-policy.js';
 import { vmaCount } from './vma.js';
@@ -107,7 +107,7 @@ export function findGetPage(kn: Kernel, ino: number, index: number): number {
       Atomics.wait(kn.k, xaSlot(kn, root, index), v, 1); // frozen by reclaim: it is leaving the cache
     }
   }
-  BUG_ON(true, `page cache lookup of inode ${ino} index ${index} never settled`);
+  BUG(`page cache lookup of inode ${ino} index ${index} never settled`);
   return 0;
 }
 const MAX_LOOKUP_RETRIES = 1000;
@@ -120,7 +120,7 @@ export function filemapGetPage(kn: Kernel, t: number, ino: number, index: number
     const pfn = addToPageCache(kn, t, ino, index);
     if (pfn !== -1) return pfn;
   }
-  BUG_ON(true, `page cache fill of inode ${ino} index ${index} never settled`);
+  BUG(`page cache fill of inode ${ino} index ${index} never settled`);
   return -ENOMEM;
 }
 

@@ -7,7 +7,7 @@
  * state of its own: everything that changes lives in the buffers, so any thread holding a
  * `Kernel` for the same buffers sees and changes the same machine.
  */
-import { BUG_ON, LINE_WORDS, RegionPlanner, align, assertLayout } from '../shm/layout.js';
+import { BUG, BUG_ON, LINE_WORDS, RegionPlanner, align, assertLayout } from '../shm/layout.js';
 import { DENTRY, FDT, FILE, INODE, KERNEL_MAGIC, KHDR, MAX_FDS, MM, NAME_WORDS, NODE, PAGE, POL, SP, SP_MAX, TASK, VMA, VMA_SLACK, XA_SLOTS } from '../shm/structs.js';
 import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
@@ -207,7 +207,7 @@ export class Kernel {
   /** The node holding page frame `pfn`. */
   pfnNode(pfn: number): NodeMem {
     const nid = this.sectionNid[pfn >> SECTION_SHIFT];
-    BUG_ON(nid === undefined || nid < 0, `pfn ${pfn} belongs to no node`);
+    if (nid === undefined || nid < 0) BUG(`pfn ${pfn} belongs to no node`);
     return this.node[nid]!;
   }
 

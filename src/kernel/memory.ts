@@ -13,7 +13,7 @@
  * page and retries. A page's MAPCOUNT counts the entries mapping it and its REFCOUNT those plus
  * the page cache's; both are atomic.
  */
-import { BUG_ON } from '../shm/layout.js';
+import { BUG } from '../shm/layout.js';
 import { downRead, upRead } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { INODE, INODE_FILE, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
@@ -253,7 +253,7 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
     else return (pte & PTE_PFN_MASK) - 1;
     if (r !== RETRY) return r;
   }
-  BUG_ON(true, `fault at ${addr.toString(16)} retried ${MAX_FAULT_RETRIES} times`);
+  BUG(`fault at ${addr.toString(16)} retried ${MAX_FAULT_RETRIES} times`);
   return -EFAULT;
 }
 
@@ -282,7 +282,7 @@ function pinUserPage(kn: Kernel, t: number, m: number, addr: number, write: bool
       putPage(kn, pfn);
     }
   }
-  BUG_ON(true, `could not pin the page at ${addr.toString(16)}`);
+  BUG(`could not pin the page at ${addr.toString(16)}`);
   return -EFAULT;
 }
 

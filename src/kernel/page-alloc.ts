@@ -16,7 +16,7 @@
  * compareExchange that makes it reachable) to its free, oldest at the head; LRU_LOCK guards the
  * list and PG_LRU. Reclaim therefore never sees a page its allocator still owns alone.
  */
-import { BUG_ON } from '../shm/layout.js';
+import { BUG } from '../shm/layout.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_LRU, PG_REFERENCED, PG_RESERVED, PG_SWAPBACKED } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
@@ -72,7 +72,7 @@ function rmqueue(nm: NodeMem): number {
   spinUnlock(i32, NODE.LOCK);
   if (n - 1 < i32[NODE.WMARK_LOW]) wakeupKswapd(i32);
   const base = nm.meta + idx * PAGE.WORDS;
-  BUG_ON(i32[base + PAGE.REFCOUNT] !== 0, `allocating pfn ${nm.basePfn + idx} with refcount ${i32[base + PAGE.REFCOUNT]}`);
+  if (i32[base + PAGE.REFCOUNT] !== 0) BUG(`allocating pfn ${nm.basePfn + idx} with refcount ${i32[base + PAGE.REFCOUNT]}`);
   Atomics.store(i32, base + PAGE.REFCOUNT, 1);
   return nm.basePfn + idx;
 }
@@ -193,14 +193,14 @@ export function freeFrozenPage(kn: Kernel, pfn: number): void {
 export function getPage(kn: Kernel, pfn: number): void {
   const nm = kn.pfnNode(pfn);
   const old = Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1);
-  BUG_ON(old <= 0, `get_page on free pfn ${pfn}`);
+  if (old <= 0) BUG(`get_page on free pfn ${pfn}`);
 }
 
 /** put_page: drop a reference; the last one frees the page. */
 export function putPage(kn: Kernel, pfn: number): void {
   const nm = kn.pfnNode(pfn);
   const old = Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1);
-  BUG_ON(old <= 0, `put_page underflow on pfn ${pfn}`);
+  if (old <= 0) BUG(`put_page underflow on pfn ${pfn}`);
   if (old === 1) freePage(nm, pfn);
 }
 

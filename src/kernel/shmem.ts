@@ -18,7 +18,7 @@ import { inodeCreate } from './inode.js';
 import { clearPage, prepNewPage } from './page-alloc.js';
 import { findGetPage, installCachePage } from './filemap.js';
 import { readSwapSlot, swapFree } from './swap.js';
-import { BUG_ON } from '../shm/layout.js';
+import { BUG } from '../shm/layout.js';
 
 /** shmem_file_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
 export function shmemCreate(kn: Kernel, pages: number, kind = INODE_SHMEM): number {
@@ -52,7 +52,7 @@ export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, wr
       return pfn;
     }
   }
-  BUG_ON(true, `shmem page ${index} of inode ${s} never settled`);
+  BUG(`shmem page ${index} of inode ${s} never settled`);
   return -ENOMEM;
 }
 const MAX_SHMEM_RETRIES = 1000;

@@ -31,6 +31,14 @@ export interface GetMempolicyResult {
   nodemask: bigint | null;
 }
 
+/**
+ * Internal, for benchmarks and white-box tests running inside a task worker: the kernel view and
+ * task slot behind a `Sys`. Not part of the public interface (not exported by index.ts).
+ */
+export function kernelOf(sys: Sys): { kn: Kernel; slot: number } {
+  return { kn: sys['kn'], slot: sys.slot };
+}
+
 function check(err: number, syscall: string): void {
   if (err < 0) throw systemError(err, syscall);
 }

@@ -6,7 +6,7 @@
  * change for WAIT_LIMIT_MS means a lost wake-up or a holder that died, which is an emulator bug
  * (or a dead task), reported loudly instead of hanging the machine.
  */
-import { BUG_ON } from './layout.js';
+import { BUG } from './layout.js';
 
 /** Polls of the word before blocking (about 1-2 us). */
 export const SPIN_LIMIT = 128;
@@ -20,6 +20,6 @@ export const WAIT_LIMIT_MS = 60_000;
  * round number, which bounds the total wait.
  */
 export function futexWait(arr: Int32Array, idx: number, expected: number, round: number, what: string): void {
-  BUG_ON(round * WAIT_SLICE_MS > WAIT_LIMIT_MS, `${what}: waited over ${WAIT_LIMIT_MS} ms (deadlock, or a holder died)`);
+  if (round * WAIT_SLICE_MS > WAIT_LIMIT_MS) BUG(`${what}: waited over ${WAIT_LIMIT_MS} ms (deadlock, or a holder died)`);
   Atomics.wait(arr, idx, expected, WAIT_SLICE_MS);
 }

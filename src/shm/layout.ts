@@ -29,8 +29,17 @@ export function defineStruct<const F extends readonly string[]>(fields: F, opts:
 }
 
 /** A broken internal invariant: fail loudly (never an errno; this is an emulator bug). */
+export function BUG(what: string): never {
+  throw new Error(`numa-emu BUG: ${what}`);
+}
+
+/**
+ * BUG() when `cond` holds. Hot paths write `if (cond) BUG(`...`)` instead, so that the message
+ * is built only on failure: a template string per call is garbage, and garbage collection in
+ * every worker competes for the machine's two cores.
+ */
 export function BUG_ON(cond: boolean, what: string): asserts cond is false {
-  if (cond) throw new Error(`numa-emu BUG: ${what}`);
+  if (cond) BUG(what);
 }
 
 /** Check a relation between layouts at load time. */
