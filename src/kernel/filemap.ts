@@ -18,7 +18,7 @@
  * mmap_sem for write before it removes pages.
  */
 import { downWrite, upWrite } from '../shm/rwsem.js';
-import { INODE, MM, PAGE, PG_DIRTY, PG_MPOL, PTE_DIRTY, VMA } from '../shm/structs.js';
+import { KHDR, INODE, MM, PAGE, PG_DIRTY, PG_MPOL, PTE_DIRTY, VMA } from '../shm/structs.js';
 import { bdevAlloc, bdevFree, bdevOffset } from './blockdev.js';
 import { PAGE_SIZE } from './constants.js';
 import { ENOMEM, ENOSPC } from './errno.js';
@@ -257,7 +257,7 @@ function zeroTail(kn: Kernel, ino: number, index: number, from: number): void {
 
 /** unmap_mapping_range(even_cows): zap every entry of every VMA of the inode at page `from` or beyond. */
 function unmapMappingRange(kn: Kernel, ino: number, from: number): void {
-  for (let m = 1; m < kn.cfg.limits.maxMms; m++) {
+  for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
     if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
     const sem = kn.mm(m) + MM.SEM;
     downWrite(kn.k, sem);

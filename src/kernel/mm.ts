@@ -10,7 +10,7 @@
  * task uses the mm any more, and takes the semaphore for write all the same.
  */
 import { downWrite, upWrite } from '../shm/rwsem.js';
-import { MM, VM_SHARED } from '../shm/structs.js';
+import { KHDR, MM, VM_SHARED } from '../shm/structs.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { mpolDup, mpolPut } from './mempolicy.js';
@@ -25,6 +25,9 @@ export function mmAlloc(kn: Kernel, pid: number): number {
   if (m === 0) return -ENOMEM;
   kn.k[kn.mm(m) + MM.PID] = pid;
   Atomics.store(kn.k, kn.mm(m) + MM.USERS, 1);
+  for (let high = Atomics.load(kn.k, KHDR.MM_HIGH); high <= m; high = Atomics.load(kn.k, KHDR.MM_HIGH)) {
+    if (Atomics.compareExchange(kn.k, KHDR.MM_HIGH, high, m + 1) === high) break;
+  }
   return m;
 }
 

@@ -8,7 +8,7 @@
  * Entries are changed only by compareExchange.
  */
 import { downRead, downReadTrylock, upRead } from '../shm/rwsem.js';
-import { MM, PTE_PFN_MASK, PTE_SWAP, VMA } from '../shm/structs.js';
+import { KHDR, MM, PTE_PFN_MASK, PTE_SWAP, VMA } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel } from './kernel.js';
 import { vmaCount } from './vma.js';
@@ -28,7 +28,7 @@ export const heldMmap = { mm: 0 };
  */
 export function rmapWalkInode(kn: Kernel, ino: number, index: number, pfn: number, fn: (pi: number, pte: number) => void, tryOnly = false): boolean {
   let all = true;
-  for (let m = 1; m < kn.cfg.limits.maxMms; m++) {
+  for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
     if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
     const sem = kn.mm(m) + MM.SEM;
     const held = m === heldMmap.mm;
@@ -61,7 +61,7 @@ export function rmapWalkInode(kn: Kernel, ino: number, index: number, pfn: numbe
  */
 export function rmapWalkAnon(kn: Kernel, pfn: number, index: number, fn: (pi: number, pte: number) => void): void {
   const addr = kn.windowBase + index * PAGE_SIZE;
-  for (let m = 1; m < kn.cfg.limits.maxMms; m++) {
+  for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
     if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
     const pi = kn.pteIndex(m, addr);
     const pte = Atomics.load(kn.ptes, pi);

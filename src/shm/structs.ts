@@ -42,6 +42,7 @@ export const KHDR = defineStruct([
   'PGREFILL',
   'ALLOCSTALL',
   'RECLAIM_THROTTLE', // a word nobody changes: direct reclaim waits on it for a bounded millisecond
+  'MM_HIGH', // atomic: 1 + the highest mm slot ever used; reverse-map walks stop there
 ]);
 export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
 
