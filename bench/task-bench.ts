@@ -15,6 +15,17 @@ export interface Row {
   samples: number;
 }
 
+/** A synchronous tinybench whose tasks each say how many operations one iteration runs. */
+function batchedBench(timeMs: number) {
+  const bench = new Bench({ time: timeMs, warmupTime: timeMs / 4 });
+  const per: Record<string, number> = {};
+  const add = (name: string, n: number, fn: () => void, hooks?: { beforeEach?: () => void; afterEach?: () => void }) => {
+    per[name] = n;
+    bench.add(name, fn, { async: false, ...hooks });
+  };
+  return { bench, per, add };
+}
+
 function rows(bench: Bench, per: Record<string, number>): Row[] {
   return bench.tasks.map((t) => {
     const r = t.result as { latency?: { p50?: number; samplesCount?: number } } | undefined;
@@ -24,12 +35,7 @@ function rows(bench: Bench, per: Record<string, number>): Row[] {
 
 /** The in-task benchmarks, with their same-run baselines. */
 export function syscallBench(sys: Sys, timeMs: number): Row[] {
-  const bench = new Bench({ time: timeMs, warmupTime: timeMs / 4 });
-  const per: Record<string, number> = {};
-  const add = (name: string, n: number, fn: () => void, hooks?: { beforeEach?: () => void; afterEach?: () => void }) => {
-    per[name] = n;
-    bench.add(name, fn, { async: false, ...hooks });
-  };
+  const { bench, per, add } = batchedBench(timeMs);
 
   const sab = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
   const cell = new Int32Array(new SharedArrayBuffer(4));
@@ -82,12 +88,7 @@ export function faultPages(sys: Sys, pages: number): void {
  */
 export function pagingBench(sys: Sys, timeMs: number): Row[] {
   const { kn } = kernelOf(sys);
-  const bench = new Bench({ time: timeMs, warmupTime: timeMs / 4 });
-  const per: Record<string, number> = {};
-  const add = (name: string, n: number, fn: () => void, hooks?: { beforeEach?: () => void; afterEach?: () => void }) => {
-    per[name] = n;
-    bench.add(name, fn, { async: false, ...hooks });
-  };
+  const { bench, per, add } = batchedBench(timeMs);
   const src = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
   const dst = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
   add('baseline: 4 KiB SAB-to-SAB copy (Uint8Array.set)', BATCH, () => {

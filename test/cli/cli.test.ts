@@ -1,31 +1,11 @@
 // The built command line, run as a child process.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { fixture, parseNumaMaps } from '../helpers.js';
+import { cli, cliFails } from './run-cli.js';
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-/** Run the CLI; resolve with its output (rejects on a non-zero exit). */
-async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [CLI, ...args], { maxBuffer: 16 * 1024 * 1024 });
-}
-
-/** Run the CLI expecting failure; resolve with the exit code and output. */
-async function cliFails(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    await cli(...args);
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-  expect.fail(`numa-emu ${args.join(' ')} should have failed`);
-}
 
 /** C's printf("% 3d", n): a space for the sign of a non-negative number, then width 3. */
 const c3d = (n: number) => (n < 0 ? String(n) : ` ${n}`).padStart(3);

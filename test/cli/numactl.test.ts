@@ -1,41 +1,12 @@
 // numa-emu numactl (numactl's shared-memory mode) and numastat -p / -m / -n, run as the built CLI.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Machine } from '../../src/index.js';
 import { sysvKey } from '../../src/cli/numactl.js';
 import { fixture, parseNumaMaps } from '../helpers.js';
-
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-/** The environment of the CLI runs: numastat folds its tables at NUMASTAT_WIDTH when that is set. */
-function env(width?: number): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  delete e.NUMASTAT_WIDTH;
-  if (width !== undefined) e.NUMASTAT_WIDTH = String(width);
-  return e;
-}
-
-/** Run the CLI; resolve with its output (rejects on a non-zero exit). */
-async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [CLI, ...args], { maxBuffer: 16 * 1024 * 1024, env: env() });
-}
-
-/** Run the CLI expecting failure; resolve with the exit code and output. */
-async function cliFails(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    await cli(...args);
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-  expect.fail(`numa-emu ${args.join(' ')} should have failed`);
-}
+import { cli, cliEnv, cliFails, cliWithEnv } from './run-cli.js';
 
 const hex = (n: number) => n.toString(16).padStart(16, '0');
 /** A --dump-nodes line of shm.c's dumpnode(). */
@@ -298,7 +269,7 @@ describe('cli numastat -p / -m', () => {
   });
 
   it('NUMASTAT_WIDTH folds the table: as many 16-wide columns as fit after the left column, the rest in a section after a blank line', async () => {
-    const { stdout } = await run(process.execPath, [CLI, 'numastat', '-p', String(pid), '--scenario', fixture('numastat-scenario')], { env: env(80) });
+    const { stdout } = await cliWithEnv(cliEnv(80), 'numastat', '-p', String(pid), '--scenario', fixture('numastat-scenario'));
     const zeros = (n: number) => Array(n).fill('0.00');
     expect(stdout.split('\n')).to.deep.equal([
       '',
