@@ -2,16 +2,21 @@
  * The fault path and user memory access (mm/memory.c).
  *
  * Model. A task touches emulated memory through userLoad/userStore/userTouch, which walk its
- * page table like a TLB would and fault on a missing or read-only entry. A first read of private
- * anonymous memory maps the shared zero page; a first write allocates a zeroed page by the
- * effective policy (the VMA's, else the task's, else the default); a write to a page shared
- * copy-on-write after fork copies it unless the faulting mm is its last user.
+ * page table like a TLB would and fault on a missing, read-only or swapped entry. A first read
+ * of private anonymous memory maps the shared zero page; a first write allocates a zeroed page by
+ * the effective policy (the VMA's, else the task's, else the default); a write to a page shared
+ * copy-on-write after fork copies it unless the faulting mm is its last user. Shared mappings
+ * map the inode's page (shmem: by the object's shared policy; files: the page cache); private
+ * file mappings map the cache page read-only and copy it on the first write. A swap entry brings
+ * the page back from the swap cache or the swap device, placed by the policy in force now.
  *
  * Locking. Accesses and faults hold the mm's mmap_sem for read, so VMAs and their policies are
  * stable and munmap (write) cannot free a page under a copy. Page-table entries change only by
- * compareExchange: two tasks faulting the same entry agree on one page, the loser frees its
- * page and retries. A page's MAPCOUNT counts the entries mapping it and its REFCOUNT those plus
- * the page cache's; both are atomic.
+ * compareExchange (reclaim changes them too, without mmap_sem for anonymous pages): two tasks
+ * faulting the same entry agree on one page, the loser frees its page and retries. A page being
+ * copied to or from is pinned (tryGetPage, then the entry is checked again), so reclaim cannot
+ * take it mid-copy. A page's MAPCOUNT counts the entries mapping it and its REFCOUNT those plus
+ * the page cache's, the swap cache's and the pins; both are atomic.
  */
 import { BUG } from '../shm/layout.js';
 import { downRead, upRead } from '../shm/rwsem.js';
