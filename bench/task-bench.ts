@@ -17,7 +17,7 @@ export interface Row {
 
 /** A synchronous tinybench whose tasks each say how many operations one iteration runs. */
 function batchedBench(timeMs: number) {
-  const bench = new Bench({ time: timeMs, warmupTime: timeMs / 4 });
+  const bench = new Bench({ time: timeMs, warmupTime: timeMs });
   const per: Record<string, number> = {};
   const add = (name: string, n: number, fn: () => void, hooks?: { beforeEach?: () => void; afterEach?: () => void }) => {
     per[name] = n;

@@ -286,9 +286,10 @@ function queuePagesRange(kn: Kernel, m: number, start: number, end: number, node
 function vmaReplacePolicy(kn: Kernel, m: number, i: number, pol: number): number {
   const copy = mpolDup(kn, pol);
   if (copy < 0) return copy;
-  const v = vmaRead(kn, m, i);
-  if (v.inode !== 0 && inodeHasSharedPolicy(kn, v.inode)) {
-    const err = mpolSetSharedPolicy(kn, v.inode, v.pgoff, v.pgoff + (v.end - v.start) / PAGE_SIZE, copy);
+  const ino = vmaGet(kn, m, i, VMA.INODE);
+  if (ino !== 0 && inodeHasSharedPolicy(kn, ino)) {
+    const pgoff = vmaGet(kn, m, i, VMA.PGOFF);
+    const err = mpolSetSharedPolicy(kn, ino, pgoff, pgoff + (vmaGet(kn, m, i, VMA.END) - vmaGet(kn, m, i, VMA.START)) / PAGE_SIZE, copy);
     if (err < 0) {
       mpolPut(kn, copy);
       return err;
