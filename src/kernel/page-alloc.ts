@@ -81,8 +81,8 @@ function rmqueue(nm: NodeMem): number {
 function freePage(nm: NodeMem, pfn: number): void {
   const { i32 } = nm;
   const base = pageWord(nm, pfn, 0);
-  const flags = i32[base + PAGE.FLAGS];
-  if (flags & PG_LRU) lruDel(nm, pfn);
+  const flags = Atomics.load(i32, base + PAGE.FLAGS);
+  if (flags & PG_LRU) lruDel(nm, pfn); // isolated pages (reclaim's) are off the list already: no lock
   Atomics.sub(i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.sub(i32, NODE.NR_DIRTY, 1);
   for (let f = 0; f < PAGE.WORDS; f++) i32[base + f] = 0;
