@@ -18,7 +18,7 @@
  * mmap_sem for write before it removes pages.
  */
 import { downWrite, upWrite } from '../shm/rwsem.js';
-import { KHDR, INODE, MM, PAGE, PG_DIRTY, PG_MPOL, PTE_DIRTY, VMA } from '../shm/structs.js';
+import { INODE_FILE, KHDR, INODE, MM, PAGE, PG_DIRTY, PG_MPOL, PTE_DIRTY, VMA } from '../shm/structs.js';
 import { bdevAlloc, bdevFree, bdevOffset } from './blockdev.js';
 import { PAGE_SIZE } from './constants.js';
 import { ENOMEM, ENOSPC } from './errno.js';
@@ -29,6 +29,8 @@ import { clearPage, clearPageFlags, frameOffset, lruAdd, pageFlags, pageRefcount
 import { BUG } from '../shm/layout.js';
 import { rmapWalkInode } from './rmap.js';
 import { spLookup } from './shared-policy.js';
+import { shmemGetPage } from './shmem.js';
+import { swapFree } from './swap.js';
 import { vmaCount } from './vma.js';
 import { xaErase, xaForEach, xaInstall, xaLoad, xaReplace, xaSlot } from './xarray.js';
 
@@ -114,6 +116,7 @@ const MAX_LOOKUP_RETRIES = 1000;
 
 /** filemap_get_folio(FGP_CREAT): the cached page at `index`, pinned, read in if absent; pfn or -ENOMEM. */
 export function filemapGetPage(kn: Kernel, t: number, ino: number, index: number): number {
+  if (kn.k[kn.inode(ino) + INODE.KIND] !== INODE_FILE) return shmemGetPage(kn, t, ino, index, false); // tmpfs
   for (let tries = 0; tries < MAX_LOOKUP_RETRIES; tries++) {
     const v = findGetPage(kn, ino, index);
     if (v > 0) return v - 1;
@@ -152,7 +155,9 @@ export function filemapFault(kn: Kernel, t: number, ino: number, index: number):
  */
 export function pageCacheReadahead(kn: Kernel, t: number, ino: number, index: number, lastIndex: number, ra: { next: number; size: number }): void {
   const eof = filePages(kn.k[kn.inode(ino) + INODE.SIZE]);
-  if (index !== ra.next) {
+  if (kn.k[kn.inode(ino) + INODE.KIND] !== INODE_FILE) {
+    ra.size = 0; // tmpfs has nothing to read ahead from
+  } else if (index !== ra.next) {
     ra.size = 0;
   } else {
     ra.size = ra.size === 0 ? RA_INIT : Math.min(ra.size * 2, RA_MAX);
@@ -196,8 +201,9 @@ export function writebackPage(kn: Kernel, ino: number, index: number, pfn: numbe
   return 0;
 }
 
-/** Write back every dirty page of the inode (fsync); the first error, or 0. */
+/** Write back every dirty page of the inode (fsync); the first error, or 0. tmpfs has no disk. */
 export function filemapWriteAndWait(kn: Kernel, ino: number): number {
+  if (kn.k[kn.inode(ino) + INODE.DISK] === 0) return 0;
   let err = 0;
   xaForEach(kn, kn.k[kn.inode(ino) + INODE.ROOT], 0, (index) => {
     const v = findGetPage(kn, ino, index);
@@ -226,6 +232,7 @@ export function truncateInodePages(kn: Kernel, ino: number, size: number): void 
   unmapMappingRange(kn, ino, keep);
   xaForEach(kn, kn.k[b + INODE.ROOT], keep, (index) => {
     const v = findGetPage(kn, ino, index); // pinned: reclaim cannot free it under us
+    if (v < 0 && xaErase(kn, kn.k[b + INODE.ROOT], index, v)) swapFree(kn, -v - 1); // a swapped-out tmpfs page
     if (v > 0 && xaErase(kn, kn.k[b + INODE.ROOT], index, v)) {
       Atomics.sub(kn.k, b + INODE.NR_PAGES, 1);
       clearPageFlags(kn, v - 1, PG_DIRTY);
@@ -233,9 +240,11 @@ export function truncateInodePages(kn: Kernel, ino: number, size: number): void 
     }
     if (v > 0) putPage(kn, v - 1);
   });
-  xaForEach(kn, kn.k[b + INODE.DISK], keep, (index, blk) => {
-    if (xaErase(kn, kn.k[b + INODE.DISK], index, blk)) bdevFree(kn.disk, blk - 1);
-  });
+  if (kn.k[b + INODE.DISK] !== 0) {
+    xaForEach(kn, kn.k[b + INODE.DISK], keep, (index, blk) => {
+      if (xaErase(kn, kn.k[b + INODE.DISK], index, blk)) bdevFree(kn.disk, blk - 1);
+    });
+  }
   const tail = size % PAGE_SIZE;
   if (tail !== 0) zeroTail(kn, ino, keep - 1, tail);
   kn.k[b + INODE.SIZE] = size;
@@ -251,7 +260,7 @@ function zeroTail(kn: Kernel, ino: number, index: number, from: number): void {
     nm.bytes.fill(0, off + from, off + PAGE_SIZE);
     putPage(kn, cached - 1);
   }
-  const blk = xaLoad(kn, kn.k[b + INODE.DISK], index);
+  const blk = kn.k[b + INODE.DISK] === 0 ? 0 : xaLoad(kn, kn.k[b + INODE.DISK], index);
   if (blk !== 0) kn.disk.bytes.fill(0, bdevOffset(kn.disk, blk - 1) + from, bdevOffset(kn.disk, blk - 1) + PAGE_SIZE);
 }
 

@@ -1,6 +1,8 @@
 /**
  * Files: a flat directory, open file descriptions, per-process fd tables, and open, close, read,
  * write, pread, pwrite, ftruncate, fsync and unlink (fs/open.c, fs/read_write.c, mm/filemap.c).
+ * Paths under /dev/shm/ are tmpfs files: their pages are shmem pages (swap-backed, placed by the
+ * file's shared policy or the task's policy interleaved by index, never on disk).
  *
  * Refcounts: a directory entry holds one reference on its inode (the link); an open file holds
  * one on its inode and is itself counted by the fd slots that name it (FILE.REFS); an fd table
@@ -13,7 +15,7 @@
  */
 import { downWrite, upWrite } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { DENTRY, DENTRY_LINKED, DENTRY_UNLINKED, FDT, FILE, INODE, INODE_FILE, KHDR, MAX_FDS, NAME_WORDS, TASK } from '../shm/structs.js';
+import { DENTRY, DENTRY_LINKED, DENTRY_UNLINKED, FDT, FILE, INODE, INODE_FILE, INODE_TMPFS, KHDR, MAX_FDS, NAME_WORDS, TASK } from '../shm/structs.js';
 import { MAP_SHARED, MAP_TYPE, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, PAGE_SIZE, PROT_WRITE } from './constants.js';
 import { EACCES, EBADF, EEXIST, EFBIG, EINVAL, EMFILE, ENAMETOOLONG, ENFILE, ENOENT, ENOMEM } from './errno.js';
 import { MAX_FILE_SIZE, filemapGetPage, filemapWriteAndWait, markPageDirty, pageCacheReadahead, truncateInodePages } from './filemap.js';
@@ -24,6 +26,8 @@ import { allocSlot, freeSlot } from './slots.js';
 import { inodeGetRef } from './vma.js';
 
 const encoder = new TextEncoder();
+/** Paths under this prefix are tmpfs files (shmem inodes), as /dev/shm is on Linux. */
+export const TMPFS_MOUNT = '/dev/shm/';
 
 // ---------------------------------------------------------------------------------------------
 // The directory
@@ -163,7 +167,7 @@ export function doOpen(kn: Kernel, t: number, path: string, flags: number, _mode
     ino = 0;
     err = -ENOENT;
   } else {
-    ino = inodeCreate(kn, INODE_FILE, 0);
+    ino = inodeCreate(kn, path.startsWith(TMPFS_MOUNT) ? INODE_TMPFS : INODE_FILE, 0);
     d = ino < 0 ? ino : dAdd(kn, name, ino);
     if (ino < 0 || d < 0) {
       if (ino > 0) inodePut(kn, ino);

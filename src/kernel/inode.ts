@@ -3,7 +3,7 @@
  * iput. REFS (atomic) counts every holder (see INODE in structs.ts); the last put frees the page
  * cache (each page's cache reference), a file's disk blocks, the shared policy and the slot.
  */
-import { INODE, INODE_FILE, KHDR } from '../shm/structs.js';
+import { INODE, INODE_FILE, INODE_TMPFS, KHDR } from '../shm/structs.js';
 import { ENOMEM } from './errno.js';
 import { freeDiskBlocks } from './filemap.js';
 import { releaseDentry } from './fs.js';
@@ -40,8 +40,9 @@ export function inodePut(kn: Kernel, s: number): void {
   const b = kn.inode(s);
   if (Atomics.sub(kn.k, b + INODE.REFS, 1) !== 1) return;
   xaDestroy(kn, kn.k[b + INODE.ROOT], (_i, v) => (v > 0 ? putPage(kn, v - 1) : swapFree(kn, -v - 1)));
-  if (kn.k[b + INODE.KIND] === INODE_FILE) {
-    releaseDentry(kn, s);
+  const kind = kn.k[b + INODE.KIND];
+  if (kind === INODE_FILE || kind === INODE_TMPFS) releaseDentry(kn, s);
+  if (kn.k[b + INODE.DISK] !== 0) {
     freeDiskBlocks(kn, s);
     xaDestroy(kn, kn.k[b + INODE.DISK], () => {});
   }

@@ -21,7 +21,7 @@
 import { BUG } from '../shm/layout.js';
 import { downRead, upRead } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { INODE, INODE_FILE, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
+import { INODE, INODE_FILE, INODE_TMPFS, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
 import { filePages, filemapFault } from './filemap.js';
@@ -152,8 +152,10 @@ function inodeFaultPage(kn: Kernel, t: number, m: number, i: number, addr: numbe
   const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
   const index = vmaIlx(kn, m, i, addr);
   const ib = kn.inode(ino);
-  if (kn.k[ib + INODE.KIND] !== INODE_FILE) return index < kn.k[ib + INODE.PAGES] ? shmemGetPage(kn, t, ino, index, write) : -EIO;
-  return index < filePages(kn.k[ib + INODE.SIZE]) ? filemapFault(kn, t, ino, index) : -EIO;
+  const kind = kn.k[ib + INODE.KIND];
+  const pages = kind === INODE_FILE || kind === INODE_TMPFS ? filePages(kn.k[ib + INODE.SIZE]) : kn.k[ib + INODE.PAGES];
+  if (index >= pages) return -EIO;
+  return kind === INODE_FILE ? filemapFault(kn, t, ino, index) : shmemGetPage(kn, t, ino, index, write);
 }
 
 /** do_read_fault on a private file mapping: map the cache page read-only (a write will copy it). */

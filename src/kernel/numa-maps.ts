@@ -6,7 +6,7 @@
  * mm's mmap_sem held for read.
  */
 import { downRead, upRead } from '../shm/rwsem.js';
-import { INODE, INODE_FILE, INODE_SYSV, MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, PG_SWAPCACHE, POL, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
+import { INODE, INODE_FILE, INODE_SYSV, INODE_TMPFS, MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, PG_SWAPCACHE, POL, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import {
   MPOL_BIND,
   MPOL_F_NUMA_BALANCING,
@@ -61,7 +61,7 @@ function inodePath(kn: Kernel, ino: number): string {
   const b = kn.inode(ino);
   const kind = kn.k[b + INODE.KIND];
   if (kind === INODE_SYSV) return `/SYSV${(kn.k[b + INODE.KEY] >>> 0).toString(16).padStart(8, '0')} (deleted)`;
-  return kind === INODE_FILE ? inodePathname(kn, ino) : '/dev/zero (deleted)';
+  return kind === INODE_FILE || kind === INODE_TMPFS ? inodePathname(kn, ino) : '/dev/zero (deleted)';
 }
 
 interface NumaMapsStats {

@@ -131,6 +131,8 @@ export const INODE = defineStruct([
 export const INODE_SHMEM = 1;
 export const INODE_SYSV = 2;
 export const INODE_FILE = 3;
+/** A tmpfs file (under /dev/shm): named and sized like a file, swap-backed with a shared policy like shmem. */
+export const INODE_TMPFS = 4;
 assertLayout(INODE.I_SEM_WAITERS === INODE.I_SEM + RWSEM_WORDS - 1, 'i_rwsem takes RWSEM_WORDS consecutive words');
 assertLayout(INODE.SP_SEM_WAITERS === INODE.SP_SEM + RWSEM_WORDS - 1, 'sp lock takes RWSEM_WORDS consecutive words');
 
