@@ -36,7 +36,6 @@ export const MPOL_MF_VALID = MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL;
 
 /** Internal mbind flags (never accepted from user space). */
 export const MPOL_MF_DISCONTIG_OK = MPOL_MF_INTERNAL << 0;
-export const MPOL_MF_INVERT = MPOL_MF_INTERNAL << 1;
 
 /** Internal policy flags kept in mempolicy->flags beside the mode flags. */
 export const MPOL_F_SHARED = 1 << 0;

@@ -51,11 +51,6 @@ const NAMES: Record<number, [string, string]> = {
   [EOVERFLOW]: ['EOVERFLOW', 'value too large for defined data type'],
 };
 
-/** The errno name for a positive or negative errno value ('EINVAL'). */
-export function errnoName(err: number): string {
-  return NAMES[Math.abs(err)]?.[0] ?? `E${Math.abs(err)}`;
-}
-
 /** A Node-style system error: `code`, negative `errno`, `syscall`, and optional extra fields. */
 export interface SystemError extends Error {
   code: string;

@@ -216,10 +216,6 @@ export class Kernel {
     return this.sectionNid[pfn >> SECTION_SHIFT];
   }
 
-  /** Word index of slot `slot`'s field 0 in a kernel table at `region`. */
-  slot(region: number, words: number, slot: number): number {
-    return region + slot * words;
-  }
 
   /** Word index of policy `p`. */
   pol(p: number): number {

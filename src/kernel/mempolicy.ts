@@ -234,11 +234,6 @@ export function mpolReport(kn: Kernel, p: number): { mode: number; mask: Nodemas
   return { mode: mode | (flags & MPOL_MODE_FLAGS), mask };
 }
 
-/** The policy slot's mode (internal form). */
-export function polMode(kn: Kernel, p: number): number {
-  return kn.k[kn.pol(p) + POL.MODE];
-}
-
 /** Nodes of a policy as a value. */
 export function polNodes(kn: Kernel, p: number): Nodemask {
   const b = kn.pol(p);

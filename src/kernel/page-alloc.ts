@@ -316,7 +316,3 @@ export function prepNewPage(kn: Kernel, pfn: number, flags: number, mapping: num
   if (flags & PG_DIRTY) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
 }
 
-/** Free pages on a node (no lock: a snapshot). */
-export function nodeFreePages(kn: Kernel, nid: number): number {
-  return Atomics.load(kn.node[nid]!.i32, NODE.FREE);
-}

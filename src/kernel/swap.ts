@@ -112,8 +112,3 @@ export function readSwapSlot(kn: Kernel, slot: number, pfn: number): void {
   nm.bytes.set(kn.swap.bytes.subarray(off, off + PAGE_SIZE), frameOffset(nm, pfn));
   Atomics.add(kn.k, KHDR.PSWPIN, 1);
 }
-
-/** True for a swap entry in a page table. */
-export function isSwapPte(pte: number): boolean {
-  return (pte & PTE_SWAP) !== 0;
-}

@@ -78,7 +78,3 @@ export function upWrite(arr: Int32Array, idx: number): void {
   preemptPoint(PreemptPoint.UpWrite, idx);
 }
 
-/** True when some task holds the semaphore for write (for assertions). */
-export function rwsemIsWriteLocked(arr: Int32Array, idx: number): boolean {
-  return (Atomics.load(arr, idx) & WRITER) !== 0;
-}

@@ -21,12 +21,6 @@ export function spinLock(arr: Int32Array, idx: number): void {
   }
 }
 
-/** Try once; true if the lock was taken. */
-export function spinTryLock(arr: Int32Array, idx: number): boolean {
-  preemptPoint(PreemptPoint.SpinLock, idx);
-  return Atomics.compareExchange(arr, idx, 0, 1) === 0;
-}
-
 /** Release the lock at `arr[idx]`. */
 export function spinUnlock(arr: Int32Array, idx: number): void {
   if (Atomics.exchange(arr, idx, 0) === 2) Atomics.notify(arr, idx, 1);

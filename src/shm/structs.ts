@@ -204,7 +204,6 @@ export const PG_DIRTY = 1 << 1;
 export const PG_ACTIVE = 1 << 2;
 export const PG_RESERVED = 1 << 3;
 export const PG_SWAPBACKED = 1 << 4;
-export const PG_LOCKED = 1 << 5;
 /** Allocated under a shared (file or shmem) policy: seed 000's PG_mpol-style marker. */
 export const PG_MPOL = 1 << 6;
 /** On its node's LRU list (under the node's LRU_LOCK). */
