@@ -286,6 +286,9 @@ export class Machine {
 
   /** Check every refcount and counter of the kernel against the references that exist (call when no task is in the kernel). */
   audit(): AuditReport {
+    // After close the node workers are gone (possibly ended mid-round, their busy flag left set):
+    // nothing runs any more, so there is no kswapd to pause.
+    if (this.closed) return auditKernel(this.kn);
     return withKswapdPaused(this.kn, () => auditKernel(this.kn));
   }
 
