@@ -200,15 +200,21 @@ export async function kswapd(kn: Kernel, nid: number, stop: { stopped: boolean }
  * kswapd finishes the round it is in, and starts no other until `fn` returns.
  */
 export function withKswapdPaused<T>(kn: Kernel, fn: () => T): T {
-  const nodes = kn.memoryIdOrder.map((nid) => kn.node[nid]!.i32);
-  for (const i32 of nodes) Atomics.store(i32, NODE.KSWAPD_PAUSE, 1);
+  pauseKswapd(kn);
   try {
-    for (const i32 of nodes) for (let round = 0; Atomics.load(i32, NODE.KSWAPD_BUSY); round++) futexWait(i32, NODE.KSWAPD_BUSY, 1, round, 'kswapd pause');
     return fn();
   } finally {
-    for (const i32 of nodes) {
+    for (const nid of kn.memoryIdOrder) {
+      const i32 = kn.node[nid]!.i32;
       Atomics.store(i32, NODE.KSWAPD_PAUSE, 0);
       wakeupKswapd(i32);
     }
   }
+}
+
+/** Stop every node's kswapd at the end of its current round (before an audit, or for good before its worker ends). */
+export function pauseKswapd(kn: Kernel): void {
+  const nodes = kn.memoryIdOrder.map((nid) => kn.node[nid]!.i32);
+  for (const i32 of nodes) Atomics.store(i32, NODE.KSWAPD_PAUSE, 1);
+  for (const i32 of nodes) for (let round = 0; Atomics.load(i32, NODE.KSWAPD_BUSY); round++) futexWait(i32, NODE.KSWAPD_BUSY, 1, round, 'kswapd pause');
 }

@@ -18,7 +18,7 @@ import { numaPolicyInit } from '../kernel/mempolicy.js';
 import { bdevFormat } from '../kernel/blockdev.js';
 import { readKernelFile } from '../kernel/procfs.js';
 import { createProcess, exitTask } from '../kernel/task.js';
-import { withKswapdPaused } from '../kernel/vmscan.js';
+import { pauseKswapd, withKswapdPaused } from '../kernel/vmscan.js';
 import { TASK } from '../shm/structs.js';
 import { type GetMempolicyResult, type Sys } from '../kernel/syscalls.js';
 import { type SyscallName, SYSCALL_NAMES } from './task-worker.js';
@@ -297,6 +297,7 @@ export class Machine {
     if (this.closed) return;
     this.closed = true;
     for (const p of [...this.processes]) await p.exit();
+    pauseKswapd(this.kn); // no node worker may end in the middle of a reclaim round
     await Promise.all([...this.nodeHosts.values()].map((h) => h.terminate()));
   }
 }
