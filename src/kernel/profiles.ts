@@ -44,56 +44,55 @@ export interface KernelProfile {
   readonly numaMaps: null | { readonly sep: '=' | ':'; readonly kernelPageSize: boolean };
 }
 
-const PROFILES: Record<string, KernelProfile> = {}; // filled below
+const V6_12: KernelProfile = {
+  name: '6.12',
+  summary: 'today\'s kernel (default)',
+  mpolMax: 7,
+  modeFlags: true,
+  numaBalancingFlag: true,
+  mbindFlags: MPOL_MF_VALID,
+  memsAllowedFlag: true,
+  mbindNodesFirst: true,
+  nodemaskCheck: 'intersect',
+  bindOrder: 'nearest',
+  localReport: 'local',
+  getMaxnodeMin: 'nr_node_ids',
+  anonPgoff: 'vaddr',
+  defaultSkipsHoles: true,
+  filePolicy: false,
+  numaMaps: { sep: ':', kernelPageSize: true },
+};
 
-const TABLE: KernelProfile[] = [
-  {
-    name: '6.12',
-    summary: 'today\'s kernel (default)',
-    mpolMax: 7,
-    modeFlags: true,
-    numaBalancingFlag: true,
-    mbindFlags: MPOL_MF_VALID,
-    memsAllowedFlag: true,
-    mbindNodesFirst: true,
-    nodemaskCheck: 'intersect',
-    bindOrder: 'nearest',
-    localReport: 'local',
-    getMaxnodeMin: 'nr_node_ids',
-    anonPgoff: 'vaddr',
-    defaultSkipsHoles: true,
-    filePolicy: false,
-    numaMaps: { sep: ':', kernelPageSize: true },
+const V2_6_7: KernelProfile = {
+  name: '2.6.7',
+  summary: 'the original NUMA API of seed 002 (Andi Kleen, 2004)',
+  mpolMax: 4,
+  modeFlags: false,
+  numaBalancingFlag: false,
+  mbindFlags: MPOL_MF_STRICT,
+  memsAllowedFlag: false,
+  mbindNodesFirst: false,
+  nodemaskCheck: 'strict',
+  bindOrder: 'node-id',
+  localReport: 'preferred-all',
+  getMaxnodeMin: 'MAX_NUMNODES',
+  anonPgoff: 'zero',
+  defaultSkipsHoles: false,
+  filePolicy: false,
+  numaMaps: null,
+};
+
+const PROFILES: Record<string, KernelProfile> = {
+  '6.12': V6_12,
+  '2.6.7': V2_6_7,
+  // Seed 000 on top of 2.6.7 (never merged upstream).
+  '2.6.8-rc3+file-policy': {
+    ...V2_6_7,
+    name: '2.6.8-rc3+file-policy',
+    summary: 'seed 000: file mappings with shared policies that place the page cache (never merged upstream)',
+    filePolicy: true,
   },
-  {
-    name: '2.6.7',
-    summary: 'the original NUMA API of seed 002 (Andi Kleen, 2004)',
-    mpolMax: 4,
-    modeFlags: false,
-    numaBalancingFlag: false,
-    mbindFlags: MPOL_MF_STRICT,
-    memsAllowedFlag: false,
-    mbindNodesFirst: false,
-    nodemaskCheck: 'strict',
-    bindOrder: 'node-id',
-    localReport: 'preferred-all',
-    getMaxnodeMin: 'MAX_NUMNODES',
-    anonPgoff: 'zero',
-    defaultSkipsHoles: false,
-    filePolicy: false,
-    numaMaps: null,
-  },
-];
-
-/** Seed 000 on top of 2.6.7: shared policies on file mappings, steering the page cache (never merged upstream). */
-TABLE.push({
-  ...TABLE[1],
-  name: '2.6.8-rc3+file-policy',
-  summary: 'seed 000: file mappings with shared policies that place the page cache (never merged upstream)',
-  filePolicy: true,
-});
-for (const p of TABLE) PROFILES[p.name] = p;
-
+};
 
 /** Names of the profiles, default first. */
 export const PROFILE_NAMES: readonly string[] = Object.keys(PROFILES);

@@ -25,15 +25,11 @@ import { inodePut } from './inode.js';
 import { type Kernel } from './kernel.js';
 import { freeFrozenPage, freezePage, lruAdd, lruIsolateOldest, pageFlags, pageWord, putPage, setPageFlags } from './page-alloc.js';
 import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
+import { pageMapcount } from './memory.js';
 import { addToSwapCache, getSwapSlot, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
 import { bdevFree } from './blockdev.js';
 import { futexWait } from '../shm/futex.js';
 import { xaReplace, xaSlot } from './xarray.js';
-
-function mapcount(kn: Kernel, pfn: number): number {
-  const nm = kn.pfnNode(pfn);
-  return Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT));
-}
 
 /**
  * try_to_unmap for an inode page: clear every entry mapping it (shared and private mappings
@@ -81,7 +77,7 @@ function reclaimInodePage(kn: Kernel, pfn: number, flags: number): boolean {
   if (!inodeTryGet(kn, ino)) return false;
   try {
     unmapInodePage(kn, pfn, ino, index);
-    if (mapcount(kn, pfn) !== 0) return false;
+    if (pageMapcount(kn, pfn) !== 0) return false;
     if (!(flags & PG_SWAPBACKED)) {
       if (writebackPage(kn, ino, index, pfn) < 0 || pageFlags(kn, pfn) & PG_DIRTY || !freezePage(kn, pfn, 2)) return false;
       evictFrozen(kn, ino, index, pfn, 0);
@@ -120,7 +116,7 @@ function reclaimAnonPage(kn: Kernel, pfn: number, flags: number): boolean {
     Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
     putPage(kn, pfn);
   });
-  if (mapcount(kn, pfn) !== 0 || !freezePage(kn, pfn, 2)) return false;
+  if (pageMapcount(kn, pfn) !== 0 || !freezePage(kn, pfn, 2)) return false;
   swapWriteoutFrozen(kn, slot, pfn);
   Atomics.notify(kn.k, kn.regions.swapCache + slot);
   freeFrozenPage(kn, pfn);
@@ -179,12 +175,13 @@ export function kswapdBalance(kn: Kernel, nid: number): number {
 }
 
 /**
- * kswapd's loop, for a node worker: sleep until an allocation wakes it (or a bounded slice
- * passes), then balance. Resolves when `stop.stopped` is set.
+ * kswapd's loop, for a node worker: sleep until an allocation wakes it (or a 100 ms slice
+ * passes), then balance. It runs for the worker's life: the machine pauses it (pauseKswapd)
+ * before it ends the worker.
  */
-export async function kswapd(kn: Kernel, nid: number, stop: { stopped: boolean }): Promise<void> {
+export async function kswapd(kn: Kernel, nid: number): Promise<void> {
   const i32 = kn.node[nid]!.i32;
-  while (!stop.stopped) {
+  for (;;) {
     const seq = Atomics.load(i32, NODE.KSWAPD_WAKE);
     Atomics.store(i32, NODE.KSWAPD_BUSY, 1);
     if (!Atomics.load(i32, NODE.KSWAPD_PAUSE) && Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_LOW)) kswapdBalance(kn, nid);

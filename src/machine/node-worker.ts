@@ -15,7 +15,6 @@ import { guard } from './wire.js';
 export function nodeWorkerApi() {
   let kn: Kernel | null = null;
   let nid = -1;
-  const stop = { stopped: false };
   return {
     /** Create and initialise this node's memory; `reservedPfn` is the zero page if it lives here. */
     create(id: number, pages: number, basePfn: number, reservedPfn: number) {
@@ -32,7 +31,7 @@ export function nodeWorkerApi() {
     attach(cfg: KernelConfig, bufs: MachineBuffers) {
       return guard(() => {
         kn = new Kernel(cfg, bufs);
-        if (kn.node[nid]!.pages > 0) void kswapd(kn, nid, stop);
+        if (kn.node[nid]!.pages > 0) void kswapd(kn, nid);
         return true;
       });
     },

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { IPC_PRIVATE, IPC_RMID, MPOL_BIND, O_CREAT, O_RDWR, PAGE_SIZE, type Machine, type Task } from '../../src/index.js';
-import { type StressArgs, type stress } from '../fixtures/stress.js';
-import { fixture, mapAnon, nodesOf, withMachine } from '../helpers.js';
+import { type StressArgs } from '../fixtures/stress.js';
+import { expectLastWritesVisible, runStress } from '../stress-run.js';
+import { mapAnon, nodesOf, withMachine } from '../helpers.js';
 
 /** Two 1 MiB nodes (256 frames each) and a 16 MiB swap device. */
 const TIGHT = { nodes: [{ memory: '1M' }, { memory: '1M' }], limits: { swapSlots: 4096 } };
@@ -100,14 +101,8 @@ describe('reclaim and swap', function () {
         [await parent.spawnThread({ cpu: 3 }), [[priv, PAGES, true], [shared, PAGES, false]]],
         [child.main, [[shared, PAGES, true]]],
       ];
-      const results = await Promise.all(tasks.map(([t, regions], id) => t.run<ReturnType<typeof stress>>(fixture('stress'), 'stress', { id, seed: 50 + id, iters: 2500, regions, nodes: 2 } satisfies StressArgs)));
-      for (const [id, r] of results.entries()) {
-        const viewer = id < 2 ? parent.main : child.main;
-        for (const [key, want] of Object.entries(r.last)) {
-          const [base, page] = key.split(':').map(Number);
-          expect(new DataView((await viewer.load(base + page * PAGE_SIZE + id * 16, 4)).buffer).getUint32(0, true), `task ${id} page ${page}`).to.equal(want);
-        }
-      }
+      const results = await runStress(tasks, { iters: 2500, nodes: 2, seedBase: 50 });
+      await expectLastWritesVisible(results, (id) => [id < 2 ? parent.main : child.main]);
       expect((await vmstat(m)).pswpout, 'the run was under memory pressure').to.be.above(0);
     }));
 

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { PAGE_SIZE, type Task } from '../../src/index.js';
-import { fixture, mapAnon, parseNumaMaps, withMachine } from '../helpers.js';
-import { type StressArgs, type stress } from '../fixtures/stress.js';
-
-type Result = ReturnType<typeof stress>;
+import { mapAnon, parseNumaMaps, withMachine } from '../helpers.js';
+import { type StressArgs } from '../fixtures/stress.js';
+import { expectLastWritesVisible, runStress } from '../stress-run.js';
 
 describe('concurrency stress', function () {
   this.timeout(120_000);
@@ -22,22 +21,9 @@ describe('concurrency stress', function () {
         [child.main, [[shared, PAGES, true]]],
         [await child.spawnThread({ cpu: 3 }), [[shared, PAGES, false]]],
       ];
-      const results = await Promise.all(
-        tasks.map(([t, regions], id) => t.run<Result>(fixture('stress'), 'stress', { id, seed: 1000 + id, iters: 3000, regions, nodes: 4 } satisfies StressArgs)),
-      );
-      for (const r of results) expect(r.ops.store + r.ops.load + r.ops.mbind + r.ops.set + r.ops.get).to.equal(3000);
-
-      // No byte lost: every slot holds the last value its owner wrote (the private region as the
-      // parent's threads see it, the shared one as both processes see it).
-      const readBack = async (t: Task, base: number, id: number, page: number) => new DataView((await t.load(base + page * PAGE_SIZE + id * 16, 4)).buffer).getUint32(0, true);
-      for (const [id, r] of results.entries()) {
-        const viewers = id < 3 ? [parent.main] : [child.main];
-        for (const [key, want] of Object.entries(r.last)) {
-          const [base, page] = key.split(':').map(Number);
-          const seen = [...viewers, ...(base === shared ? [parent.main, child.main] : [])];
-          for (const v of seen) expect(await readBack(v, base, id, page), `task ${id} page ${page}`).to.equal(want);
-        }
-      }
+      const results = await runStress(tasks, { iters: 3000, nodes: 4, seedBase: 1000 });
+      // The private region as the parent's threads see it, the shared one as both processes see it.
+      await expectLastWritesVisible(results, (id, base) => (base === shared ? [parent.main, child.main] : id < 3 ? [parent.main] : [child.main]));
 
       // Every written page exists exactly once per mapping (numa_maps counts), and the kernel's
       // refcounts match the references (audit in withMachine).
