@@ -39,17 +39,20 @@ export function rmapWalkInode(kn: Kernel, ino: number, index: number, pfn: numbe
         continue;
       }
     }
-    for (let i = 0; i < vmaCount(kn, m); i++) {
-      const b = kn.vma(m, i);
-      if (kn.vmas[b + VMA.INODE] !== ino) continue;
-      const pgoff = kn.vmas[b + VMA.PGOFF];
-      const addr = kn.vmas[b + VMA.START] + (index - pgoff) * PAGE_SIZE;
-      if (index < pgoff || addr >= kn.vmas[b + VMA.END]) continue;
-      const pi = kn.pteIndex(m, addr);
-      const pte = Atomics.load(kn.ptes, pi);
-      if (pte !== 0 && !(pte & PTE_SWAP) && (pte & PTE_PFN_MASK) - 1 === pfn) fn(pi, pte);
+    try {
+      for (let i = 0; i < vmaCount(kn, m); i++) {
+        const b = kn.vma(m, i);
+        if (kn.vmas[b + VMA.INODE] !== ino) continue;
+        const pgoff = kn.vmas[b + VMA.PGOFF];
+        const addr = kn.vmas[b + VMA.START] + (index - pgoff) * PAGE_SIZE;
+        if (index < pgoff || addr >= kn.vmas[b + VMA.END]) continue;
+        const pi = kn.pteIndex(m, addr);
+        const pte = Atomics.load(kn.ptes, pi);
+        if (pte !== 0 && !(pte & PTE_SWAP) && (pte & PTE_PFN_MASK) - 1 === pfn) fn(pi, pte);
+      }
+    } finally {
+      if (!held) upRead(kn.k, sem); // a BUG in `fn` must not leave the mm locked for ever
     }
-    if (!held) upRead(kn.k, sem);
   }
   return all;
 }

@@ -8,13 +8,14 @@
  * slot returns to the device when its count reaches 0.
  *
  * Locking: counts and swap-cache entries are atomics. A page in the swap cache has PG_SWAPCACHE,
- * PRIVATE = slot + 1, and one reference held by the cache.
+ * PRIVATE = slot + 1, and one reference held by the cache. Only reclaim, holding the page
+ * isolated from the LRU, adds a page to the swap cache or takes it out.
  */
 import { KHDR, NODE, PAGE, PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import { bdevAlloc, bdevFree, bdevOffset } from './blockdev.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel } from './kernel.js';
-import { frameOffset, pageWord, putPage } from './page-alloc.js';
+import { frameOffset, pageWord } from './page-alloc.js';
 
 /** The swap map's cache bit (SWAP_HAS_CACHE). */
 const SWAP_HAS_CACHE = 1 << 24;
@@ -46,16 +47,13 @@ function swapMapSub(kn: Kernel, slot: number, n: number): void {
 }
 
 /**
- * swap_free: drop one reference. When only the cache is left, the page leaves the swap cache
- * (its cache reference is dropped) and the slot goes back.
+ * swap_free: drop one reference; the slot goes back when none is left. A page in the swap cache
+ * stays there even when no entry names its slot any more: only reclaim, which holds the page
+ * isolated, takes a page out of the swap cache (swapWriteoutFrozen), so nobody can drop the
+ * cache's reference on a page reclaim has frozen.
  */
 export function swapFree(kn: Kernel, slot: number): void {
-  const left = Atomics.sub(kn.k, kn.regions.swapMap + slot, 1) - 1;
-  if (left === 0) return bdevFree(kn.swap, slot);
-  if (left === SWAP_HAS_CACHE) {
-    const pfn = Atomics.load(kn.k, kn.regions.swapCache + slot) - 1;
-    if (pfn >= 0 && Atomics.compareExchange(kn.k, kn.regions.swapCache + slot, pfn + 1, 0) === pfn + 1) deleteFromSwapCache(kn, slot, pfn);
-  }
+  swapMapSub(kn, slot, 1);
 }
 
 /** add_to_swap_cache: `pfn` (pinned by the caller) is the page of `slot`; the cache takes a reference. */
@@ -72,16 +70,6 @@ export function addToSwapCache(kn: Kernel, slot: number, pfn: number): void {
 /** The page of `slot` in the swap cache, or -1 (it may be frozen: pin it with tryGetPage). */
 export function lookupSwapCache(kn: Kernel, slot: number): number {
   return Atomics.load(kn.k, kn.regions.swapCache + slot) - 1;
-}
-
-/** The page leaves the swap cache (its entry was already cleared): flags, counter, reference. */
-function deleteFromSwapCache(kn: Kernel, slot: number, pfn: number): void {
-  const nm = kn.pfnNode(pfn);
-  Atomics.and(nm.i32, pageWord(nm, pfn, PAGE.FLAGS), ~PG_SWAPCACHE);
-  Atomics.store(nm.i32, pageWord(nm, pfn, PAGE.PRIVATE), 0);
-  Atomics.sub(nm.i32, NODE.NR_SWAPCACHE, 1);
-  swapMapSub(kn, slot, SWAP_HAS_CACHE);
-  putPage(kn, pfn);
 }
 
 /**

@@ -31,7 +31,7 @@ export function nodeWorkerApi() {
     attach(cfg: KernelConfig, bufs: MachineBuffers) {
       return guard(() => {
         kn = new Kernel(cfg, bufs);
-        if (kn.node[nid]!.pages > 0) void kswapd(kn, nid);
+        if (kn.node[nid]!.pages > 0) kswapd(kn, nid).catch((e: Error) => process.stderr.write(`numa-emu: kswapd of node ${nid} died: ${e.stack}\n`));
         return true;
       });
     },

@@ -20,8 +20,8 @@ let waitStart = 0;
 /**
  * Block while `arr[idx] === expected`, for one bounded slice. Returns when the word changed, a
  * notify arrived or the slice ended; the caller re-checks its condition and calls again with the
- * next round number (0 on its first wait). The total time a wait may take is bounded by the
- * watchdog; the clock only times the watchdog, it decides nothing in the emulated kernel.
+ * next round number. Every wait passes through round 0, which starts the watchdog's clock; the
+ * clock only times the watchdog, it decides nothing in the emulated kernel.
  */
 export function futexWait(arr: Int32Array, idx: number, expected: number, round: number, what: string): void {
   if (round === 0) waitStart = performance.now();

@@ -15,9 +15,10 @@ const WRITER = 1 << 30;
 const WRITER_WAITING = 1 << 29;
 const READERS = WRITER_WAITING - 1;
 
+/** Sleep while the word still reads `seen` (Atomics.wait compares it atomically), counted as a sleeper. */
 function sleep(arr: Int32Array, idx: number, seen: number, round: number, what: string): void {
   Atomics.add(arr, idx + 1, 1);
-  if (Atomics.load(arr, idx) === seen) futexWait(arr, idx, seen, round, what);
+  futexWait(arr, idx, seen, round, what);
   Atomics.sub(arr, idx + 1, 1);
 }
 
