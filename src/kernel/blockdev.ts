@@ -20,6 +20,8 @@ export interface BlockDev {
   readonly stack: number;
   /** Byte offset of block 0. */
   readonly data: number;
+  /** Per block, its view once made (bdevBlockView); this thread's own. */
+  readonly views: (Uint8Array | null)[];
 }
 
 function geometry(blocks: number): { stack: number; data: number; size: number } {
@@ -36,7 +38,7 @@ export function bdevSize(blocks: number): number {
 /** Map a device buffer. */
 export function bdevMap(buf: SharedArrayBuffer, blocks: number): BlockDev {
   const g = geometry(blocks);
-  return { i32: new Int32Array(buf), bytes: new Uint8Array(buf), blocks, stack: g.stack, data: g.data };
+  return { i32: new Int32Array(buf), bytes: new Uint8Array(buf), blocks, stack: g.stack, data: g.data, views: [] };
 }
 
 /** Put every block on the free stack (once, before use). */
@@ -48,21 +50,49 @@ export function bdevFormat(d: BlockDev): void {
 
 /** Take a free block; -1 when the device is full. */
 export function bdevAlloc(d: BlockDev): number {
-  spinLock(d.i32, BDEV.LOCK);
-  const n = d.i32[BDEV.FREE];
-  const b = n > 0 ? d.i32[d.stack + n - 1] : -1;
-  if (n > 0) Atomics.store(d.i32, BDEV.FREE, n - 1);
-  spinUnlock(d.i32, BDEV.LOCK);
-  return b;
+  return bdevAllocBulk(d, ONE, 1) === 1 ? ONE[0] : -1;
 }
 
 /** Give a block back. */
 export function bdevFree(d: BlockDev, b: number): void {
+  ONE[0] = b;
+  bdevFreeBulk(d, ONE, 1);
+}
+
+const ONE = new Int32Array(1);
+
+/** Take up to `n` free blocks into `out` under one hold of the lock; returns how many. */
+export function bdevAllocBulk(d: BlockDev, out: Int32Array, n: number): number {
   spinLock(d.i32, BDEV.LOCK);
-  const n = d.i32[BDEV.FREE];
-  d.i32[d.stack + n] = b;
-  Atomics.store(d.i32, BDEV.FREE, n + 1);
+  const free = d.i32[BDEV.FREE];
+  const got = Math.min(n, free);
+  for (let j = 0; j < got; j++) out[j] = d.i32[d.stack + free - 1 - j];
+  Atomics.store(d.i32, BDEV.FREE, free - got);
   spinUnlock(d.i32, BDEV.LOCK);
+  return got;
+}
+
+/** Give blocks[0..n) back under one hold of the lock. */
+export function bdevFreeBulk(d: BlockDev, blocks: Int32Array, n: number): void {
+  spinLock(d.i32, BDEV.LOCK);
+  const free = d.i32[BDEV.FREE];
+  for (let j = 0; j < n; j++) d.i32[d.stack + free + j] = blocks[j];
+  Atomics.store(d.i32, BDEV.FREE, free + n);
+  spinUnlock(d.i32, BDEV.LOCK);
+}
+
+/**
+ * The view of 4 KiB block `i` of the `n` that start at byte `first` of `bytes`, kept in `views`
+ * (an array of `n` slots, filled with null on first use so that it stays a fast array).
+ */
+export function blockView(views: (Uint8Array | null)[], bytes: Uint8Array, n: number, first: number, i: number): Uint8Array {
+  if (views.length === 0) for (let j = 0; j < n; j++) views.push(null);
+  return (views[i] ??= bytes.subarray(first + i * PAGE_SIZE, first + (i + 1) * PAGE_SIZE));
+}
+
+/** The 4 KiB view of block `b`. */
+export function bdevBlockView(d: BlockDev, b: number): Uint8Array {
+  return d.views[b] ?? blockView(d.views, d.bytes, d.blocks, d.data, b);
 }
 
 /** Byte offset of block `b`. */

@@ -48,6 +48,8 @@ export interface KernelConfig {
   readonly limits: KernelLimits;
   /** Seed of every pseudo-random choice the machine makes. */
   readonly seed: number;
+  /** vm.page-cluster: log2 of the pages a swap fault brings in together. */
+  readonly pageCluster: number;
 }
 
 /** log2 of the pages in a memory section; node pfn ranges are section aligned. */

@@ -95,3 +95,9 @@ export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
 export const O_TRUNC = 0o1000;
 export const O_APPEND = 0o2000;
+
+/** Pages reclaim isolates and works on at once, and direct reclaim asks of a node per round. */
+export const SWAP_CLUSTER_MAX = 32;
+
+/** The largest vm.page-cluster: a swap fault brings in at most 2^5 pages. */
+export const MAX_PAGE_CLUSTER = 5;

@@ -102,6 +102,8 @@ export interface NodeMem {
   readonly meta: number;
   readonly free: number;
   readonly frameByte: number;
+  /** Per frame, its 4 KiB view once made (frameView); this thread's own. */
+  readonly views: (Uint8Array | null)[];
 }
 
 export class Kernel {
@@ -179,7 +181,7 @@ export class Kernel {
     BUG_ON(buf === undefined, `node ${nid} has no buffer`);
     const r = nodeRegions(pages);
     assertLayout(buf.byteLength === r.size, `node ${nid} buffer size`);
-    return { nid, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte };
+    return { nid, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte, views: [] };
   }
 
   private buildSections(lastPfn: number): Int8Array {

@@ -22,13 +22,13 @@ import { BUG } from '../shm/layout.js';
 import { downRead, upRead } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { INODE, INODE_FILE, INODE_TMPFS, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
-import { PAGE_SIZE } from './constants.js';
+import { MAX_PAGE_CLUSTER, PAGE_SIZE } from './constants.js';
 import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
 import { filePages, filemapFault } from './filemap.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
-import { clearPage, copyPage, frameOffset, getPage, lruAdd, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
-import { lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swpSlot } from './swap.js';
+import { clearPage, copyPage, frameOffset, getPage, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swapFreeBulk, swpSlot, waitOnSwapWriteout } from './swap.js';
 import { shmemGetPage } from './shmem.js';
 import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
 import { heldMmap } from './rmap.js';
@@ -91,7 +91,7 @@ function anonVmaPrepare(kn: Kernel, m: number, i: number): number {
 function newAnonPage(kn: Kernel, t: number, m: number, i: number, addr: number, from: number): number {
   const pfn = allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, i), vmaIlx(kn, m, i, addr));
   if (pfn < 0) {
-    Atomics.add(kn.k, KHDR.OOM_KILLS, 1);
+    if (!memalloc.noreclaim) Atomics.add(kn.k, KHDR.OOM_KILLS, 1);
     return -ENOMEM;
   }
   prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, anonVmaPrepare(kn, m, i), (addr - kn.windowBase) / PAGE_SIZE);
@@ -190,37 +190,70 @@ function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number
 /**
  * do_swap_page: a swapped-out anonymous page. If reclaim has not finished with it, it is still
  * in the swap cache and is mapped again (read-only: a write copies it, since other entries may
- * still name the slot); otherwise a new page, placed by the policy in force now (the task's
- * policy at swap-out is not remembered), is read from the slot.
+ * still name the slot); otherwise it comes back from its slot with its cluster (swapinCluster).
  */
 function doSwapPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, pte: number): number {
   const slot = swpSlot(pte);
   const cached = lookupSwapCache(kn, slot);
-  if (cached >= 0) {
-    if (!tryGetPage(kn, cached)) {
-      waitForWriteout(kn, slot, cached); // frozen: reclaim is writing it to the slot
-      return RETRY;
-    }
-    if (lookupSwapCache(kn, slot) !== cached) {
-      putPage(kn, cached);
-      return RETRY;
-    }
-    mapcountAdd(kn, cached, 1);
-    const r = installOrRetry(kn, pi, pte, cached, cached + 1);
-    if (r >= 0) swapFree(kn, slot);
-    return r;
+  if (cached < 0) return swapinCluster(kn, t, m, i, addr, pi, pte);
+  if (!tryGetPage(kn, cached)) {
+    waitOnSwapWriteout(kn, slot, cached); // frozen: reclaim is writing it to the slot
+    return RETRY;
   }
-  const pfn = newAnonPage(kn, t, m, i, addr, -slot - 1);
-  if (pfn < 0) return pfn;
-  const writable = kn.vmas[kn.vma(m, i) + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0;
-  const r = installNewAnon(kn, pi, pte, pfn, (pfn + 1) | writable | PTE_DIRTY);
+  if (lookupSwapCache(kn, slot) !== cached) {
+    putPage(kn, cached);
+    return RETRY;
+  }
+  mapcountAdd(kn, cached, 1);
+  const r = installOrRetry(kn, pi, pte, cached, cached + 1);
   if (r >= 0) swapFree(kn, slot);
   return r;
 }
 
-/** Wait (a millisecond at most) while reclaim writes a frozen swap-cache page out. */
-function waitForWriteout(kn: Kernel, slot: number, pfn: number): void {
-  Atomics.wait(kn.k, kn.regions.swapCache + slot, pfn + 1, 1);
+/** Pages one swap fault brought in, put on the LRU together once mapped, and their slots. Per thread. */
+const swapinPages = new Int32Array(1 << MAX_PAGE_CLUSTER);
+const swapinSlots = new Int32Array(1 << MAX_PAGE_CLUSTER);
+
+/**
+ * swapin_readahead for a synchronous swap device: the faulting entry and every other swap entry
+ * of the aligned cluster of 2^page-cluster pages around it, inside the VMA and with a slot not
+ * in the swap cache, are read back together, each into a page placed by the policy in force now
+ * for its own address (the task's policy at swap-out is not remembered). The kernel leaves the
+ * others in the swap cache until touched; here they are mapped at once, as fault-around maps
+ * cached file pages: the same pages on the same nodes, minus the faults. A neighbour is only
+ * taken from free memory (no reclaim for readahead); one that finds none, or whose entry changed
+ * meanwhile, stays swapped out. Returns the faulting entry's page, RETRY or -ENOMEM.
+ */
+function swapinCluster(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, pte: number): number {
+  const b = kn.vma(m, i);
+  const span = PAGE_SIZE << kn.cfg.pageCluster;
+  const start = Math.max(kn.vmas[b + VMA.START], addr - (addr % span));
+  const end = Math.min(kn.vmas[b + VMA.END], start + span);
+  const prot = (kn.vmas[b + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0) | PTE_DIRTY;
+  let n = 0;
+  let r = RETRY;
+  for (let a = start; a < end; a += PAGE_SIZE) {
+    const self = a === addr;
+    const pj = self ? pi : kn.pteIndex(m, a);
+    const e = self ? pte : Atomics.load(kn.ptes, pj);
+    if (!self && (!(e & PTE_SWAP) || lookupSwapCache(kn, swpSlot(e)) >= 0)) continue;
+    memalloc.noreclaim = !self;
+    let pfn: number;
+    try {
+      pfn = newAnonPage(kn, t, m, i, a, -swpSlot(e) - 1);
+    } finally {
+      memalloc.noreclaim = false;
+    }
+    const mapped = pfn >= 0 && installOrRetry(kn, pj, e, pfn, (pfn + 1) | prot) >= 0;
+    if (mapped) {
+      swapinPages[n] = pfn;
+      swapinSlots[n++] = swpSlot(e);
+    }
+    if (self) r = mapped || pfn < 0 ? pfn : RETRY;
+  }
+  lruAddBulk(kn, swapinPages, n);
+  swapFreeBulk(kn, swapinSlots, n);
+  return r;
 }
 
 /** do_pte_missing: the first touch of a page, by kind of mapping. */
@@ -270,16 +303,20 @@ function usablePte(pte: number, write: boolean): number {
   return pte !== 0 && !(pte & PTE_SWAP) && (pte & ok) === ok ? (pte & PTE_PFN_MASK) - 1 : -1;
 }
 
+/** follow_page: the pfn mapped at `addr` for this kind of access, faulting if needed (not pinned). */
+function followPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
+  const pfn = addr >= kn.windowBase && addr < kn.windowTop ? usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) : -1;
+  return pfn >= 0 ? pfn : handleMmFault(kn, t, m, addr, write);
+}
+
 /**
- * follow_page + pin: the pfn mapped at `addr` for this kind of access, faulting if needed, and
- * pinned (except the zero page, which is never freed) so that reclaim cannot take it while the
- * caller copies; the caller unpins with unpinUserPage. mmap_sem held for read.
+ * followPage + pin: the page is pinned (except the zero page, which is never freed) so that
+ * reclaim cannot take it while the caller copies; the caller unpins with unpinUserPage.
+ * mmap_sem held for read.
  */
 function pinUserPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
-  const inWindow = addr >= kn.windowBase && addr < kn.windowTop;
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
-    let pfn = inWindow ? usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) : -1;
-    if (pfn < 0) pfn = handleMmFault(kn, t, m, addr, write);
+    const pfn = followPage(kn, t, m, addr, write);
     if (pfn < 0 || pfn === kn.zeroPfn) return pfn;
     if (tryGetPage(kn, pfn)) {
       if (usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) === pfn) {
@@ -310,9 +347,23 @@ export interface AccessFault {
   addr: number;
 }
 
+/** Run `fn(mm)` with the task's mmap_sem held for read (and known to rmap as held). */
+function withMmapRead<T>(kn: Kernel, t: number, fn: (m: number) => T): T {
+  const m = kn.k[kn.task(t) + TASK.MM];
+  const sem = kn.mm(m) + MM.SEM;
+  downRead(kn.k, sem);
+  heldMmap.mm = m;
+  try {
+    return fn(m);
+  } finally {
+    heldMmap.mm = 0;
+    upRead(kn.k, sem);
+  }
+}
+
 /**
  * Walk [addr, addr + len) page by page under mmap_sem (read), calling `each(pfn, pageOffset,
- * chunkLen, done)` for every chunk. Stops at the first failing fault.
+ * chunkLen, done)` for every chunk with the page pinned. Stops at the first failing fault.
  */
 function accessVm(
   kn: Kernel,
@@ -322,11 +373,7 @@ function accessVm(
   write: boolean,
   each: (pfn: number, off: number, n: number, done: number) => void,
 ): AccessFault | null {
-  const m = kn.k[kn.task(t) + TASK.MM];
-  const sem = kn.mm(m) + MM.SEM;
-  downRead(kn.k, sem);
-  heldMmap.mm = m;
-  try {
+  return withMmapRead(kn, t, (m) => {
     for (let done = 0; done < len; ) {
       const a = addr + done;
       const off = a % PAGE_SIZE;
@@ -338,10 +385,7 @@ function accessVm(
       done += n;
     }
     return null;
-  } finally {
-    heldMmap.mm = 0;
-    upRead(kn.k, sem);
-  }
+  });
 }
 
 /** Read `len` bytes at `addr` into `out`. */
@@ -361,9 +405,19 @@ export function userStore(kn: Kernel, t: number, addr: number, bytes: Uint8Array
   });
 }
 
-/** Fault every page of [addr, addr + len) for reading or writing without changing its bytes. */
+/**
+ * Fault every page of [addr, addr + len) for reading or writing without changing its bytes.
+ * Nothing is copied, so no page needs a pin: each is only marked accessed.
+ */
 export function userTouch(kn: Kernel, t: number, addr: number, len: number, write: boolean): AccessFault | null {
-  return accessVm(kn, t, addr, len, write, () => {});
+  return withMmapRead(kn, t, (m) => {
+    for (let a = addr - (addr % PAGE_SIZE); a < addr + len; a += PAGE_SIZE) {
+      const pfn = followPage(kn, t, m, a, write);
+      if (pfn < 0) return { err: pfn, addr: Math.max(a, addr) };
+      if (pfn !== kn.zeroPfn) markReferenced(kn, pfn);
+    }
+    return null;
+  });
 }
 
 /**

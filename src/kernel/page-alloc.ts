@@ -19,9 +19,10 @@
 import { BUG } from '../shm/layout.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_LRU, PG_REFERENCED, PG_RESERVED, PG_SWAPBACKED } from '../shm/structs.js';
-import { PAGE_SIZE } from './constants.js';
+import { PAGE_SIZE, SWAP_CLUSTER_MAX } from './constants.js';
 import { type Kernel, type NodeMem } from './kernel.js';
 import { nmTest } from './nodemask.js';
+import { blockView } from './blockdev.js';
 import { setWatermarks, shrinkNode, wakeupKswapd } from './vmscan.js';
 
 /** Fill a fresh node buffer: every frame free, LIFO so that low frames go first. */
@@ -53,6 +54,15 @@ export function frameOffset(nm: NodeMem, pfn: number): number {
   return nm.frameByte + (pfn - nm.basePfn) * PAGE_SIZE;
 }
 
+/**
+ * The 4 KiB view of frame `pfn`, made on its first copy and kept: a subarray per page copy is
+ * garbage on the paging paths, whose collector competes with the tasks for the cores.
+ */
+export function frameView(nm: NodeMem, pfn: number): Uint8Array {
+  const i = pfn - nm.basePfn;
+  return nm.views[i] ?? blockView(nm.views, nm.bytes, nm.pages, nm.frameByte, i);
+}
+
 /** The node counter that counts pages like this one: anonymous, shmem (swap-backed) or file cache. */
 function kindCounter(flags: number): number {
   return flags & PG_ANON ? NODE.NR_ANON : flags & PG_SWAPBACKED ? NODE.NR_SHMEM : NODE.NR_FILE;
@@ -79,17 +89,42 @@ function rmqueue(nm: NodeMem): number {
 
 /** Return a page whose last reference is gone to its node's free stack. */
 function freePage(nm: NodeMem, pfn: number): void {
+  if (Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS)) & PG_LRU) lruDel(nm, pfn); // isolated pages (reclaim's) are off the list already: no lock
+  ONE_FREE[0] = pfn;
+  freePagesBulk(nm, ONE_FREE, 1);
+}
+
+const ONE_FREE = new Int32Array(1);
+
+/**
+ * free_unref_folios: return pages[0..n) of node `nm`, off the LRU and with their last reference
+ * gone (or frozen), to the free stack under one hold of the lock; the counters that mirror their
+ * flags drop once for the batch.
+ */
+export function freePagesBulk(nm: NodeMem, pfns: Int32Array, n: number): void {
   const { i32 } = nm;
-  const base = pageWord(nm, pfn, 0);
-  const flags = Atomics.load(i32, base + PAGE.FLAGS);
-  if (flags & PG_LRU) lruDel(nm, pfn); // isolated pages (reclaim's) are off the list already: no lock
-  Atomics.sub(i32, kindCounter(flags), 1);
-  if (flags & PG_DIRTY) Atomics.sub(i32, NODE.NR_DIRTY, 1);
-  for (let f = 0; f < PAGE.WORDS; f++) i32[base + f] = 0;
+  let anon = 0;
+  let shmem = 0;
+  let file = 0;
+  let dirty = 0;
+  for (let j = 0; j < n; j++) {
+    const base = pageWord(nm, pfns[j], 0);
+    const flags = Atomics.load(i32, base + PAGE.FLAGS);
+    if (flags & PG_LRU) BUG(`freeing pfn ${pfns[j]} while it is on the LRU`);
+    if (flags & PG_ANON) anon++;
+    else if (flags & PG_SWAPBACKED) shmem++;
+    else file++;
+    if (flags & PG_DIRTY) dirty++;
+    for (let f = 0; f < PAGE.WORDS; f++) i32[base + f] = 0;
+  }
+  if (anon) Atomics.sub(i32, NODE.NR_ANON, anon);
+  if (shmem) Atomics.sub(i32, NODE.NR_SHMEM, shmem);
+  if (file) Atomics.sub(i32, NODE.NR_FILE, file);
+  if (dirty) Atomics.sub(i32, NODE.NR_DIRTY, dirty);
   spinLock(i32, NODE.LOCK);
-  const n = i32[NODE.FREE];
-  i32[nm.free + n] = pfn - nm.basePfn;
-  Atomics.store(i32, NODE.FREE, n + 1);
+  const top = i32[NODE.FREE];
+  for (let j = 0; j < n; j++) i32[nm.free + top + j] = pfns[j] - nm.basePfn;
+  Atomics.store(i32, NODE.FREE, top + n);
   spinUnlock(i32, NODE.LOCK);
 }
 
@@ -113,59 +148,77 @@ function lruDel(nm: NodeMem, pfn: number): void {
 
 /** lru_cache_add: put `pfn` at the tail (newest end) of its node's LRU list. */
 export function lruAdd(kn: Kernel, pfn: number): void {
-  const nm = kn.pfnNode(pfn);
-  const { i32 } = nm;
-  spinLock(i32, NODE.LRU_LOCK);
-  const tail = i32[NODE.LRU_TAIL];
-  i32[pageWord(nm, pfn, PAGE.LRU_PREV)] = tail;
-  i32[pageWord(nm, pfn, PAGE.LRU_NEXT)] = 0;
-  if (tail !== 0) i32[pageWord(nm, tail - 1, PAGE.LRU_NEXT)] = pfn + 1;
-  else i32[NODE.LRU_HEAD] = pfn + 1;
-  i32[NODE.LRU_TAIL] = pfn + 1;
-  Atomics.or(i32, pageWord(nm, pfn, PAGE.FLAGS), PG_LRU);
-  i32[NODE.NR_LRU]++;
-  spinUnlock(i32, NODE.LRU_LOCK);
+  ONE_LRU[0] = pfn;
+  lruAddBulk(kn, ONE_LRU, 1);
 }
 
+const ONE_LRU = new Int32Array(1);
+
 /**
- * isolate_lru_folio for the oldest page of node `nid` that can be pinned: it leaves the list
- * (PG_LRU cleared) with a pin the caller owns; -1 when the list is empty. Pages found
- * referenced lose the mark and go to the tail instead (second chance), at most `budget` times.
+ * folio_batch_add + lru_add_fn: put pfns[0..n) at the tails of their nodes' LRU lists in that
+ * order, holding each node's lock once per run of pages on that node.
  */
-export function lruIsolateOldest(kn: Kernel, nid: number, budget: { rotations: number }): number {
-  const nm = kn.node[nid]!;
-  const { i32 } = nm;
-  spinLock(i32, NODE.LRU_LOCK);
-  try {
-    // Every page may be looked at twice: once to lose its reference mark, once to be taken.
-    for (let scanned = 0, n = 2 * i32[NODE.NR_LRU] + 1; scanned < n; scanned++) {
-      const head = i32[NODE.LRU_HEAD];
-      if (head === 0) return -1;
-      const pfn = head - 1;
-      const fw = pageWord(nm, pfn, PAGE.FLAGS);
-      const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
-      // Unlink the head; it goes back to the tail unless it is taken.
-      i32[NODE.LRU_HEAD] = next;
-      if (next !== 0) i32[pageWord(nm, next - 1, PAGE.LRU_PREV)] = 0;
-      else i32[NODE.LRU_TAIL] = 0;
-      const referenced = (Atomics.and(i32, fw, ~PG_REFERENCED) & PG_REFERENCED) !== 0;
-      if ((!referenced || budget.rotations <= 0) && tryGetPage(kn, pfn)) {
-        Atomics.and(i32, fw, ~PG_LRU);
-        i32[NODE.NR_LRU]--;
-        return pfn;
-      }
-      if (referenced) budget.rotations--;
+export function lruAddBulk(kn: Kernel, pfns: Int32Array, n: number): void {
+  for (let j = 0; j < n; ) {
+    const nm = kn.pfnNode(pfns[j]);
+    const { i32 } = nm;
+    spinLock(i32, NODE.LRU_LOCK);
+    for (; j < n && kn.pfnNode(pfns[j]) === nm; j++) {
+      const pfn = pfns[j];
       const tail = i32[NODE.LRU_TAIL];
       i32[pageWord(nm, pfn, PAGE.LRU_PREV)] = tail;
       i32[pageWord(nm, pfn, PAGE.LRU_NEXT)] = 0;
-      if (tail !== 0) i32[pageWord(nm, tail - 1, PAGE.LRU_NEXT)] = head;
-      else i32[NODE.LRU_HEAD] = head;
-      i32[NODE.LRU_TAIL] = head;
+      if (tail !== 0) i32[pageWord(nm, tail - 1, PAGE.LRU_NEXT)] = pfn + 1;
+      else i32[NODE.LRU_HEAD] = pfn + 1;
+      i32[NODE.LRU_TAIL] = pfn + 1;
+      Atomics.or(i32, pageWord(nm, pfn, PAGE.FLAGS), PG_LRU);
+      i32[NODE.NR_LRU]++;
     }
-    return -1;
-  } finally {
     spinUnlock(i32, NODE.LRU_LOCK);
   }
+}
+
+/**
+ * isolate_lru_folios: take up to `max` of the oldest pages of node `nid` that can be pinned off
+ * its LRU list, under one hold of the lock, into `out`; returns how many. Each leaves the list
+ * (PG_LRU cleared) with a pin the caller owns. Pages found referenced lose the mark and go to the
+ * tail instead (second chance), at most `budget.rotations` times in all.
+ */
+export function lruIsolate(kn: Kernel, nid: number, budget: { rotations: number }, out: Int32Array, max: number): number {
+  const nm = kn.node[nid]!;
+  const { i32 } = nm;
+  let taken = 0;
+  spinLock(i32, NODE.LRU_LOCK);
+  // Every page may be looked at twice: once to lose its reference mark, once to be taken.
+  for (let scanned = 0, n = 2 * i32[NODE.NR_LRU] + 1; taken < max && scanned < n; scanned++) {
+    const head = i32[NODE.LRU_HEAD];
+    if (head === 0) break;
+    const pfn = head - 1;
+    const fw = pageWord(nm, pfn, PAGE.FLAGS);
+    const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
+    // Unlink the head; it goes back to the tail unless it is taken.
+    i32[NODE.LRU_HEAD] = next;
+    if (next !== 0) i32[pageWord(nm, next - 1, PAGE.LRU_PREV)] = 0;
+    else i32[NODE.LRU_TAIL] = 0;
+    const old = Atomics.load(i32, fw);
+    const referenced = (old & PG_REFERENCED) !== 0;
+    if (referenced) Atomics.and(i32, fw, ~PG_REFERENCED);
+    if ((!referenced || budget.rotations <= 0) && tryGetPage(kn, pfn)) {
+      Atomics.and(i32, fw, ~PG_LRU);
+      i32[NODE.NR_LRU]--;
+      out[taken++] = pfn;
+      continue;
+    }
+    if (referenced) budget.rotations--;
+    const tail = i32[NODE.LRU_TAIL];
+    i32[pageWord(nm, pfn, PAGE.LRU_PREV)] = tail;
+    i32[pageWord(nm, pfn, PAGE.LRU_NEXT)] = 0;
+    if (tail !== 0) i32[pageWord(nm, tail - 1, PAGE.LRU_NEXT)] = head;
+    else i32[NODE.LRU_HEAD] = head;
+    i32[NODE.LRU_TAIL] = head;
+  }
+  spinUnlock(i32, NODE.LRU_LOCK);
+  return taken;
 }
 
 /** folio_try_get: pin a published page unless its count is 0 (being freed, or frozen). */
@@ -182,11 +235,6 @@ export function tryGetPage(kn: Kernel, pfn: number): boolean {
 export function freezePage(kn: Kernel, pfn: number, expected: number): boolean {
   const nm = kn.pfnNode(pfn);
   return Atomics.compareExchange(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), expected, 0) === expected;
-}
-
-/** Free a page whose count reclaim froze to 0. */
-export function freeFrozenPage(kn: Kernel, pfn: number): void {
-  freePage(kn.pfnNode(pfn), pfn);
 }
 
 /** get_page */
@@ -222,8 +270,15 @@ function zoneStatistics(kn: Kernel, preferred: number, got: number, local: numbe
  */
 export function allocPages(kn: Kernel, zonelist: readonly number[], restrict: boolean, lo: number, hi: number, local: number): number {
   const pfn = getPageFromFreelist(kn, zonelist, restrict, lo, hi, local);
-  return pfn >= 0 ? pfn : allocPagesSlowpath(kn, zonelist, restrict, lo, hi, local);
+  return pfn >= 0 || memalloc.noreclaim ? pfn : allocPagesSlowpath(kn, zonelist, restrict, lo, hi, local);
 }
+
+/**
+ * This thread's allocation context (memalloc_noreclaim_save): while `noreclaim` is set an
+ * allocation that finds every allowed node empty fails at once instead of reclaiming, as the
+ * kernel's opportunistic (readahead) allocations do.
+ */
+export const memalloc = { noreclaim: false };
 
 function getPageFromFreelist(kn: Kernel, zonelist: readonly number[], restrict: boolean, lo: number, hi: number, local: number): number {
   let preferred = -1;
@@ -240,8 +295,7 @@ function getPageFromFreelist(kn: Kernel, zonelist: readonly number[], restrict: 
   return -1;
 }
 
-/** Direct reclaim pages per attempt (SWAP_CLUSTER_MAX) and attempts before giving up (the OOM). */
-const SWAP_CLUSTER_MAX = 32;
+/** Direct reclaim attempts (of SWAP_CLUSTER_MAX pages per node) before giving up (the OOM). */
 const MAX_RECLAIM_RETRIES = 16;
 
 /**
@@ -272,10 +326,8 @@ export function clearPage(kn: Kernel, pfn: number): void {
 
 /** Copy a frame (copy_user_highpage). */
 export function copyPage(kn: Kernel, to: number, from: number): void {
-  const src = kn.pfnNode(from);
   const dst = kn.pfnNode(to);
-  const off = frameOffset(src, from);
-  dst.bytes.set(src.bytes.subarray(off, off + PAGE_SIZE), frameOffset(dst, to));
+  dst.bytes.set(frameView(kn.pfnNode(from), from), frameOffset(dst, to));
 }
 
 /** Clear bits in a page's flags (and the counters that mirror them); returns the old flags. */

@@ -11,14 +11,19 @@
  * PRIVATE = slot + 1, and one reference held by the cache. Only reclaim, holding the page
  * isolated from the LRU, adds a page to the swap cache or takes it out.
  */
-import { KHDR, NODE, PAGE, PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
-import { bdevAlloc, bdevFree, bdevOffset } from './blockdev.js';
-import { PAGE_SIZE } from './constants.js';
+import { KHDR, PAGE, PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
+import { bdevAllocBulk, bdevBlockView, bdevFree, bdevFreeBulk, bdevOffset } from './blockdev.js';
 import { type Kernel } from './kernel.js';
-import { frameOffset, pageWord } from './page-alloc.js';
+import { frameOffset, frameView, pageWord } from './page-alloc.js';
 
 /** The swap map's cache bit (SWAP_HAS_CACHE). */
 const SWAP_HAS_CACHE = 1 << 24;
+
+/**
+ * A swap-cache word is pfn + 1, with this bit set by a fault that sleeps until reclaim has
+ * written the page out (PG_waiters): reclaim pays for a notify only when someone waits.
+ */
+const SWAPCACHE_WAITERS = 1 << 30;
 
 /** A page-table entry for swap slot `slot`. */
 export function swpEntry(slot: number): number {
@@ -30,11 +35,17 @@ export function swpSlot(pte: number): number {
   return (pte & PTE_PFN_MASK) - 1;
 }
 
-/** get_swap_page: a free slot with count 0, or -1 when swap is full. */
-export function getSwapSlot(kn: Kernel): number {
-  const s = bdevAlloc(kn.swap);
-  if (s >= 0) Atomics.store(kn.k, kn.regions.swapMap + s, 0);
-  return s;
+/**
+ * get_swap_pages, as the swap-slots cache refills: up to `n` free slots (each with count 0) into
+ * `out` under one hold of the device lock; returns how many (fewer when swap is full).
+ */
+export function getSwapSlots(kn: Kernel, out: Int32Array, n: number): number {
+  return bdevAllocBulk(kn.swap, out, n);
+}
+
+/** Give back slots[from..to) that were taken and never used (count still 0). */
+export function putUnusedSwapSlots(kn: Kernel, slots: Int32Array, from: number, to: number): void {
+  if (to > from) bdevFreeBulk(kn.swap, slots.subarray(from, to), to - from);
 }
 
 /** swap_duplicate: one more reference to `slot`. */
@@ -56,47 +67,61 @@ export function swapFree(kn: Kernel, slot: number): void {
   swapMapSub(kn, slot, 1);
 }
 
-/** add_to_swap_cache: `pfn` (pinned by the caller) is the page of `slot`; the cache takes a reference. */
+/**
+ * swapcache_free_entries: swap_free for slots[0..n), giving the slots that lose their last
+ * reference back to the device under one hold of its lock (slots[] is reused as scratch).
+ */
+export function swapFreeBulk(kn: Kernel, slots: Int32Array, n: number): void {
+  let back = 0;
+  for (let j = 0; j < n; j++) if (Atomics.sub(kn.k, kn.regions.swapMap + slots[j], 1) === 1) slots[back++] = slots[j];
+  if (back > 0) bdevFreeBulk(kn.swap, slots, back);
+}
+
+/**
+ * add_to_swap_cache: `pfn` (isolated and pinned by reclaim) is the page of `slot`; the cache
+ * takes a reference. NR_SWAPCACHE is the caller's to count: a page reclaim writes out at once
+ * never shows in it.
+ */
 export function addToSwapCache(kn: Kernel, slot: number, pfn: number): void {
   const nm = kn.pfnNode(pfn);
   Atomics.add(kn.k, kn.regions.swapMap + slot, SWAP_HAS_CACHE);
-  Atomics.store(nm.i32, pageWord(nm, pfn, PAGE.PRIVATE), slot + 1);
+  nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] = slot + 1; // published by the flag below
   Atomics.or(nm.i32, pageWord(nm, pfn, PAGE.FLAGS), PG_SWAPCACHE);
   Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1);
-  Atomics.add(nm.i32, NODE.NR_SWAPCACHE, 1);
   Atomics.store(kn.k, kn.regions.swapCache + slot, pfn + 1);
 }
 
 /** The page of `slot` in the swap cache, or -1 (it may be frozen: pin it with tryGetPage). */
 export function lookupSwapCache(kn: Kernel, slot: number): number {
-  return Atomics.load(kn.k, kn.regions.swapCache + slot) - 1;
+  return (Atomics.load(kn.k, kn.regions.swapCache + slot) & ~SWAPCACHE_WAITERS) - 1;
+}
+
+/** Sleep (a millisecond at most) while reclaim writes frozen swap-cache page `pfn` of `slot` out. */
+export function waitOnSwapWriteout(kn: Kernel, slot: number, pfn: number): void {
+  const w = kn.regions.swapCache + slot;
+  const v = Atomics.compareExchange(kn.k, w, pfn + 1, pfn + 1 + SWAPCACHE_WAITERS);
+  if (v === pfn + 1 || v === pfn + 1 + SWAPCACHE_WAITERS) Atomics.wait(kn.k, w, pfn + 1 + SWAPCACHE_WAITERS, 1);
 }
 
 /**
- * After reclaim froze a swap-cache page (count 0, nobody can pin it): its data goes to the slot,
- * it leaves the cache and the caller frees it.
+ * After reclaim froze a swap-cache page (count 0, nobody can pin it): its data goes to the slot
+ * and it leaves the cache; the caller frees it (which clears its flags), and drops NR_SWAPCACHE
+ * if the page was counted there.
  */
 export function swapWriteoutFrozen(kn: Kernel, slot: number, pfn: number): void {
   writeSwapSlot(kn, slot, pfn);
-  Atomics.store(kn.k, kn.regions.swapCache + slot, 0);
-  const nm = kn.pfnNode(pfn);
-  Atomics.and(nm.i32, pageWord(nm, pfn, PAGE.FLAGS), ~PG_SWAPCACHE);
-  Atomics.sub(nm.i32, NODE.NR_SWAPCACHE, 1);
+  if (Atomics.exchange(kn.k, kn.regions.swapCache + slot, 0) & SWAPCACHE_WAITERS) Atomics.notify(kn.k, kn.regions.swapCache + slot);
   swapMapSub(kn, slot, SWAP_HAS_CACHE);
 }
 
-/** swap_writepage: copy a frame to its slot. */
+/** swap_writepage: copy a frame to its slot (reclaim counts PSWPOUT per batch). */
 export function writeSwapSlot(kn: Kernel, slot: number, pfn: number): void {
-  const nm = kn.pfnNode(pfn);
-  const off = frameOffset(nm, pfn);
-  kn.swap.bytes.set(nm.bytes.subarray(off, off + PAGE_SIZE), bdevOffset(kn.swap, slot));
-  Atomics.add(kn.k, KHDR.PSWPOUT, 1);
+  kn.swap.bytes.set(frameView(kn.pfnNode(pfn), pfn), bdevOffset(kn.swap, slot));
 }
 
 /** swap_read_folio: copy a slot into a frame. */
 export function readSwapSlot(kn: Kernel, slot: number, pfn: number): void {
   const nm = kn.pfnNode(pfn);
-  const off = bdevOffset(kn.swap, slot);
-  nm.bytes.set(kn.swap.bytes.subarray(off, off + PAGE_SIZE), frameOffset(nm, pfn));
+  nm.bytes.set(bdevBlockView(kn.swap, slot), frameOffset(nm, pfn));
   Atomics.add(kn.k, KHDR.PSWPIN, 1);
 }

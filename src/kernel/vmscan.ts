@@ -23,12 +23,12 @@ import { INODE, KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE
 import { writebackPage } from './filemap.js';
 import { inodePut } from './inode.js';
 import { type Kernel } from './kernel.js';
-import { freeFrozenPage, freezePage, lruAdd, lruIsolateOldest, pageFlags, pageWord, putPage, setPageFlags } from './page-alloc.js';
+import { freePagesBulk, freezePage, lruAdd, lruIsolate, pageFlags, pageWord, putPage, setPageFlags } from './page-alloc.js';
 import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { pageMapcount } from './memory.js';
-import { addToSwapCache, getSwapSlot, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
-import { bdevFree } from './blockdev.js';
+import { addToSwapCache, getSwapSlots, putUnusedSwapSlots, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
 import { futexWait } from '../shm/futex.js';
+import { SWAP_CLUSTER_MAX } from './constants.js';
 import { xaReplace, xaSlot } from './xarray.js';
 
 /**
@@ -59,17 +59,31 @@ function inodeTryGet(kn: Kernel, ino: number): boolean {
   return false;
 }
 
-/** Replace a frozen page's page-cache slot with `value` (0, or a swap entry) and free it. */
+/** Replace a frozen page's page-cache slot with `value` (0, or a swap entry); the caller frees it. */
 function evictFrozen(kn: Kernel, ino: number, index: number, pfn: number, value: number): void {
   const root = kn.k[kn.inode(ino) + INODE.ROOT];
   const ok = xaReplace(kn, root, index, pfn + 1, value);
   if (!ok) throw new Error(`numa-emu BUG: frozen page ${pfn} left its page-cache slot`);
   Atomics.sub(kn.k, kn.inode(ino) + INODE.NR_PAGES, 1);
   Atomics.notify(kn.k, xaSlot(kn, root, index));
-  freeFrozenPage(kn, pfn);
 }
 
-/** Reclaim a file or shmem page (pinned once by the caller, plus the cache's reference). */
+/**
+ * The swap slots one batch took from the device in a single hold of its lock (the swap-slots
+ * cache of one shrinkPageList). Per thread; reclaim does not nest.
+ */
+const batchSlots = { slots: new Int32Array(SWAP_CLUSTER_MAX), n: 0, next: 0 };
+
+function takeSlot(): number {
+  return batchSlots.next < batchSlots.n ? batchSlots.slots[batchSlots.next++] : -1;
+}
+
+/** Give back the slot taken last, unused. */
+function untakeSlot(slot: number): void {
+  batchSlots.slots[--batchSlots.next] = slot;
+}
+
+/** Reclaim a file or shmem page (pinned once by the caller, plus the cache's reference); true if frozen and evicted. */
 function reclaimInodePage(kn: Kernel, pfn: number, flags: number): boolean {
   const nm = kn.pfnNode(pfn);
   const ino = nm.i32[pageWord(nm, pfn, PAGE.MAPPING)];
@@ -83,10 +97,10 @@ function reclaimInodePage(kn: Kernel, pfn: number, flags: number): boolean {
       evictFrozen(kn, ino, index, pfn, 0);
       return true;
     }
-    const slot = getSwapSlot(kn);
+    const slot = takeSlot();
     if (slot < 0) return false;
     if (!freezePage(kn, pfn, 2)) {
-      bdevFree(kn.swap, slot);
+      untakeSlot(slot);
       return false;
     }
     writeSwapSlot(kn, slot, pfn);
@@ -98,51 +112,91 @@ function reclaimInodePage(kn: Kernel, pfn: number, flags: number): boolean {
   }
 }
 
-/** Reclaim an anonymous page: swap cache, swap entries for every mapping, write-out. */
-function reclaimAnonPage(kn: Kernel, pfn: number, flags: number): boolean {
+/** try_to_unmap_one for an anonymous page in the swap cache: its entry becomes one for `slot`. */
+function unmapToSwapEntry(kn: Kernel, pfn: number, pi: number, pte: number, slot: number): void {
+  // The entry's reference on the slot exists before the entry does: a fault on it may swap in at once.
+  swapDuplicate(kn, slot);
+  if (Atomics.compareExchange(kn.ptes, pi, pte, swpEntry(slot)) !== pte) return void Atomics.sub(kn.k, kn.regions.swapMap + slot, 1);
   const nm = kn.pfnNode(pfn);
-  let slot: number;
-  if (flags & PG_SWAPCACHE) {
-    slot = nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1;
-  } else {
-    slot = getSwapSlot(kn);
-    if (slot < 0) return false;
-    addToSwapCache(kn, slot, pfn);
-  }
-  rmapWalkAnon(kn, pfn, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], (pi, pte) => {
-    // The entry's reference on the slot exists before the entry does: a fault on it may swap in at once.
-    swapDuplicate(kn, slot);
-    if (Atomics.compareExchange(kn.ptes, pi, pte, swpEntry(slot)) !== pte) return void Atomics.sub(kn.k, kn.regions.swapMap + slot, 1);
-    Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
-    putPage(kn, pfn);
-  });
-  if (pageMapcount(kn, pfn) !== 0 || !freezePage(kn, pfn, 2)) return false;
-  swapWriteoutFrozen(kn, slot, pfn);
-  Atomics.notify(kn.k, kn.regions.swapCache + slot);
-  freeFrozenPage(kn, pfn);
-  return true;
+  Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+  putPage(kn, pfn);
 }
 
 /**
- * shrink_node: try to free `want` pages of node `nid`; returns how many were freed. `direct`
- * says whose counters to bump (a task's direct reclaim, or kswapd).
+ * Reclaim an anonymous page: swap cache, swap entries for every mapping, write-out; true if
+ * frozen and out of the cache. A page that stays in the cache is counted in NR_SWAPCACHE.
+ */
+function reclaimAnonPage(kn: Kernel, pfn: number, flags: number): boolean {
+  const nm = kn.pfnNode(pfn);
+  const cached = (flags & PG_SWAPCACHE) !== 0;
+  const slot = cached ? nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1 : takeSlot();
+  if (slot < 0) return false;
+  if (!cached) addToSwapCache(kn, slot, pfn);
+  rmapWalkAnon(kn, pfn, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], unmapToSwapEntry, slot);
+  if (pageMapcount(kn, pfn) !== 0 || !freezePage(kn, pfn, 2)) {
+    if (!cached) Atomics.add(nm.i32, NODE.NR_SWAPCACHE, 1);
+    return false;
+  }
+  swapWriteoutFrozen(kn, slot, pfn);
+  if (cached) Atomics.sub(nm.i32, NODE.NR_SWAPCACHE, 1);
+  return true;
+}
+
+/** How many pages of isolated[0..n) need a new swap slot if they are reclaimed. */
+function slotsWanted(kn: Kernel, n: number): number {
+  let want = 0;
+  for (let j = 0; j < n; j++) {
+    const flags = pageFlags(kn, isolated[j]);
+    if (flags & PG_ANON ? !(flags & PG_SWAPCACHE) : flags & PG_SWAPBACKED) want++;
+  }
+  return want;
+}
+
+/** Pages isolated by one batch, and those of them reclaim froze, to be freed together. Per thread. */
+const isolated = new Int32Array(SWAP_CLUSTER_MAX);
+const frozen = new Int32Array(SWAP_CLUSTER_MAX);
+
+/**
+ * shrink_folio_list: reclaim the n isolated pages of node `nid`; the frozen ones go back to the
+ * allocator in one batch, the others back to the LRU. Returns how many were freed.
+ */
+function shrinkPageList(kn: Kernel, nid: number, n: number): number {
+  batchSlots.n = getSwapSlots(kn, batchSlots.slots, slotsWanted(kn, n));
+  batchSlots.next = 0;
+  let freed = 0;
+  let swapped = 0;
+  for (let j = 0; j < n; j++) {
+    const pfn = isolated[j];
+    const flags = pageFlags(kn, pfn);
+    if (flags & PG_ANON ? reclaimAnonPage(kn, pfn, flags) : reclaimInodePage(kn, pfn, flags)) {
+      frozen[freed++] = pfn;
+      if (flags & PG_SWAPBACKED) swapped++;
+      continue;
+    }
+    lruAdd(kn, pfn);
+    putPage(kn, pfn);
+  }
+  if (swapped) Atomics.add(kn.k, KHDR.PSWPOUT, swapped);
+  putUnusedSwapSlots(kn, batchSlots.slots, batchSlots.next, batchSlots.n);
+  freePagesBulk(kn.node[nid]!, frozen, freed);
+  return freed;
+}
+
+/**
+ * shrink_node: try to free `want` pages of node `nid`, a batch of at most SWAP_CLUSTER_MAX
+ * isolated pages at a time; returns how many were freed. `direct` says whose counters to bump
+ * (a task's direct reclaim, or kswapd).
  */
 export function shrinkNode(kn: Kernel, nid: number, want: number, direct: boolean): number {
   const i32 = kn.node[nid]!.i32;
   const budget = { rotations: i32[NODE.NR_LRU] };
   let freed = 0;
-  for (let scanned = 0, limit = 2 * i32[NODE.NR_LRU] + 1; freed < want && scanned < limit; scanned++) {
-    const pfn = lruIsolateOldest(kn, nid, budget);
-    if (pfn < 0) break;
-    Atomics.add(kn.k, direct ? KHDR.PGSCAN_DIRECT : KHDR.PGSCAN_KSWAPD, 1);
-    const flags = pageFlags(kn, pfn);
-    const ok = flags & PG_ANON ? reclaimAnonPage(kn, pfn, flags) : reclaimInodePage(kn, pfn, flags);
-    if (ok) {
-      freed++;
-      continue;
-    }
-    lruAdd(kn, pfn);
-    putPage(kn, pfn);
+  for (let scanned = 0, limit = 2 * i32[NODE.NR_LRU] + 1; freed < want && scanned < limit; ) {
+    const n = lruIsolate(kn, nid, budget, isolated, Math.min(SWAP_CLUSTER_MAX, want - freed));
+    if (n === 0) break;
+    scanned += n;
+    Atomics.add(kn.k, direct ? KHDR.PGSCAN_DIRECT : KHDR.PGSCAN_KSWAPD, n);
+    freed += shrinkPageList(kn, nid, n);
   }
   Atomics.add(kn.k, direct ? KHDR.PGSTEAL_DIRECT : KHDR.PGSTEAL_KSWAPD, freed);
   return freed;

@@ -21,7 +21,7 @@ export function nodeWorkerApi() {
       return guard(() => {
         const r = nodeRegions(pages);
         const buf = new SharedArrayBuffer(r.size);
-        const nm: NodeMem = { nid: id, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte };
+        const nm: NodeMem = { nid: id, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte, views: [] };
         nid = id;
         initNodeMemory(nm, reservedPfn);
         return buf;

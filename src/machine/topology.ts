@@ -7,7 +7,7 @@
  * checks), distances 10 on the diagonal and 11..254 elsewhere, memory in whole pages.
  */
 import { type KernelConfig, type KernelLimits, type NodeConfig, SECTION_SHIFT } from '../kernel/config.js';
-import { PAGE_SIZE } from '../kernel/constants.js';
+import { MAX_PAGE_CLUSTER, PAGE_SIZE } from '../kernel/constants.js';
 import { MACHINE_MAX_NODES } from '../kernel/nodemask.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, findProfile } from '../kernel/profiles.js';
 import { XA_SLOTS } from '../shm/structs.js';
@@ -33,6 +33,12 @@ export interface MachineOptions {
   seed?: number;
   /** Table sizes. */
   limits?: Partial<KernelLimits>;
+  /**
+   * vm.page-cluster: a fault on a swapped-out anonymous page swaps in the aligned cluster of
+   * 2^pageCluster pages around it (0..MAX_PAGE_CLUSTER = 5, default 3, as the kernel's); 0 brings
+   * in one page per fault.
+   */
+  pageCluster?: number;
 }
 
 /** The demo machine's SLIT: a ring of four sockets. */
@@ -137,11 +143,14 @@ export function buildConfig(o: MachineOptions = {}): KernelConfig {
   const d = checkDistance(o.distance ?? defaultDistance(nodes.length), nodes.length);
   const seed = o.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw invalid(`seed ${seed} is not an integer`);
+  const pageCluster = o.pageCluster ?? 3;
+  if (!Number.isInteger(pageCluster) || pageCluster < 0 || pageCluster > MAX_PAGE_CLUSTER) throw invalid(`pageCluster ${pageCluster} is not an integer in 0..${MAX_PAGE_CLUSTER}`);
   return {
     profile,
     nodes: order.map(([n]) => n),
     distance: order.map(([, i]) => order.map(([, j]) => d[i][j])),
     limits: buildLimits(nodes, o.limits),
     seed,
+    pageCluster,
   };
 }

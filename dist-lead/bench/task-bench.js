@@ -1,0 +1,118 @@
+// Benchmarks that run inside a task's worker, on its synchronous system calls. Every task
+// batches BATCH operations per timed iteration, so the timer's own cost stays out of the ns
+// figures; results are per operation.
+import { Bench } from 'tinybench';
+import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MPOL_BIND, MPOL_INTERLEAVE, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../src/index.js';
+import { kernelOf } from '../src/kernel/syscalls.js';
+import { shrinkNode } from '../src/kernel/vmscan.js';
+const BATCH = 64;
+/** A synchronous tinybench whose tasks each say how many operations one iteration runs. */
+function batchedBench(timeMs) {
+    const bench = new Bench({ time: timeMs, warmupTime: timeMs });
+    const per = {};
+    const add = (name, n, fn, hooks) => {
+        per[name] = n;
+        bench.add(name, fn, { async: false, ...hooks });
+    };
+    return { bench, per, add };
+}
+function rows(bench, per) {
+    return bench.tasks.map((t) => {
+        const r = t.result;
+        return { name: t.name, ns: ((r?.latency?.p50 ?? NaN) * 1e6) / per[t.name], samples: r?.latency?.samplesCount ?? 0 };
+    });
+}
+/** The in-task benchmarks, with their same-run baselines. */
+export function syscallBench(sys, timeMs) {
+    const { bench, per, add } = batchedBench(timeMs);
+    const sab = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    add('baseline: 4 KiB Uint8Array.fill on a SAB', BATCH, () => {
+        for (let i = 0; i < BATCH; i++)
+            sab.fill(i);
+    });
+    add('baseline: Atomics.add', BATCH, () => {
+        for (let i = 0; i < BATCH; i++)
+            Atomics.add(cell, 0, 1);
+    });
+    const rw = PROT_READ | PROT_WRITE;
+    const flags = MAP_PRIVATE | MAP_ANONYMOUS;
+    const one = new Uint8Array([1]);
+    let region = 0;
+    add('first-write fault, private anonymous, default policy', BATCH, () => {
+        for (let i = 0; i < BATCH; i++)
+            sys.store(region + i * PAGE_SIZE, one);
+    }, { beforeEach: () => void (region = sys.mmap(0, BATCH * PAGE_SIZE, rw, flags)), afterEach: () => sys.munmap(region, BATCH * PAGE_SIZE) });
+    add('get_mempolicy', BATCH, () => {
+        for (let i = 0; i < BATCH; i++)
+            sys.getMempolicy(65);
+    });
+    add('set_mempolicy', BATCH, () => {
+        for (let i = 0; i < BATCH; i++)
+            sys.setMempolicy(i & 1 ? MPOL_BIND : MPOL_INTERLEAVE, 3n, 65);
+    });
+    const sixteen = sys.mmap(0, 16 * PAGE_SIZE, rw, flags);
+    add('mbind of 16 pages', BATCH, () => {
+        for (let i = 0; i < BATCH; i++)
+            sys.mbind(sixteen, 16 * PAGE_SIZE, i & 1 ? MPOL_BIND : MPOL_INTERLEAVE, 3n, 65);
+    });
+    bench.runSync();
+    sys.setMempolicy(0, null, 0);
+    sys.munmap(sixteen, 16 * PAGE_SIZE);
+    return rows(bench, per);
+}
+/** Fault `pages` fresh pages and unmap them; used for the parallel-throughput measurement. */
+export function faultPages(sys, pages) {
+    const a = sys.mmap(0, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+    sys.touch(a, pages * PAGE_SIZE, 'write');
+    sys.munmap(a, pages * PAGE_SIZE);
+}
+/**
+ * Issue 3's figures: a shmem first-write fault under a shared policy against a private anonymous
+ * one, and swap-out / swap-in of 4 KiB anonymous pages against a raw 4 KiB SAB-to-SAB copy.
+ */
+export function pagingBench(sys, timeMs) {
+    const { kn } = kernelOf(sys);
+    const { bench, per, add } = batchedBench(timeMs);
+    const src = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
+    const dst = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
+    add('baseline: 4 KiB SAB-to-SAB copy (Uint8Array.set)', BATCH, () => {
+        for (let i = 0; i < BATCH; i++)
+            dst.set(src);
+    });
+    const rw = PROT_READ | PROT_WRITE;
+    const one = new Uint8Array([1]);
+    let region = 0;
+    const faultAll = () => {
+        for (let i = 0; i < BATCH; i++)
+            sys.store(region + i * PAGE_SIZE, one);
+    };
+    const unmap = () => sys.munmap(region, BATCH * PAGE_SIZE);
+    add('private anonymous first-write fault', BATCH, faultAll, { beforeEach: () => void (region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS)), afterEach: unmap });
+    add('shmem first-write fault under a shared interleave policy', BATCH, faultAll, {
+        beforeEach: () => {
+            region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_SHARED | MAP_ANONYMOUS);
+            sys.mbind(region, BATCH * PAGE_SIZE, MPOL_INTERLEAVE, 3n, 65);
+        },
+        afterEach: unmap,
+    });
+    const nid = sys.getcpu().node;
+    add('swap-out of a 4 KiB anonymous page (reclaim)', BATCH, () => void shrinkNode(kn, nid, BATCH, true), {
+        beforeEach: () => {
+            region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+            faultAll();
+        },
+        afterEach: unmap,
+    });
+    add('swap-in of a 4 KiB anonymous page (fault)', BATCH, () => sys.touch(region, BATCH * PAGE_SIZE, 'read'), {
+        beforeEach: () => {
+            region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+            faultAll();
+            shrinkNode(kn, nid, BATCH, true);
+        },
+        afterEach: unmap,
+    });
+    bench.runSync();
+    return rows(bench, per);
+}
+//# sourceMappingURL=task-bench.js.map

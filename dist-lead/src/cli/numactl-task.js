@@ -1,0 +1,189 @@
+/**
+ * The part of `numa-emu numactl` that runs inside the emulated process's own task worker (started
+ * with task.run), so that every system call is made synchronously by that task, in the order
+ * numactl and libnuma make them:
+ *
+ *   libnuma init   set_mempolicy(MPOL_PREFERRED_MANY, {0}) probe, then back to the old policy
+ *                  (set_kernel_abi; decides what --preferred binds with)
+ *   --shm          shmget(key, size, 0), on ENOENT shmget(key, size, IPC_CREAT|mode); shmat(id, 0, 0)
+ *                  (shm.c attach_sysvshm), the region starting `offset` bytes into the segment
+ *   --file         open(O_RDWR), on failure open(O_RDWR|O_CREAT, mode); grown with ftruncate when
+ *                  shorter than the region; mmap(length, PROT_READ|PROT_WRITE, MAP_SHARED, offset)
+ *                  (shm.c attach_shared)
+ * and then, in command-line order:
+ *   policy         mbind(region, mode, mask, maxnode = 1024 + 1, STRICT if --strict) (libnuma dombind)
+ *   --touch        a write to every page (numa_police_memory: an atomic and with 0xff)
+ *   --dump         get_mempolicy(&pol, mask, 1024, page, MPOL_F_ADDR) per page (shm.c dump_shm)
+ *   --dump-nodes   get_mempolicy(&node, NULL, 0, page, MPOL_F_ADDR|MPOL_F_NODE) per page
+ *                  (shm.c dump_shm_nodes)
+ */
+import { IPC_CREAT, MAP_SHARED, MPOL_BIND, MPOL_DEFAULT, MPOL_F_ADDR, MPOL_F_NODE, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MF_STRICT, MPOL_PREFERRED, MPOL_PREFERRED_MANY, O_CREAT, O_RDWR, PAGE_SIZE, PROT_READ, PROT_WRITE, } from '../kernel/constants.js';
+import { cFixed, oct4, strerror } from './cfmt.js';
+/** libnuma's nodemask size (bits): a kernel nodemask_t with NODES_SHIFT 10. */
+export const LIBNUMA_NODEMASK_BITS = 1024;
+/** Thrown inside the run to stop it with numactl's messages. */
+class Stop extends Error {
+    lines;
+    err;
+    constructor(lines, err) {
+        super(lines.join('; '));
+        this.lines = lines;
+        this.err = err;
+    }
+}
+const mask = (nodes) => nodes.reduce((m, n) => m | (1n << BigInt(n)), 0n);
+function nodesOf(m) {
+    const out = [];
+    if (m === null)
+        return out;
+    for (let i = 0; m >> BigInt(i) !== 0n; i++)
+        if ((m >> BigInt(i)) & 1n)
+            out.push(i);
+    return out;
+}
+/** Run the plan as the task `sys` belongs to. */
+export function numactlInTask(sys, plan) {
+    const out = {
+        pid: sys.getpid(),
+        notices: [],
+        created: false,
+        shmid: null,
+        fd: null,
+        address: null,
+        mbind: null,
+        touched: false,
+        dumps: [],
+        numaMaps: null,
+        error: null,
+    };
+    const text = (e) => (e.code?.startsWith('E') ? strerror(e.code) : e.message);
+    /** Call `fn`; on a system error stop with numactl's message lines built from the error text. */
+    const attempt = (fn, lines) => {
+        try {
+            return fn();
+        }
+        catch (e) {
+            const err = e;
+            throw new Stop(lines(text(err)), err);
+        }
+    };
+    try {
+        // libnuma's set_kernel_abi: can the kernel do MPOL_PREFERRED_MANY? Then --preferred binds
+        // with it (numa_set_bind_policy(0)).
+        let hasPreferredMany = false;
+        try {
+            sys.setMempolicy(MPOL_PREFERRED_MANY, 1n, LIBNUMA_NODEMASK_BITS);
+            hasPreferredMany = true;
+            sys.setMempolicy(MPOL_DEFAULT, 0n, LIBNUMA_NODEMASK_BITS + 1);
+        }
+        catch {
+            // EINVAL on kernels before 5.15: --preferred uses MPOL_PREFERRED.
+        }
+        const size = plan.offset + plan.length;
+        let base;
+        if (plan.object.kind === 'sysv') {
+            const { name, key, shmid } = plan.object;
+            let id;
+            try {
+                id = sys.shmget(key, size, 0);
+            }
+            catch (e) {
+                const err = e;
+                if (err.code !== 'ENOENT')
+                    throw new Stop([`numactl: shmget: ${text(err)}`], err);
+                out.notices.push(`numactl: Creating shared memory segment ${name} id ${shmid} mode ${oct4(plan.mode)} length ${cFixed(size / (1024 * 1024), 0)}MB`);
+                id = attempt(() => sys.shmget(key, size, IPC_CREAT | plan.mode), (t) => [`numactl: cannot create shared memory segment: ${t}`]);
+                out.created = true;
+            }
+            out.shmid = id;
+            base = attempt(() => sys.shmat(id, null, 0), (t) => [`numactl: shmat: ${t}`]) + plan.offset;
+        }
+        else {
+            const { path } = plan.object;
+            let fd;
+            try {
+                fd = sys.open(path, O_RDWR);
+            }
+            catch {
+                fd = attempt(() => sys.open(path, O_RDWR | O_CREAT, plan.mode), (t) => [`numactl: cannot create file ${path}: ${t}`]);
+                out.created = true;
+            }
+            out.fd = fd;
+            // numactl grows the file with ftruncate when it is shorter than the region (it compares
+            // with fstat's st_size; numa-emu has no fstat, so an existing file is probed with a
+            // one-byte pread at the region's last byte).
+            const shorter = out.created || sys.pread(fd, 1, size - 1).length === 0;
+            if (shorter)
+                attempt(() => sys.ftruncate(fd, size), (t) => [`ftruncate: ${t}`]);
+            base = attempt(() => sys.mmap(0, plan.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, plan.offset), (t) => [`numactl: shm mmap: ${t}`]);
+        }
+        out.address = base;
+        for (const step of plan.steps) {
+            if (step === 'policy' && plan.policy) {
+                const flags = plan.strict ? MPOL_MF_STRICT : 0;
+                const { option, nodes } = plan.policy;
+                const call = {
+                    interleave: { mode: MPOL_INTERLEAVE, m: nodes, context: 'setting interleave mask' },
+                    membind: { mode: MPOL_BIND, m: nodes, context: 'setting membind' },
+                    // numa_tonode_memory(find_first(mask)) with bind_policy as numa_set_bind_policy(0) left it.
+                    preferred: { mode: hasPreferredMany ? MPOL_PREFERRED_MANY : MPOL_PREFERRED, m: nodes.slice(0, 1), context: 'setting preferred node' },
+                    localalloc: { mode: MPOL_LOCAL, m: null, context: 'local allocation' },
+                };
+                const c = call[option];
+                attempt(() => sys.mbind(base, plan.length, c.mode, c.m === null ? null : mask(c.m), c.m === null ? 0 : LIBNUMA_NODEMASK_BITS + 1, flags), (t) => [`mbind: ${t}`, `${c.context}: ${t}`]);
+                out.mbind = { mode: c.mode, nodes: c.m ?? [], flags };
+            }
+            else if (step === 'touch') {
+                attempt(() => sys.touch(base, plan.length, 'write'), (t) => [`numactl: --touch: ${t}`]);
+                out.touched = true;
+            }
+            else if (step === 'dump')
+                out.dumps.push({ kind: step, ranges: dumpPolicies(sys, base, plan.length, plan.offset, attempt) });
+            else if (step === 'dump-nodes')
+                out.dumps.push({ kind: step, ranges: dumpNodes(sys, base, plan.length, plan.offset, attempt) });
+        }
+    }
+    catch (e) {
+        if (!(e instanceof Stop))
+            throw e;
+        out.error = { lines: e.lines, code: e.err.code, syscall: e.err.syscall };
+    }
+    try {
+        out.numaMaps = sys.readFile('/proc/self/numa_maps');
+    }
+    catch {
+        out.numaMaps = null;
+    }
+    return out;
+}
+/** dump_shm: runs of equal policy mode; ranges whose mode is MPOL_DEFAULT are not reported. */
+function dumpPolicies(sys, base, length, offset, attempt) {
+    const out = [];
+    let cur = null;
+    for (let c = 0; c < length; c += PAGE_SIZE) {
+        const r = attempt(() => sys.getMempolicy(LIBNUMA_NODEMASK_BITS, base + c, MPOL_F_ADDR), (t) => [`numactl: get_mempolicy on shm: ${t}`]);
+        if (cur && r.mode === cur.mode) {
+            cur.end = offset + c + PAGE_SIZE;
+            continue;
+        }
+        cur = { start: offset + c, end: offset + c + PAGE_SIZE, mode: r.mode, nodes: nodesOf(r.nodemask) };
+        out.push(cur);
+    }
+    return out.filter((d) => d.mode !== MPOL_DEFAULT);
+}
+/** dump_shm_nodes: runs of pages on the same node. */
+function dumpNodes(sys, base, length, offset, attempt) {
+    const out = [];
+    let cur = null;
+    for (let c = 0; c < length; c += PAGE_SIZE) {
+        const node = attempt(() => sys.getMempolicy(null, base + c, MPOL_F_ADDR | MPOL_F_NODE).mode, (t) => [`numactl: get_mempolicy on shm: ${t}`]);
+        if (cur && node === cur.node) {
+            cur.end = offset + c + PAGE_SIZE;
+            continue;
+        }
+        cur = { start: offset + c, end: offset + c + PAGE_SIZE, node };
+        out.push(cur);
+    }
+    return out;
+}
+//# sourceMappingURL=numactl-task.js.map

@@ -1,0 +1,150 @@
+/**
+ * A consistency audit of the whole emulated kernel, for tests and stress runs. It must run while
+ * no task is inside the kernel (between experiments): it reads every table without locks and
+ * recounts what every refcount should be from the references that exist.
+ *
+ * Checked: every in-use page is referenced exactly by the page-table entries and page-cache
+ * slots that name it (REFCOUNT and MAPCOUNT), free + used = total on every node, no entry maps
+ * outside a VMA, every swap slot is counted exactly, every policy's refcount equals the tasks, VMAs
+ * and shared ranges that hold it, the slab's live
+ * count matches, and no refcount underflow was recorded.
+ */
+import { KHDR, MM, NODE, PAGE, POL, INODE, TASK, TASK_RUNNING, XA_SLOTS } from '../shm/structs.js';
+import { PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
+import { bdevFreeBlocks } from './blockdev.js';
+import { PAGE_SIZE } from './constants.js';
+import { DEFAULT_POLICY } from './mempolicy.js';
+import { pageWord } from './page-alloc.js';
+import { vmaCount, vmaRead } from './vma.js';
+import { spPolicies } from './shared-policy.js';
+function bump(m, k) {
+    m.set(k, (m.get(k) ?? 0) + 1);
+}
+/** Page-table references per pfn and policy references per slot, from live mms and tasks. */
+function countReferences(kn, problems, swapRefs) {
+    const ptes = new Map();
+    const pols = new Map();
+    const { maxMms, maxTasks, windowPages } = kn.cfg.limits;
+    for (let t = 1; t < maxTasks; t++) {
+        if (kn.k[kn.task(t) + TASK.STATE] === TASK_RUNNING && kn.k[kn.task(t) + TASK.POLICY] !== 0)
+            bump(pols, kn.k[kn.task(t) + TASK.POLICY]);
+    }
+    for (let m = 1; m < maxMms; m++) {
+        if (kn.k[kn.mm(m) + MM.STATE] === 0)
+            continue;
+        const inVma = new Uint8Array(windowPages);
+        for (let i = 0; i < vmaCount(kn, m); i++) {
+            const v = vmaRead(kn, m, i);
+            if (v.policy !== 0)
+                bump(pols, v.policy);
+            inVma.fill(1, (v.start - kn.windowBase) / PAGE_SIZE, (v.end - kn.windowBase) / PAGE_SIZE);
+        }
+        for (let j = 0; j < windowPages; j++) {
+            const pte = kn.ptes[m * windowPages + j];
+            if (pte === 0)
+                continue;
+            if (!inVma[j])
+                problems.push(`mm ${m}: entry for page ${j} outside every VMA`);
+            const pfn = (pte & PTE_PFN_MASK) - 1;
+            if (pte & PTE_SWAP)
+                bump(swapRefs, pfn);
+            else if (pfn !== kn.zeroPfn)
+                bump(ptes, pfn);
+        }
+    }
+    return { ptes, pols };
+}
+function countCacheRefs(kn, pols, swapRefs) {
+    const cache = new Map();
+    for (let s = 1; s < kn.cfg.limits.inodes; s++) {
+        if (kn.k[kn.inode(s) + INODE.STATE] === 0)
+            continue;
+        for (const p of spPolicies(kn, s))
+            bump(pols, p);
+        const root = kn.regions.xa + kn.k[kn.inode(s) + INODE.ROOT] * XA_SLOTS;
+        for (let i = 0; i < XA_SLOTS; i++) {
+            const leaf = kn.k[root + i];
+            if (leaf === 0)
+                continue;
+            for (let j = 0; j < XA_SLOTS; j++) {
+                const v = kn.k[kn.regions.xa + leaf * XA_SLOTS + j];
+                if (v > 0)
+                    bump(cache, v - 1);
+                else if (v < 0)
+                    bump(swapRefs, -v - 1);
+            }
+        }
+    }
+    return cache;
+}
+function auditPages(kn, ptes, cache, problems) {
+    const inUse = {};
+    for (const nid of kn.nodeIds) {
+        const nm = kn.node[nid];
+        let used = 0;
+        for (let i = 0; i < nm.pages; i++) {
+            const pfn = nm.basePfn + i;
+            const ref = nm.i32[pageWord(nm, pfn, PAGE.REFCOUNT)];
+            const map = nm.i32[pageWord(nm, pfn, PAGE.MAPCOUNT)];
+            if (ref > 0)
+                used++;
+            if (pfn === kn.zeroPfn)
+                continue;
+            const wantMap = ptes.get(pfn) ?? 0;
+            const inSwapCache = nm.i32[pageWord(nm, pfn, PAGE.FLAGS)] & PG_SWAPCACHE ? 1 : 0;
+            const wantRef = wantMap + (cache.get(pfn) ?? 0) + inSwapCache;
+            if (ref !== wantRef || map !== wantMap)
+                problems.push(`pfn ${pfn} (node ${nid}): refcount ${ref} mapcount ${map}, references say ${wantRef}/${wantMap}`);
+        }
+        const free = Atomics.load(nm.i32, NODE.FREE);
+        if (used + free !== nm.pages)
+            problems.push(`node ${nid}: ${used} used + ${free} free != ${nm.pages} total`);
+        inUse[nid] = used;
+    }
+    return inUse;
+}
+/** Every swap slot's count is the entries naming it, plus the cache bit while a page is cached for it. */
+function auditSwap(kn, refs, problems) {
+    let used = 0;
+    for (let s = 0; s < kn.cfg.limits.swapSlots; s++) {
+        const cached = kn.k[kn.regions.swapCache + s] !== 0 ? 1 << 24 : 0;
+        const want = (refs.get(s) ?? 0) + cached;
+        const have = kn.k[kn.regions.swapMap + s];
+        if (want !== 0)
+            used++;
+        if (want !== 0 && have !== want)
+            problems.push(`swap slot ${s}: count ${have}, references say ${want}`);
+    }
+    if (used + bdevFreeBlocks(kn.swap) !== kn.cfg.limits.swapSlots)
+        problems.push(`swap: ${used} used + ${bdevFreeBlocks(kn.swap)} free != ${kn.cfg.limits.swapSlots}`);
+}
+function auditPolicies(kn, pols, problems) {
+    let live = 0;
+    for (let p = 2; p < kn.cfg.limits.policySlots; p++) {
+        const ref = kn.k[kn.pol(p) + POL.REFCNT];
+        const want = pols.get(p) ?? 0;
+        if (ref > 0)
+            live++;
+        if (ref !== want)
+            problems.push(`policy ${p}: refcount ${ref}, held by ${want}`);
+    }
+    if (kn.k[kn.pol(DEFAULT_POLICY) + POL.REFCNT] !== 1)
+        problems.push(`default policy refcount ${kn.k[kn.pol(DEFAULT_POLICY) + POL.REFCNT]}`);
+    if (kn.k[KHDR.SLAB_LIVE] !== live)
+        problems.push(`slab says ${kn.k[KHDR.SLAB_LIVE]} live policies, ${live} found`);
+    return live;
+}
+/** Audit the kernel (see the module comment for what is checked). */
+export function auditKernel(kn) {
+    const problems = [];
+    const swapRefs = new Map();
+    const { ptes, pols } = countReferences(kn, problems, swapRefs);
+    const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols, swapRefs), problems);
+    auditSwap(kn, swapRefs, problems);
+    const policiesLive = auditPolicies(kn, pols, problems);
+    const refcountWarnings = kn.k[KHDR.WARN_REFCOUNT];
+    if (refcountWarnings !== 0)
+        problems.push(`${refcountWarnings} refcount warnings (use-after-free or over-put)`);
+    return { problems, pagesInUse, policiesLive, refcountWarnings };
+}
+//# sourceMappingURL=audit.js.map

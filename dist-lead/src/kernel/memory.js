@@ -1,0 +1,463 @@
+/**
+ * The fault path and user memory access (mm/memory.c).
+ *
+ * Model. A task touches emulated memory through userLoad/userStore/userTouch, which walk its
+ * page table like a TLB would and fault on a missing, read-only or swapped entry. A first read
+ * of private anonymous memory maps the shared zero page; a first write allocates a zeroed page by
+ * the effective policy (the VMA's, else the task's, else the default); a write to a page shared
+ * copy-on-write after fork copies it unless the faulting mm is its last user. Shared mappings
+ * map the inode's page (shmem: by the object's shared policy; files: the page cache); private
+ * file mappings map the cache page read-only and copy it on the first write. A swap entry brings
+ * the page back from the swap cache or the swap device, placed by the policy in force now.
+ *
+ * Locking. Accesses and faults hold the mm's mmap_sem for read, so VMAs and their policies are
+ * stable and munmap (write) cannot free a page under a copy. Page-table entries change only by
+ * compareExchange (reclaim changes them too, without mmap_sem for anonymous pages): two tasks
+ * faulting the same entry agree on one page, the loser frees its page and retries. A page being
+ * copied to or from is pinned (tryGetPage, then the entry is checked again), so reclaim cannot
+ * take it mid-copy. A page's MAPCOUNT counts the entries mapping it and its REFCOUNT those plus
+ * the page cache's, the swap cache's and the pins; both are atomic.
+ */
+import { BUG } from '../shm/layout.js';
+import { downRead, upRead } from '../shm/rwsem.js';
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
+import { INODE, INODE_FILE, INODE_TMPFS, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
+import { MAX_PAGE_CLUSTER, PAGE_SIZE } from './constants.js';
+import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
+import { filePages, filemapFault } from './filemap.js';
+import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
+import { clearPage, copyPage, frameOffset, getPage, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swapFreeBulk, swpSlot, waitOnSwapWriteout } from './swap.js';
+import { shmemGetPage } from './shmem.js';
+import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
+import { heldMmap } from './rmap.js';
+import { newAnonVmaId, vmaLookup } from './vma.js';
+/** A lost compareExchange: look at the entry again. */
+const RETRY = -0x10000;
+const MAX_FAULT_RETRIES = 1000;
+/** The policy that governs VMA `i` (get_vma_policy; no reference: mmap_sem pins it). */
+export function getVmaPolicy(kn, t, m, i) {
+    const p = kn.vmas[kn.vma(m, i) + VMA.POLICY];
+    return p !== 0 ? p : getTaskPolicy(kn, t);
+}
+/**
+ * __get_vma_policy: the policy VMA `i` itself gives `addr`, without falling back to the task:
+ * where the inode keeps the policy (shmem, SysV, files under seed 000), its shared policy for
+ * that page (with a reference: release it with mpolCondPut), else the VMA's own; 0 for none.
+ */
+export function vmaPolicyAt(kn, m, i, addr) {
+    const b = kn.vma(m, i);
+    const s = kn.vmas[b + VMA.INODE];
+    return s !== 0 && inodeHasSharedPolicy(kn, s) ? spLookup(kn, s, vmaIlx(kn, m, i, addr)) : kn.vmas[b + VMA.POLICY];
+}
+/** The interleave index of `addr` in VMA `i`: its page offset in the mapping. */
+export function vmaIlx(kn, m, i, addr) {
+    const b = kn.vma(m, i);
+    return kn.vmas[b + VMA.PGOFF] + (addr - kn.vmas[b + VMA.START]) / PAGE_SIZE;
+}
+/** page_mapcount */
+export function pageMapcount(kn, pfn) {
+    const nm = kn.pfnNode(pfn);
+    return Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT));
+}
+function mapcountAdd(kn, pfn, d) {
+    const nm = kn.pfnNode(pfn);
+    return Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), d) + d;
+}
+/** anon_vma_prepare: give the VMA an anon_vma id on its first anonymous page. */
+function anonVmaPrepare(kn, m, i) {
+    const b = kn.vma(m, i);
+    let id = kn.vmas[b + VMA.ANON_VMA];
+    if (id !== 0)
+        return id;
+    spinLock(kn.k, kn.mm(m) + MM.PTL);
+    id = kn.vmas[b + VMA.ANON_VMA];
+    if (id === 0)
+        kn.vmas[b + VMA.ANON_VMA] = id = newAnonVmaId(kn);
+    spinUnlock(kn.k, kn.mm(m) + MM.PTL);
+    return id;
+}
+/**
+ * Allocate and fill a private anonymous page for `addr`, placed by the policy in force now:
+ * zeroed (`from` is the zero page), a copy of page `from`, or read from swap slot -from - 1.
+ */
+function newAnonPage(kn, t, m, i, addr, from) {
+    const pfn = allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, i), vmaIlx(kn, m, i, addr));
+    if (pfn < 0) {
+        if (!memalloc.noreclaim)
+            Atomics.add(kn.k, KHDR.OOM_KILLS, 1);
+        return -ENOMEM;
+    }
+    prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, anonVmaPrepare(kn, m, i), (addr - kn.windowBase) / PAGE_SIZE);
+    if (from === kn.zeroPfn)
+        clearPage(kn, pfn);
+    else if (from < 0)
+        readSwapSlot(kn, -from - 1, pfn);
+    else
+        copyPage(kn, pfn, from);
+    mapcountAdd(kn, pfn, 1);
+    return pfn;
+}
+/** Publish `pfn` at entry `pi` in place of `old`, or give it back and ask for a retry. */
+function installOrRetry(kn, pi, old, pfn, pte) {
+    if (Atomics.compareExchange(kn.ptes, pi, old, pte) === old)
+        return pfn;
+    mapcountAdd(kn, pfn, -1);
+    putPage(kn, pfn);
+    return RETRY;
+}
+/** Publish a new anonymous page at entry `pi`; once reachable it goes on the LRU. */
+function installNewAnon(kn, pi, old, pfn, pte) {
+    const r = installOrRetry(kn, pi, old, pfn, pte);
+    if (r >= 0)
+        lruAdd(kn, pfn);
+    return r;
+}
+/** do_anonymous_page */
+function doAnonymousPage(kn, t, m, i, addr, pi, write) {
+    if (!write) {
+        return Atomics.compareExchange(kn.ptes, pi, 0, kn.zeroPfn + 1) === 0 ? kn.zeroPfn : RETRY;
+    }
+    const pfn = newAnonPage(kn, t, m, i, addr, kn.zeroPfn);
+    return pfn < 0 ? pfn : installNewAnon(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+}
+/** do_wp_page: write to a read-only entry of a writable private mapping (zero page or COW). */
+function doWpPage(kn, t, m, i, addr, pi, pte) {
+    const old = (pte & PTE_PFN_MASK) - 1;
+    if (old !== kn.zeroPfn && (pageFlags(kn, old) & (PG_ANON | PG_SWAPCACHE)) === PG_ANON && pageMapcount(kn, old) === 1) {
+        if (Atomics.compareExchange(kn.ptes, pi, pte, pte | PTE_WRITE | PTE_DIRTY) !== pte)
+            return RETRY;
+        setPageFlags(kn, old, PG_DIRTY);
+        return old;
+    }
+    const pfn = newAnonPage(kn, t, m, i, addr, old);
+    if (pfn < 0)
+        return pfn;
+    const r = installNewAnon(kn, pi, pte, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+    if (r >= 0 && old !== kn.zeroPfn) {
+        mapcountAdd(kn, old, -1);
+        putPage(kn, old);
+    }
+    return r;
+}
+/**
+ * The page of the mapped inode at this offset, pinned (shmem: allocated on first touch; file:
+ * from the page cache, read in if needed). -EIO (SIGBUS) past the end of the object, -ENOMEM.
+ */
+function inodeFaultPage(kn, t, m, i, addr, write) {
+    const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
+    const index = vmaIlx(kn, m, i, addr);
+    const ib = kn.inode(ino);
+    const kind = kn.k[ib + INODE.KIND];
+    const pages = kind === INODE_FILE || kind === INODE_TMPFS ? filePages(kn.k[ib + INODE.SIZE]) : kn.k[ib + INODE.PAGES];
+    if (index >= pages)
+        return -EIO;
+    return kind === INODE_FILE ? filemapFault(kn, t, ino, index) : shmemGetPage(kn, t, ino, index, write);
+}
+/** do_read_fault on a private file mapping: map the cache page read-only (a write will copy it). */
+function doReadFault(kn, t, m, i, addr, pi) {
+    const pfn = inodeFaultPage(kn, t, m, i, addr, false);
+    if (pfn < 0)
+        return pfn;
+    mapcountAdd(kn, pfn, 1); // the lookup's pin becomes the mapping's reference
+    return installOrRetry(kn, pi, 0, pfn, pfn + 1);
+}
+/** do_cow_fault: a first write to a private file mapping copies the cache page to an anonymous page. */
+function doCowFault(kn, t, m, i, addr, pi) {
+    const src = inodeFaultPage(kn, t, m, i, addr, false);
+    if (src < 0)
+        return src;
+    const pfn = newAnonPage(kn, t, m, i, addr, src);
+    putPage(kn, src);
+    return pfn < 0 ? pfn : installNewAnon(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+}
+/** do_shared_fault: map the inode's page at this offset into a shared mapping. */
+function doSharedFault(kn, t, m, i, addr, pi, write) {
+    const b = kn.vma(m, i);
+    const pfn = inodeFaultPage(kn, t, m, i, addr, write);
+    if (pfn < 0)
+        return pfn;
+    mapcountAdd(kn, pfn, 1); // the lookup's pin becomes the mapping's reference
+    const writable = kn.vmas[b + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0;
+    const r = installOrRetry(kn, pi, 0, pfn, (pfn + 1) | writable | (write ? PTE_DIRTY : 0));
+    if (r >= 0 && write)
+        setPageFlags(kn, pfn, PG_DIRTY);
+    return r;
+}
+/**
+ * do_swap_page: a swapped-out anonymous page. If reclaim has not finished with it, it is still
+ * in the swap cache and is mapped again (read-only: a write copies it, since other entries may
+ * still name the slot); otherwise it comes back from its slot with its cluster (swapinCluster).
+ */
+function doSwapPage(kn, t, m, i, addr, pi, pte) {
+    const slot = swpSlot(pte);
+    const cached = lookupSwapCache(kn, slot);
+    if (cached < 0)
+        return swapinCluster(kn, t, m, i, addr, pi, pte);
+    if (!tryGetPage(kn, cached)) {
+        waitOnSwapWriteout(kn, slot, cached); // frozen: reclaim is writing it to the slot
+        return RETRY;
+    }
+    if (lookupSwapCache(kn, slot) !== cached) {
+        putPage(kn, cached);
+        return RETRY;
+    }
+    mapcountAdd(kn, cached, 1);
+    const r = installOrRetry(kn, pi, pte, cached, cached + 1);
+    if (r >= 0)
+        swapFree(kn, slot);
+    return r;
+}
+/** Pages one swap fault brought in, put on the LRU together once mapped, and their slots. Per thread. */
+const swapinPages = new Int32Array(1 << MAX_PAGE_CLUSTER);
+const swapinSlots = new Int32Array(1 << MAX_PAGE_CLUSTER);
+/**
+ * swapin_readahead for a synchronous swap device: the faulting entry and every other swap entry
+ * of the aligned cluster of 2^page-cluster pages around it, inside the VMA and with a slot not
+ * in the swap cache, are read back together, each into a page placed by the policy in force now
+ * for its own address (the task's policy at swap-out is not remembered). The kernel leaves the
+ * others in the swap cache until touched; here they are mapped at once, as fault-around maps
+ * cached file pages: the same pages on the same nodes, minus the faults. A neighbour is only
+ * taken from free memory (no reclaim for readahead); one that finds none, or whose entry changed
+ * meanwhile, stays swapped out. Returns the faulting entry's page, RETRY or -ENOMEM.
+ */
+function swapinCluster(kn, t, m, i, addr, pi, pte) {
+    const b = kn.vma(m, i);
+    const span = PAGE_SIZE << kn.cfg.pageCluster;
+    const start = Math.max(kn.vmas[b + VMA.START], addr - (addr % span));
+    const end = Math.min(kn.vmas[b + VMA.END], start + span);
+    const prot = (kn.vmas[b + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0) | PTE_DIRTY;
+    let n = 0;
+    let r = RETRY;
+    for (let a = start; a < end; a += PAGE_SIZE) {
+        const self = a === addr;
+        const pj = self ? pi : kn.pteIndex(m, a);
+        const e = self ? pte : Atomics.load(kn.ptes, pj);
+        if (!self && (!(e & PTE_SWAP) || lookupSwapCache(kn, swpSlot(e)) >= 0))
+            continue;
+        memalloc.noreclaim = !self;
+        let pfn;
+        try {
+            pfn = newAnonPage(kn, t, m, i, a, -swpSlot(e) - 1);
+        }
+        finally {
+            memalloc.noreclaim = false;
+        }
+        const mapped = pfn >= 0 && installOrRetry(kn, pj, e, pfn, (pfn + 1) | prot) >= 0;
+        if (mapped) {
+            swapinPages[n] = pfn;
+            swapinSlots[n++] = swpSlot(e);
+        }
+        if (self)
+            r = mapped || pfn < 0 ? pfn : RETRY;
+    }
+    lruAddBulk(kn, swapinPages, n);
+    swapFreeBulk(kn, swapinSlots, n);
+    return r;
+}
+/** do_pte_missing: the first touch of a page, by kind of mapping. */
+function faultMissing(kn, t, m, i, addr, pi, flags, write) {
+    if (flags & VM_SHARED)
+        return doSharedFault(kn, t, m, i, addr, pi, write);
+    if (kn.vmas[kn.vma(m, i) + VMA.INODE] === 0)
+        return doAnonymousPage(kn, t, m, i, addr, pi, write);
+    return write ? doCowFault(kn, t, m, i, addr, pi) : doReadFault(kn, t, m, i, addr, pi);
+}
+/** A write through a writable entry that is not yet dirty: the hardware's dirty bit. */
+function markDirty(kn, pi, pte) {
+    const pfn = (pte & PTE_PFN_MASK) - 1;
+    if (Atomics.compareExchange(kn.ptes, pi, pte, pte | PTE_DIRTY) !== pte)
+        return RETRY;
+    setPageFlags(kn, pfn, PG_DIRTY);
+    return pfn;
+}
+/**
+ * handle_mm_fault for the page at `addr` (page aligned). mmap_sem must be held for read.
+ * Returns the pfn now mapped, -EFAULT (no mapping: SIGSEGV), -EACCES (protection: SIGSEGV)
+ * -EIO (past the end of the mapped object: SIGBUS) or -ENOMEM (no memory the policy allows:
+ * the emulated OOM).
+ */
+export function handleMmFault(kn, t, m, addr, write) {
+    const i = vmaLookup(kn, m, addr);
+    if (i < 0)
+        return -EFAULT;
+    const flags = kn.vmas[kn.vma(m, i) + VMA.FLAGS];
+    if (write ? !(flags & VM_WRITE) : !(flags & (VM_READ | VM_WRITE)))
+        return -EACCES;
+    const pi = kn.pteIndex(m, addr);
+    for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
+        const pte = Atomics.load(kn.ptes, pi);
+        let r;
+        if (pte === 0)
+            r = faultMissing(kn, t, m, i, addr, pi, flags, write);
+        else if (pte & PTE_SWAP)
+            r = doSwapPage(kn, t, m, i, addr, pi, pte);
+        else if (write && !(pte & PTE_WRITE))
+            r = doWpPage(kn, t, m, i, addr, pi, pte);
+        else if (write && !(pte & PTE_DIRTY))
+            r = markDirty(kn, pi, pte);
+        else
+            return (pte & PTE_PFN_MASK) - 1;
+        if (r !== RETRY)
+            return r;
+    }
+    BUG(`fault at ${addr.toString(16)} retried ${MAX_FAULT_RETRIES} times`);
+    return -EFAULT;
+}
+/** The pfn an entry maps for this kind of access, or -1 (absent, swapped, or not writable and dirty). */
+function usablePte(pte, write) {
+    const ok = write ? PTE_WRITE | PTE_DIRTY : 0;
+    return pte !== 0 && !(pte & PTE_SWAP) && (pte & ok) === ok ? (pte & PTE_PFN_MASK) - 1 : -1;
+}
+/** follow_page: the pfn mapped at `addr` for this kind of access, faulting if needed (not pinned). */
+function followPage(kn, t, m, addr, write) {
+    const pfn = addr >= kn.windowBase && addr < kn.windowTop ? usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) : -1;
+    return pfn >= 0 ? pfn : handleMmFault(kn, t, m, addr, write);
+}
+/**
+ * followPage + pin: the page is pinned (except the zero page, which is never freed) so that
+ * reclaim cannot take it while the caller copies; the caller unpins with unpinUserPage.
+ * mmap_sem held for read.
+ */
+function pinUserPage(kn, t, m, addr, write) {
+    for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
+        const pfn = followPage(kn, t, m, addr, write);
+        if (pfn < 0 || pfn === kn.zeroPfn)
+            return pfn;
+        if (tryGetPage(kn, pfn)) {
+            if (usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) === pfn) {
+                markReferenced(kn, pfn);
+                return pfn;
+            }
+            putPage(kn, pfn);
+        }
+    }
+    BUG(`could not pin the page at ${addr.toString(16)}`);
+    return -EFAULT;
+}
+function unpinUserPage(kn, pfn) {
+    if (pfn !== kn.zeroPfn)
+        putPage(kn, pfn);
+}
+/** folio_mark_accessed, reduced to the reference bit reclaim reads. */
+function markReferenced(kn, pfn) {
+    const nm = kn.pfnNode(pfn);
+    const w = pageWord(nm, pfn, PAGE.FLAGS);
+    if (!(Atomics.load(nm.i32, w) & PG_REFERENCED))
+        Atomics.or(nm.i32, w, PG_REFERENCED);
+}
+/** Run `fn(mm)` with the task's mmap_sem held for read (and known to rmap as held). */
+function withMmapRead(kn, t, fn) {
+    const m = kn.k[kn.task(t) + TASK.MM];
+    const sem = kn.mm(m) + MM.SEM;
+    downRead(kn.k, sem);
+    heldMmap.mm = m;
+    try {
+        return fn(m);
+    }
+    finally {
+        heldMmap.mm = 0;
+        upRead(kn.k, sem);
+    }
+}
+/**
+ * Walk [addr, addr + len) page by page under mmap_sem (read), calling `each(pfn, pageOffset,
+ * chunkLen, done)` for every chunk with the page pinned. Stops at the first failing fault.
+ */
+function accessVm(kn, t, addr, len, write, each) {
+    return withMmapRead(kn, t, (m) => {
+        for (let done = 0; done < len;) {
+            const a = addr + done;
+            const off = a % PAGE_SIZE;
+            const n = Math.min(PAGE_SIZE - off, len - done);
+            const pfn = pinUserPage(kn, t, m, a - off, write);
+            if (pfn < 0)
+                return { err: pfn, addr: a };
+            each(pfn, off, n, done);
+            unpinUserPage(kn, pfn);
+            done += n;
+        }
+        return null;
+    });
+}
+/** Read `len` bytes at `addr` into `out`. */
+export function userLoad(kn, t, addr, out) {
+    return accessVm(kn, t, addr, out.length, false, (pfn, off, n, done) => {
+        const nm = kn.pfnNode(pfn);
+        const src = frameOffset(nm, pfn) + off;
+        out.set(nm.bytes.subarray(src, src + n), done);
+    });
+}
+/** Write `bytes` at `addr`. */
+export function userStore(kn, t, addr, bytes) {
+    return accessVm(kn, t, addr, bytes.length, true, (pfn, off, n, done) => {
+        const nm = kn.pfnNode(pfn);
+        nm.bytes.set(bytes.subarray(done, done + n), frameOffset(nm, pfn) + off);
+    });
+}
+/**
+ * Fault every page of [addr, addr + len) for reading or writing without changing its bytes.
+ * Nothing is copied, so no page needs a pin: each is only marked accessed.
+ */
+export function userTouch(kn, t, addr, len, write) {
+    return withMmapRead(kn, t, (m) => {
+        for (let a = addr - (addr % PAGE_SIZE); a < addr + len; a += PAGE_SIZE) {
+            const pfn = followPage(kn, t, m, a, write);
+            if (pfn < 0)
+                return { err: pfn, addr: Math.max(a, addr) };
+            if (pfn !== kn.zeroPfn)
+                markReferenced(kn, pfn);
+        }
+        return null;
+    });
+}
+/**
+ * zap_pte_range: unmap [start, end) of mm `m` (mmap_sem held for write), dropping the mapping
+ * references of every page.
+ */
+export function zapPteRange(kn, m, start, end) {
+    const first = kn.pteIndex(m, start);
+    const last = kn.pteIndex(m, end);
+    for (let pi = first; pi < last; pi++) {
+        if (kn.ptes[pi] === 0)
+            continue;
+        const pte = Atomics.exchange(kn.ptes, pi, 0); // reclaim may change an entry under a read-held mmap_sem
+        if (pte === 0)
+            continue;
+        if (pte & PTE_SWAP) {
+            swapFree(kn, swpSlot(pte));
+            continue;
+        }
+        const pfn = (pte & PTE_PFN_MASK) - 1;
+        if (pfn === kn.zeroPfn)
+            continue;
+        mapcountAdd(kn, pfn, -1);
+        putPage(kn, pfn);
+    }
+}
+/** copy_pte_range for fork: share every private page copy-on-write (both mms' mmap_sem held for write). */
+export function copyPteRange(kn, parent, child, start, end, cow) {
+    const from = kn.pteIndex(parent, start);
+    const to = kn.pteIndex(child, start);
+    const n = (end - start) / PAGE_SIZE;
+    for (let j = 0; j < n; j++) {
+        let pte = Atomics.load(kn.ptes, from + j);
+        // Reclaim may turn the entry into a swap entry at any moment (it takes no mmap_sem for
+        // anonymous pages): write-protect by compareExchange, and look again if it changed.
+        while (pte !== 0 && !(pte & PTE_SWAP) && cow && pte & PTE_WRITE) {
+            const old = Atomics.compareExchange(kn.ptes, from + j, pte, pte & ~PTE_WRITE);
+            pte = old === pte ? pte & ~PTE_WRITE : old;
+        }
+        if (pte === 0)
+            continue;
+        const pfn = (pte & PTE_PFN_MASK) - 1;
+        if (pte & PTE_SWAP)
+            swapDuplicate(kn, pfn);
+        else if (pfn !== kn.zeroPfn) {
+            getPage(kn, pfn);
+            mapcountAdd(kn, pfn, 1);
+        }
+        Atomics.store(kn.ptes, to + j, pte);
+    }
+}
+//# sourceMappingURL=memory.js.map

@@ -1,0 +1,363 @@
+/**
+ * set_mempolicy, get_mempolicy and mbind (mm/mempolicy.c, second half), in the kernel's layers:
+ * kernel*() sanitises the mode and flags and reads the node mask (get_nodes), do*() holds the
+ * semantics and the locks. Errors are returned as negative errno values, in the kernel's order
+ * of checks for the running profile.
+ *
+ * Locking: set_mempolicy and mbind hold the caller's mmap_sem for write while they replace a
+ * task or VMA policy (the 2007 fix: nobody can be using the old policy without holding the
+ * semaphore for read); get_mempolicy with an address holds it for read while it looks at the VMA.
+ */
+import { downRead, downWrite, upRead, upWrite } from '../shm/rwsem.js';
+import { MM, POL, PTE_PFN_MASK, PTE_SWAP, TASK } from '../shm/structs.js';
+import { BITS_PER_LONG, CAP_SYS_NICE, MAX_NUMNODES, MPOL_BIND, MPOL_DEFAULT, MPOL_F_ADDR, MPOL_F_MEMS_ALLOWED, MPOL_F_MOF, MPOL_F_MORON, MPOL_F_NODE, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_MF_DISCONTIG_OK, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MF_VALID, MPOL_PREFERRED_MANY, PAGE_SIZE, } from './constants.js';
+import { EFAULT, EINVAL, EIO, EPERM } from './errno.js';
+import { handleMmFault } from './memory.js';
+import { DEFAULT_POLICY, IL_PREV_RESET, isInterleave, mpolEqual, mpolCondPut, mpolDup, mpolGet, mpolNew, mpolPut, mpolReport, mpolSetNodemask, nextInterleaveNode, } from './mempolicy.js';
+import { migrateQueued, migratableAlone } from './migrate.js';
+import { inodeHasSharedPolicy, mpolSetSharedPolicy } from './shared-policy.js';
+import { heldMmap } from './rmap.js';
+import { vmaPolicyAt } from './memory.js';
+import { pageMapcount } from './memory.js';
+import { pageAlign } from './mmap.js';
+import { Nodemask } from './nodemask.js';
+import { findVma, splitVma, vmaCount, vmaGet, vmaLookup, vmaMergeNeighbours, vmaRead, vmaSet } from './vma.js';
+import { VMA } from '../shm/structs.js';
+const U64_MAX = (1n << 64n) - 1n;
+const EMPTY_NODES = { mask: Nodemask.EMPTY, high: 0n };
+/** get_nodes: read maxnode - 1 bits of the user's mask; bits past MAX_NUMNODES must be 0. */
+export function getNodes(nmask, maxnode) {
+    const bits = maxnode === 0 ? 2 ** 64 - 1 : maxnode - 1;
+    if (bits === 0 || nmask === null)
+        return EMPTY_NODES;
+    if (bits > PAGE_SIZE * 8)
+        return -EINVAL;
+    let b = nmask;
+    if (bits < BITS_PER_LONG || b > U64_MAX)
+        b &= (1n << BigInt(bits)) - 1n;
+    if (b <= U64_MAX)
+        return b === 0n ? EMPTY_NODES : { mask: Nodemask.fromBigint(b), high: 0n };
+    if (bits > MAX_NUMNODES && b >> BigInt(MAX_NUMNODES) !== 0n)
+        return -EINVAL;
+    return { mask: Nodemask.fromBigint(b), high: b >> 64n };
+}
+/** sanitize_mpol_flags: split the mode argument into mode and mode flags. */
+function sanitizeMpolFlags(kn, arg) {
+    const p = kn.profile;
+    const known = (p.modeFlags ? MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES : 0) | (p.numaBalancingFlag ? MPOL_F_NUMA_BALANCING : 0);
+    let flags = arg & known;
+    const mode = arg & ~known;
+    if (mode >>> 0 >= p.mpolMax)
+        return -EINVAL;
+    if (flags & MPOL_F_STATIC_NODES && flags & MPOL_F_RELATIVE_NODES)
+        return -EINVAL;
+    if (flags & MPOL_F_NUMA_BALANCING) {
+        if (mode !== MPOL_BIND && mode !== MPOL_PREFERRED_MANY)
+            return -EINVAL;
+        flags |= MPOL_F_MOF | MPOL_F_MORON;
+    }
+    return { mode, flags };
+}
+function capable(kn, t, cap) {
+    return ((kn.k[kn.task(t) + TASK.CAPS] >>> cap) & 1) === 1;
+}
+function taskMm(kn, t) {
+    return kn.k[kn.task(t) + TASK.MM];
+}
+// ---------------------------------------------------------------------------------------------
+// set_mempolicy
+/** do_set_mempolicy: replace the task's policy under mmap_sem (write). */
+function doSetMempolicy(kn, t, mode, flags, nodes) {
+    const p = mpolNew(kn, mode, flags, nodes);
+    if (p < 0)
+        return p;
+    const sem = kn.mm(taskMm(kn, t)) + MM.SEM;
+    downWrite(kn.k, sem);
+    if (p !== 0) {
+        const err = mpolSetNodemask(kn, p, nodes);
+        if (err < 0) {
+            upWrite(kn.k, sem);
+            mpolPut(kn, p);
+            return err;
+        }
+    }
+    const tb = kn.task(t);
+    const old = kn.k[tb + TASK.POLICY];
+    kn.k[tb + TASK.POLICY] = p;
+    if (p !== 0 && isInterleave(kn.k[kn.pol(p) + POL.MODE]))
+        kn.k[tb + TASK.IL_PREV] = IL_PREV_RESET;
+    upWrite(kn.k, sem);
+    mpolPut(kn, old);
+    return 0;
+}
+/** kernel_set_mempolicy */
+export function kernelSetMempolicy(kn, t, modeArg, nmask, maxnode) {
+    const s = sanitizeMpolFlags(kn, modeArg);
+    if (typeof s === 'number')
+        return s;
+    const nodes = getNodes(nmask, maxnode);
+    if (typeof nodes === 'number')
+        return nodes;
+    return doSetMempolicy(kn, t, s.mode, s.flags, nodes);
+}
+/** lookup_node: fault the page at `addr` in (for reading) and say which node holds it. */
+function lookupNode(kn, t, addr) {
+    const m = taskMm(kn, t);
+    const sem = kn.mm(m) + MM.SEM;
+    downRead(kn.k, sem);
+    heldMmap.mm = m;
+    const pfn = handleMmFault(kn, t, m, addr - (addr % PAGE_SIZE), false);
+    heldMmap.mm = 0;
+    upRead(kn.k, sem);
+    return pfn < 0 ? -EFAULT : kn.pfnToNid(pfn);
+}
+/** do_get_mempolicy */
+function doGetMempolicy(kn, t, addr, flags) {
+    const valid = MPOL_F_NODE | MPOL_F_ADDR | (kn.profile.memsAllowedFlag ? MPOL_F_MEMS_ALLOWED : 0);
+    if (flags > 0xffffffff || (flags & ~valid) !== 0)
+        return -EINVAL;
+    if (flags & MPOL_F_MEMS_ALLOWED) {
+        if (flags & (MPOL_F_NODE | MPOL_F_ADDR))
+            return -EINVAL;
+        return { mode: 0, mask: kn.memoryNodes };
+    }
+    const taskPol = kn.k[kn.task(t) + TASK.POLICY];
+    const sem = kn.mm(taskMm(kn, t)) + MM.SEM;
+    let pol = taskPol;
+    let locked = false;
+    if (flags & MPOL_F_ADDR) {
+        downRead(kn.k, sem);
+        const i = vmaLookup(kn, taskMm(kn, t), addr);
+        if (i < 0) {
+            upRead(kn.k, sem);
+            return -EFAULT;
+        }
+        // __get_vma_policy: the shared policy for a shmem VMA (with a reference), else the VMA's;
+        // NULL means default here, never the task policy.
+        pol = vmaPolicyAt(kn, taskMm(kn, t), i, addr);
+        locked = true;
+    }
+    else if (addr !== 0) {
+        return -EINVAL;
+    }
+    if (pol === 0)
+        pol = DEFAULT_POLICY;
+    const report = mpolReport(kn, pol);
+    let mode = report.mode;
+    if (flags & MPOL_F_NODE) {
+        if (flags & MPOL_F_ADDR) {
+            mpolGet(kn, pol);
+            upRead(kn.k, sem);
+            locked = false;
+            mode = lookupNode(kn, t, addr);
+            mpolPut(kn, pol);
+            if (mode < 0) {
+                mpolCondPut(kn, pol);
+                return mode;
+            }
+        }
+        else if (pol === taskPol && isInterleave(kn.k[kn.pol(pol) + POL.MODE])) {
+            mode = nextInterleaveNode(kn, t, pol);
+        }
+        else {
+            mpolCondPut(kn, pol);
+            return -EINVAL;
+        }
+    }
+    if (locked)
+        upRead(kn.k, sem);
+    mpolCondPut(kn, pol);
+    return { mode, mask: report.mask };
+}
+/**
+ * kernel_get_mempolicy. `maxnode` null means a NULL mask pointer (no mask wanted, maxnode
+ * ignored); the result's mask is then null.
+ */
+export function kernelGetMempolicy(kn, t, maxnode, addr, flags) {
+    if (maxnode !== null) {
+        const least = kn.profile.getMaxnodeMin === 'MAX_NUMNODES' ? MAX_NUMNODES : kn.nrNodeIds;
+        if (maxnode < least)
+            return -EINVAL;
+    }
+    const r = doGetMempolicy(kn, t, addr, flags);
+    if (typeof r === 'number')
+        return r;
+    if (maxnode === null)
+        return { mode: r.mode, mask: null };
+    // copy_nodes_to_user: ALIGN(maxnode - 1, 64) / 8 bytes, refused past a page; the ALIGN wraps to
+    // 0 for maxnode > ULONG_MAX - 63, and then nothing at all is copied. (Unsigned longs in the top
+    // 2 KiB of the range are one double apart at the entry; all of them count as wrapping.)
+    if (maxnode >= 2 ** 64 - 2048)
+        return { mode: r.mode, mask: Nodemask.EMPTY };
+    if (Math.ceil((maxnode - 1) / BITS_PER_LONG) * 8 > PAGE_SIZE)
+        return -EINVAL;
+    return r;
+}
+// ---------------------------------------------------------------------------------------------
+// mbind
+/** The range checks of do_mbind: the end address, 0 for an empty range, or -errno. */
+function mbindCheckRange(kn, t, start, len, flags) {
+    if (flags & ~kn.profile.mbindFlags)
+        return -EINVAL;
+    if (flags & MPOL_MF_MOVE_ALL && !capable(kn, t, CAP_SYS_NICE))
+        return -EPERM;
+    if (start % PAGE_SIZE !== 0)
+        return -EINVAL;
+    const end = start + pageAlign(len);
+    if (end >= 2 ** 64)
+        return -EINVAL;
+    return end === start ? 0 : end;
+}
+/**
+ * queue_pages_range: check that [start, end) is mapped without holes (unless DISCONTIG_OK) and,
+ * with STRICT or MOVE, find the pages outside `nodes`. Returns the number of pages that cannot
+ * be moved, -EIO (STRICT alone and a misplaced page), or -EFAULT (a hole).
+ */
+function queuePagesRange(kn, m, start, end, nodes, flags, queue) {
+    let i = findVma(kn, m, start);
+    if (i < 0 || vmaGet(kn, m, i, VMA.START) >= end)
+        return -EFAULT;
+    const strictOnly = (flags & MPOL_MF_VALID) === MPOL_MF_STRICT;
+    const move = (flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) !== 0;
+    let failed = 0;
+    let covered = start;
+    for (; i < vmaCount(kn, m) && vmaGet(kn, m, i, VMA.START) < end; i++) {
+        const vs = vmaGet(kn, m, i, VMA.START);
+        const ve = vmaGet(kn, m, i, VMA.END);
+        if (!(flags & MPOL_MF_DISCONTIG_OK)) {
+            // queue_pages_test_walk: a hole before this VMA, or right after it, fails before its pages are looked at.
+            const next = i + 1 < vmaCount(kn, m) ? vmaGet(kn, m, i + 1, VMA.START) : Infinity;
+            if (vs > covered || (ve < end && next > ve))
+                return -EFAULT;
+        }
+        covered = ve;
+        if (!(flags & MPOL_MF_VALID))
+            continue;
+        for (let a = Math.max(start, vs); a < Math.min(end, ve); a += PAGE_SIZE) {
+            const pte = kn.ptes[kn.pteIndex(m, a)];
+            const pfn = (pte & PTE_PFN_MASK) - 1;
+            if (pte === 0 || pte & PTE_SWAP || pfn === kn.zeroPfn || nodes.has(kn.pfnToNid(pfn)))
+                continue;
+            if (!move) {
+                failed++;
+                if (strictOnly)
+                    return -EIO;
+            }
+            else if (migratableAlone(kn, pfn)) {
+                queue.push(a);
+            }
+            else if (flags & MPOL_MF_MOVE_ALL || pageMapcount(kn, pfn) === 1) {
+                failed++; // a page we cannot move yet; a shared one without MOVE_ALL is left alone
+            }
+        }
+    }
+    if (!(flags & MPOL_MF_DISCONTIG_OK) && covered < end)
+        return -EFAULT;
+    return failed;
+}
+/**
+ * vma_replace_policy: VMA `i` gets its own copy of `pol`; a shmem VMA also sets the shared
+ * policy of its pages in the object (vm_ops->set_policy), which is what allocation obeys.
+ */
+function vmaReplacePolicy(kn, m, i, pol) {
+    const copy = mpolDup(kn, pol);
+    if (copy < 0)
+        return copy;
+    const ino = vmaGet(kn, m, i, VMA.INODE);
+    if (ino !== 0 && inodeHasSharedPolicy(kn, ino)) {
+        const pgoff = vmaGet(kn, m, i, VMA.PGOFF);
+        const err = mpolSetSharedPolicy(kn, ino, pgoff, pgoff + (vmaGet(kn, m, i, VMA.END) - vmaGet(kn, m, i, VMA.START)) / PAGE_SIZE, copy);
+        if (err < 0) {
+            mpolPut(kn, copy);
+            return err;
+        }
+    }
+    const old = vmaGet(kn, m, i, VMA.POLICY);
+    vmaSet(kn, m, i, VMA.POLICY, copy);
+    mpolPut(kn, old);
+    return 0;
+}
+/**
+ * mbind_range: apply `pol` to the part of every VMA inside [start, end), splitting VMAs at the
+ * range's ends and merging the result with neighbours that now have an equal policy.
+ */
+function mbindRange(kn, m, start, end, pol) {
+    for (let i = findVma(kn, m, start); i >= 0 && i < vmaCount(kn, m) && vmaGet(kn, m, i, VMA.START) < end; i++) {
+        const v = vmaRead(kn, m, i);
+        if (mpolEqual(kn, v.policy, pol))
+            continue;
+        if (v.start < start) {
+            const err = splitVma(kn, m, i, start);
+            if (err < 0)
+                return err;
+            i++;
+        }
+        if (vmaGet(kn, m, i, VMA.END) > end) {
+            const err = splitVma(kn, m, i, end);
+            if (err < 0)
+                return err;
+        }
+        const err = vmaReplacePolicy(kn, m, i, pol);
+        if (err < 0)
+            return err;
+        i = vmaMergeNeighbours(kn, m, i);
+    }
+    return 0;
+}
+/** do_mbind, after the range checks: [start, end) is non-empty and page aligned. */
+function doMbind(kn, t, start, end, mode, modeFlags, nodes, flags) {
+    if (mode === MPOL_DEFAULT)
+        flags &= ~MPOL_MF_STRICT;
+    const pol = mpolNew(kn, mode, modeFlags, nodes);
+    if (pol < 0)
+        return pol;
+    if (pol === 0 && kn.profile.defaultSkipsHoles)
+        flags |= MPOL_MF_DISCONTIG_OK;
+    const m = taskMm(kn, t);
+    const sem = kn.mm(m) + MM.SEM;
+    downWrite(kn.k, sem);
+    let err = pol !== 0 ? mpolSetNodemask(kn, pol, nodes) : 0;
+    if (err < 0) {
+        upWrite(kn.k, sem);
+        mpolPut(kn, pol);
+        return err;
+    }
+    const queue = [];
+    let failed = queuePagesRange(kn, m, start, end, nodes.mask, flags, queue);
+    if (failed < 0) {
+        err = failed;
+        failed = 0;
+    }
+    else {
+        err = mbindRange(kn, m, start, end, pol);
+        if (err === 0 && queue.length > 0)
+            failed += migrateQueued(kn, t, m, queue);
+    }
+    upWrite(kn.k, sem);
+    mpolPut(kn, pol);
+    if (err === 0 && failed > 0 && flags & MPOL_MF_STRICT)
+        err = -EIO;
+    return err;
+}
+/** kernel_mbind: the checks in the profile's order, then do_mbind. */
+export function kernelMbind(kn, t, start, len, modeArg, nmask, maxnode, flags) {
+    const s = sanitizeMpolFlags(kn, modeArg);
+    if (typeof s === 'number')
+        return s;
+    let nodes = EMPTY_NODES;
+    if (kn.profile.mbindNodesFirst) {
+        nodes = getNodes(nmask, maxnode);
+        if (typeof nodes === 'number')
+            return nodes;
+    }
+    const end = mbindCheckRange(kn, t, start, len, flags);
+    if (end <= 0)
+        return end;
+    if (!kn.profile.mbindNodesFirst) {
+        nodes = getNodes(nmask, maxnode);
+        if (typeof nodes === 'number')
+            return nodes;
+    }
+    return doMbind(kn, t, start, end, s.mode, s.flags, nodes, flags);
+}
+//# sourceMappingURL=mempolicy-syscalls.js.map

@@ -1,0 +1,300 @@
+/**
+ * struct mempolicy: objects, references and placement (mm/mempolicy.c, first half).
+ *
+ * Model. A policy is a slot in the kernel buffer's slab: mode, mode flags, node mask. A task may
+ * hold one (its process policy, TASK.POLICY) and every VMA may hold one (VMA.POLICY); 0 means
+ * none, and slot DEFAULT_POLICY is the system default, which is never freed. Each task and VMA
+ * owns its own copy (mpolDup on fork and on VMA split), so a task or VMA policy has refcount 1.
+ * Shared policies (shmem trees) are the exception: a lookup returns them with an extra reference
+ * and MPOL_F_SHARED set, and the caller drops it with mpolCondPut (seed 003's rule: only shared
+ * policies are counted on lookup).
+ *
+ * Locking. A published policy is immutable. TASK.POLICY and VMA.POLICY are replaced only with
+ * the mm's mmap_sem held for write and read with it held (for read at least), which is what
+ * makes an uncounted lookup safe. The slab free list is under KHDR.SLAB_LOCK.
+ *
+ * Placement follows alloc_pages_mpol(): interleave by index (the offset of the page in its
+ * mapping) or by the task's counter when there is no index; preferred and local fall back along
+ * the node's zonelist; bind stays inside its mask (nearest node first, or node-id order in 2.6.x
+ * profiles) and fails rather than leave it.
+ */
+import { BUG_ON } from '../shm/layout.js';
+import { refcountDecAndTest, refcountInc } from '../shm/refcount.js';
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
+import { KHDR, NODE, POL, TASK } from '../shm/structs.js';
+import { preemptPoint } from '../sched/preempt.js';
+import { MAX_NUMNODES, MPOL_BIND, MPOL_F_RELATIVE_NODES, MPOL_F_SHARED, MPOL_F_STATIC_NODES, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MODE_FLAGS, MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE, NUMA_NO_NODE, } from './constants.js';
+import { EINVAL, ENOMEM } from './errno.js';
+import { Nodemask, nmFirst, nmNextIn, nmNth, nmTest, nmWeight } from './nodemask.js';
+import { allocPages } from './page-alloc.js';
+/** Slot of the system default policy (slot 0 is NULL). */
+export const DEFAULT_POLICY = 1;
+/** No interleave index: use the task's counter (NO_INTERLEAVE_INDEX). */
+export const NO_INTERLEAVE_INDEX = -1;
+export function userNodesEmpty(n) {
+    return n.mask.empty && n.high === 0n;
+}
+/** numa_policy_init: the default policy, local allocation, refcount 1 forever. */
+export function numaPolicyInit(kn) {
+    const b = kn.pol(DEFAULT_POLICY);
+    kn.k[b + POL.MODE] = MPOL_LOCAL;
+    kn.k[b + POL.HOME_NODE] = NUMA_NO_NODE;
+    Atomics.store(kn.k, b + POL.REFCNT, 1);
+}
+function slabAlloc(kn) {
+    const { k } = kn;
+    spinLock(k, KHDR.SLAB_LOCK);
+    const p = k[KHDR.SLAB_FREE];
+    if (p !== 0) {
+        k[KHDR.SLAB_FREE] = k[kn.pol(p) + POL.NEXT_FREE];
+        k[kn.pol(p) + POL.NEXT_FREE] = 0;
+    }
+    spinUnlock(k, KHDR.SLAB_LOCK);
+    if (p !== 0)
+        Atomics.add(k, KHDR.SLAB_LIVE, 1);
+    return p;
+}
+function slabFree(kn, p) {
+    const { k } = kn;
+    const b = kn.pol(p);
+    Atomics.add(k, b + POL.GEN, 1);
+    spinLock(k, KHDR.SLAB_LOCK);
+    k[b + POL.NEXT_FREE] = k[KHDR.SLAB_FREE];
+    k[KHDR.SLAB_FREE] = p;
+    spinUnlock(k, KHDR.SLAB_LOCK);
+    Atomics.sub(k, KHDR.SLAB_LIVE, 1);
+}
+/** Allocate a policy with the given fields and refcount 1; 0 when the slab is exhausted. */
+function mpolAlloc(kn, mode, flags) {
+    const p = slabAlloc(kn);
+    if (p === 0)
+        return 0;
+    const b = kn.pol(p);
+    const { k } = kn;
+    k[b + POL.MODE] = mode;
+    k[b + POL.FLAGS] = flags;
+    k[b + POL.NODES_LO] = k[b + POL.NODES_HI] = k[b + POL.USER_LO] = k[b + POL.USER_HI] = 0;
+    k[b + POL.HOME_NODE] = NUMA_NO_NODE;
+    Atomics.store(k, b + POL.REFCNT, 1);
+    return p;
+}
+/** mpol_get */
+export function mpolGet(kn, p) {
+    if (p !== 0)
+        refcountInc(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT);
+}
+/** mpol_put: the last reference frees the policy. */
+export function mpolPut(kn, p) {
+    if (p === 0)
+        return;
+    if (refcountDecAndTest(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT)) {
+        BUG_ON(p === DEFAULT_POLICY, 'freeing the default policy');
+        slabFree(kn, p);
+    }
+}
+/** mpol_cond_put: drop the extra reference a shared-policy lookup took. */
+export function mpolCondPut(kn, p) {
+    if (p !== 0 && (kn.k[kn.pol(p) + POL.FLAGS] & MPOL_F_SHARED) !== 0)
+        mpolPut(kn, p);
+}
+/** mpol_dup: a private copy with refcount 1 (0 for NULL); -ENOMEM when the slab is full. */
+export function mpolDup(kn, p) {
+    if (p === 0)
+        return 0;
+    const { k } = kn;
+    const q = slabAlloc(kn);
+    if (q === 0)
+        return -ENOMEM;
+    const src = kn.pol(p);
+    const dst = kn.pol(q);
+    for (let f = 0; f < POL.WORDS; f++) {
+        if (f !== POL.REFCNT && f !== POL.NEXT_FREE && f !== POL.GEN)
+            k[dst + f] = k[src + f];
+    }
+    k[dst + POL.FLAGS] &= ~MPOL_F_SHARED;
+    Atomics.store(k, dst + POL.REFCNT, 1);
+    return q;
+}
+/** mpol_store_user_nodemask: any mode flag (numa balancing too, since 5.12) keeps the mask as given. */
+function storesUserNodemask(flags) {
+    return (flags & MPOL_MODE_FLAGS) !== 0;
+}
+/** mpol_equal: same mode, flags and nodes (NULL equals only NULL). */
+export function mpolEqual(kn, a, b) {
+    if (a === b)
+        return true;
+    if (a === 0 || b === 0)
+        return false;
+    const { k } = kn;
+    const pa = kn.pol(a);
+    const pb = kn.pol(b);
+    const userFlags = ~MPOL_F_SHARED;
+    if (k[pa + POL.MODE] !== k[pb + POL.MODE] || (k[pa + POL.FLAGS] & userFlags) !== (k[pb + POL.FLAGS] & userFlags))
+        return false;
+    if (k[pa + POL.HOME_NODE] !== k[pb + POL.HOME_NODE])
+        return false;
+    if (storesUserNodemask(k[pa + POL.FLAGS]) && (k[pa + POL.USER_LO] !== k[pb + POL.USER_LO] || k[pa + POL.USER_HI] !== k[pb + POL.USER_HI]))
+        return false;
+    if (k[pa + POL.MODE] === MPOL_LOCAL)
+        return true;
+    return k[pa + POL.NODES_LO] === k[pb + POL.NODES_LO] && k[pa + POL.NODES_HI] === k[pb + POL.NODES_HI];
+}
+/**
+ * mpol_new: check the mode against the mask and allocate. Returns a slot, 0 for MPOL_DEFAULT
+ * (no policy object: "use the next level"), or a negative errno.
+ */
+export function mpolNew(kn, mode, flags, nodes) {
+    const empty = userNodesEmpty(nodes);
+    if (mode === 0)
+        return empty ? 0 : -EINVAL;
+    const relOrStatic = (flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) !== 0;
+    if (mode === MPOL_PREFERRED) {
+        if (empty) {
+            if (relOrStatic)
+                return -EINVAL;
+            mode = MPOL_LOCAL;
+        }
+    }
+    else if (mode === MPOL_LOCAL) {
+        if (!empty || relOrStatic)
+            return -EINVAL;
+    }
+    else if (empty) {
+        return -EINVAL;
+    }
+    const p = mpolAlloc(kn, mode, flags);
+    return p === 0 ? -ENOMEM : p;
+}
+/** mpol_relative_nodemask: fold the user mask onto the allowed nodes, by position. */
+function relativeNodemask(user, allowed) {
+    const w = allowed.weight;
+    if (w === 0)
+        return Nodemask.EMPTY;
+    const onto = allowed.nodes();
+    const picked = new Set();
+    for (const n of user.mask.nodes())
+        picked.add(onto[n % w]);
+    for (let h = user.high, n = 64; h !== 0n; h >>= 1n, n++)
+        if (h & 1n)
+            picked.add(onto[n % w]);
+    return Nodemask.of(picked);
+}
+/**
+ * mpol_set_nodemask: restrict the user mask to the allowed memory nodes (the cpuset of every
+ * task is the whole machine here) and store it. 2.6.x profiles refuse a mask naming a node that
+ * is not a memory node instead of trimming it.
+ */
+export function mpolSetNodemask(kn, p, nodes) {
+    const { k } = kn;
+    const b = kn.pol(p);
+    const mode = k[b + POL.MODE];
+    const flags = k[b + POL.FLAGS];
+    const allowed = kn.memoryNodes;
+    if (kn.profile.nodemaskCheck === 'strict' && (nodes.high !== 0n || !nodes.mask.subsetOf(allowed)))
+        return -EINVAL;
+    if (mode === MPOL_LOCAL)
+        return 0;
+    const eff = flags & MPOL_F_RELATIVE_NODES ? relativeNodemask(nodes, allowed) : nodes.mask.and(allowed);
+    if (storesUserNodemask(flags)) {
+        k[b + POL.USER_LO] = nodes.mask.lo;
+        k[b + POL.USER_HI] = nodes.mask.hi;
+    }
+    if (eff.empty)
+        return -EINVAL;
+    const set = mode === MPOL_PREFERRED ? Nodemask.of([eff.first]) : eff;
+    k[b + POL.NODES_LO] = set.lo;
+    k[b + POL.NODES_HI] = set.hi;
+    return 0;
+}
+/** What get_mempolicy reports for a policy: mode (with mode flags) and mask. */
+export function mpolReport(kn, p) {
+    const { k } = kn;
+    if (p === 0 || p === DEFAULT_POLICY)
+        return { mode: 0, mask: Nodemask.EMPTY };
+    const b = kn.pol(p);
+    const flags = k[b + POL.FLAGS];
+    let mode = k[b + POL.MODE];
+    let mask = new Nodemask(k[b + POL.NODES_LO], k[b + POL.NODES_HI]);
+    if (mode === MPOL_LOCAL) {
+        const how = kn.profile.localReport;
+        mode = how === 'local' ? MPOL_LOCAL : MPOL_PREFERRED;
+        mask = how === 'preferred-all' ? kn.memoryNodes : Nodemask.EMPTY;
+    }
+    if (storesUserNodemask(flags))
+        mask = new Nodemask(k[b + POL.USER_LO], k[b + POL.USER_HI]);
+    return { mode: mode | (flags & MPOL_MODE_FLAGS), mask };
+}
+/** Nodes of a policy as a value. */
+export function polNodes(kn, p) {
+    const b = kn.pol(p);
+    return new Nodemask(kn.k[b + POL.NODES_LO], kn.k[b + POL.NODES_HI]);
+}
+/** get_task_policy: the task's own policy or the default one (no reference taken). */
+export function getTaskPolicy(kn, t) {
+    preemptPoint(9 /* PreemptPoint.PolicyLookup */, t);
+    const p = kn.k[kn.task(t) + TASK.POLICY];
+    return p !== 0 ? p : DEFAULT_POLICY;
+}
+/** True for the interleaving modes (the ones that use an index). */
+export function isInterleave(mode) {
+    return mode === MPOL_INTERLEAVE || mode === MPOL_WEIGHTED_INTERLEAVE;
+}
+/** offset_il_node: the (ilx mod weight)-th node of the mask. */
+function offsetIlNode(lo, hi, ilx, local) {
+    const n = nmWeight(lo, hi);
+    return n === 0 ? local : nmNth(lo, hi, ilx % n);
+}
+/** interleave_nodes: advance the task's counter (only the task itself does). */
+export function interleaveNodes(kn, t, lo, hi) {
+    const ti = kn.task(t) + TASK.IL_PREV;
+    const nid = nmNextIn(lo, hi, kn.k[ti]);
+    if (nid >= 0)
+        kn.k[ti] = nid;
+    return nid;
+}
+/** The next node the process policy's counter will give (get_mempolicy MPOL_F_NODE). */
+export function nextInterleaveNode(kn, t, p) {
+    const b = kn.pol(p);
+    return nmNextIn(kn.k[b + POL.NODES_LO], kn.k[b + POL.NODES_HI], kn.k[kn.task(t) + TASK.IL_PREV]);
+}
+/**
+ * alloc_pages_mpol: allocate one page by policy `p` for task `t`. `ilx` is the interleave index
+ * (offset of the page in its mapping) or NO_INTERLEAVE_INDEX. Returns a pfn or -1 (out of memory
+ * the policy allows).
+ */
+export function allocPagesMpol(kn, t, p, ilx) {
+    const { k } = kn;
+    const b = kn.pol(p);
+    const mode = k[b + POL.MODE];
+    const lo = k[b + POL.NODES_LO];
+    const hi = k[b + POL.NODES_HI];
+    const local = kn.taskNode(t);
+    switch (mode) {
+        case MPOL_INTERLEAVE:
+        case MPOL_WEIGHTED_INTERLEAVE: {
+            const nid = ilx === NO_INTERLEAVE_INDEX ? interleaveNodes(kn, t, lo, hi) : offsetIlNode(lo, hi, ilx, local);
+            const pfn = allocPages(kn, kn.zonelist[nid], false, 0, 0, local);
+            if (pfn >= 0 && kn.pfnToNid(pfn) === nid)
+                Atomics.add(kn.node[nid].i32, NODE.INTERLEAVE_HIT, 1);
+            return pfn;
+        }
+        case MPOL_PREFERRED:
+            return allocPages(kn, kn.zonelist[nmFirst(lo, hi)], false, 0, 0, local);
+        case MPOL_PREFERRED_MANY: {
+            const pfn = allocPages(kn, kn.zonelist[local], true, lo, hi, local);
+            return pfn >= 0 ? pfn : allocPages(kn, kn.zonelist[local], false, 0, 0, local);
+        }
+        case MPOL_BIND:
+            return allocPages(kn, kn.profile.bindOrder === 'node-id' ? kn.memoryIdOrder : kn.zonelist[local], true, lo, hi, local);
+        default:
+            return allocPages(kn, kn.zonelist[local], false, 0, 0, local);
+    }
+}
+/** True when `nid` is a node policy `p` allows (for MPOL_MF_STRICT's misplaced-page test). */
+export function policyHasNode(kn, p, nid) {
+    const b = kn.pol(p);
+    return nmTest(kn.k[b + POL.NODES_LO], kn.k[b + POL.NODES_HI], nid);
+}
+/** MAX_NUMNODES - 1: what set_mempolicy puts in il_prev so that the first node comes next. */
+export const IL_PREV_RESET = MAX_NUMNODES - 1;
+//# sourceMappingURL=mempolicy.js.map

@@ -1,0 +1,90 @@
+/**
+ * Address spaces: creation, fork (dup_mmap) and teardown (exit_mmap) of an mm.
+ *
+ * Refcounts: MM.USERS counts the tasks using the mm (atomic); the last mmput tears it down.
+ * Each VMA owns one reference on its policy and, for shared mappings, one on its shmem object;
+ * each page-table entry one on its page (see memory.ts).
+ *
+ * Locking: fork holds the parent's mmap_sem for write (so no fault changes the entries it copies
+ * and write-protects) and builds the child before any task can use it; teardown runs when no
+ * task uses the mm any more, and takes the semaphore for write all the same.
+ */
+import { downWrite, upWrite } from '../shm/rwsem.js';
+import { KHDR, MM, VM_SHARED } from '../shm/structs.js';
+import { ENOMEM } from './errno.js';
+import { mpolDup, mpolPut } from './mempolicy.js';
+import { copyPteRange, zapPteRange } from './memory.js';
+import { inodePut } from './inode.js';
+import { allocSlot, freeSlot } from './slots.js';
+import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead } from './vma.js';
+/** mm_alloc: a fresh, empty mm for process `pid` with one user; slot or -ENOMEM. */
+export function mmAlloc(kn, pid) {
+    const m = allocSlot(kn, kn.regions.mm, MM.WORDS, kn.cfg.limits.maxMms);
+    if (m === 0)
+        return -ENOMEM;
+    kn.k[kn.mm(m) + MM.PID] = pid;
+    Atomics.store(kn.k, kn.mm(m) + MM.USERS, 1);
+    for (let high = Atomics.load(kn.k, KHDR.MM_HIGH); high <= m; high = Atomics.load(kn.k, KHDR.MM_HIGH)) {
+        if (Atomics.compareExchange(kn.k, KHDR.MM_HIGH, high, m + 1) === high)
+            break;
+    }
+    return m;
+}
+/** Unmap VMA `i` entirely: its pages, its policy, its object reference (mmap_sem held for write). */
+export function unmapVmaResources(kn, m, i) {
+    const v = vmaRead(kn, m, i);
+    zapPteRange(kn, m, v.start, v.end);
+    mpolPut(kn, v.policy);
+    if (v.inode !== 0)
+        inodePut(kn, v.inode);
+}
+/** exit_mmap: drop every VMA of `m`. */
+export function exitMmap(kn, m) {
+    const sem = kn.mm(m) + MM.SEM;
+    downWrite(kn.k, sem);
+    for (let i = vmaCount(kn, m) - 1; i >= 0; i--)
+        unmapVmaResources(kn, m, i);
+    kn.k[kn.mm(m) + MM.NR_VMAS] = 0;
+    upWrite(kn.k, sem);
+}
+/** mmget: one more task uses `m`. */
+export function mmGet(kn, m) {
+    Atomics.add(kn.k, kn.mm(m) + MM.USERS, 1);
+}
+/** mmput: a task stops using `m`; the last one tears it down and frees the slot. */
+export function mmPut(kn, m) {
+    if (Atomics.sub(kn.k, kn.mm(m) + MM.USERS, 1) !== 1)
+        return;
+    exitMmap(kn, m);
+    freeSlot(kn, kn.regions.mm, MM.WORDS, m);
+}
+/**
+ * dup_mmap: fill the empty mm `child` with copies of `parent`'s VMAs (own policy copies, new
+ * anon_vma ids, shmem references) and share the private pages copy-on-write. Shared mappings
+ * are not copied entry by entry: the child faults them in from the object. 0 or -ENOMEM.
+ */
+export function dupMmap(kn, parent, child) {
+    const sem = kn.mm(parent) + MM.SEM;
+    downWrite(kn.k, sem);
+    let err = 0;
+    for (let i = 0; i < vmaCount(kn, parent) && err === 0; i++) {
+        const v = vmaRead(kn, parent, i);
+        const policy = mpolDup(kn, v.policy);
+        if (policy < 0) {
+            err = policy;
+            break;
+        }
+        const shared = (v.flags & VM_SHARED) !== 0;
+        err = insertVma(kn, child, i, { ...v, policy, anonVma: v.anonVma !== 0 ? newAnonVmaId(kn) : 0 });
+        if (err !== 0) {
+            mpolPut(kn, policy);
+            break;
+        }
+        inodeGetRef(kn, v.inode);
+        if (!shared)
+            copyPteRange(kn, parent, child, v.start, v.end, true);
+    }
+    upWrite(kn.k, sem);
+    return err;
+}
+//# sourceMappingURL=mm.js.map

@@ -1,0 +1,377 @@
+/**
+ * The page allocator: one free stack per node (order-0 pages only), walked along a zonelist.
+ *
+ * Locking: a node's LOCK (zone->lock) guards its free stack and FREE count; FREE is also stored
+ * atomically so that statistics readers need no lock. The NUMA event counters are atomics,
+ * counted as zone_statistics() counts them (Documentation/admin-guide/numastat.rst).
+ *
+ * Refcounts: a page leaves the allocator with REFCOUNT 1 and returns to it when `putPage` drops
+ * the last reference. struct page fields other than the atomics are written by the allocating
+ * task before the page is published (compareExchange into a page table or xarray). A lookup
+ * that finds a published page pins it with `tryGetPage` (which fails on a page whose count is
+ * 0: being freed, or frozen by reclaim); reclaim frees a page only by freezing its count from
+ * exactly the references it accounted for to 0 (page_ref_freeze), so no pin can be lost.
+ *
+ * LRU: every user page is on its node's LRU list (PG_LRU) from its publication (the
+ * compareExchange that makes it reachable) to its free, oldest at the head; LRU_LOCK guards the
+ * list and PG_LRU. Reclaim therefore never sees a page its allocator still owns alone.
+ */
+import { BUG } from '../shm/layout.js';
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
+import { KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_LRU, PG_REFERENCED, PG_RESERVED, PG_SWAPBACKED } from '../shm/structs.js';
+import { PAGE_SIZE, SWAP_CLUSTER_MAX } from './constants.js';
+import { nmTest } from './nodemask.js';
+import { blockView } from './blockdev.js';
+import { setWatermarks, shrinkNode, wakeupKswapd } from './vmscan.js';
+/** Fill a fresh node buffer: every frame free, LIFO so that low frames go first. */
+export function initNodeMemory(nm, reservedPfn) {
+    const { i32 } = nm;
+    setWatermarks(i32, nm.pages);
+    i32[NODE.NID] = nm.nid;
+    i32[NODE.NR_PAGES] = nm.pages;
+    i32[NODE.BASE_PFN] = nm.basePfn;
+    let top = 0;
+    for (let i = nm.pages - 1; i >= 0; i--) {
+        if (nm.basePfn + i === reservedPfn) {
+            i32[nm.meta + i * PAGE.WORDS + PAGE.FLAGS] = PG_RESERVED;
+            i32[nm.meta + i * PAGE.WORDS + PAGE.REFCOUNT] = 1;
+            continue;
+        }
+        i32[nm.free + top++] = i;
+    }
+    Atomics.store(i32, NODE.FREE, top);
+}
+/** Word index of `field` of the struct page of `pfn` inside `nm.i32`. */
+export function pageWord(nm, pfn, field) {
+    return nm.meta + (pfn - nm.basePfn) * PAGE.WORDS + field;
+}
+/** Byte offset of frame `pfn` inside `nm.bytes`. */
+export function frameOffset(nm, pfn) {
+    return nm.frameByte + (pfn - nm.basePfn) * PAGE_SIZE;
+}
+/**
+ * The 4 KiB view of frame `pfn`, made on its first copy and kept: a subarray per page copy is
+ * garbage on the paging paths, whose collector competes with the tasks for the cores.
+ */
+export function frameView(nm, pfn) {
+    const i = pfn - nm.basePfn;
+    return nm.views[i] ?? blockView(nm.views, nm.bytes, nm.pages, nm.frameByte, i);
+}
+/** The node counter that counts pages like this one: anonymous, shmem (swap-backed) or file cache. */
+function kindCounter(flags) {
+    return flags & PG_ANON ? NODE.NR_ANON : flags & PG_SWAPBACKED ? NODE.NR_SHMEM : NODE.NR_FILE;
+}
+/** Pop a page from one node (rmqueue); -1 when the node is empty. */
+function rmqueue(nm) {
+    const { i32 } = nm;
+    spinLock(i32, NODE.LOCK);
+    const n = i32[NODE.FREE];
+    if (n === 0) {
+        spinUnlock(i32, NODE.LOCK);
+        return -1;
+    }
+    const idx = i32[nm.free + n - 1];
+    Atomics.store(i32, NODE.FREE, n - 1);
+    spinUnlock(i32, NODE.LOCK);
+    if (n - 1 < i32[NODE.WMARK_LOW])
+        wakeupKswapd(i32);
+    const base = nm.meta + idx * PAGE.WORDS;
+    if (i32[base + PAGE.REFCOUNT] !== 0)
+        BUG(`allocating pfn ${nm.basePfn + idx} with refcount ${i32[base + PAGE.REFCOUNT]}`);
+    Atomics.store(i32, base + PAGE.REFCOUNT, 1);
+    return nm.basePfn + idx;
+}
+/** Return a page whose last reference is gone to its node's free stack. */
+function freePage(nm, pfn) {
+    if (Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS)) & PG_LRU)
+        lruDel(nm, pfn); // isolated pages (reclaim's) are off the list already: no lock
+    ONE_FREE[0] = pfn;
+    freePagesBulk(nm, ONE_FREE, 1);
+}
+const ONE_FREE = new Int32Array(1);
+/**
+ * free_unref_folios: return pages[0..n) of node `nm`, off the LRU and with their last reference
+ * gone (or frozen), to the free stack under one hold of the lock; the counters that mirror their
+ * flags drop once for the batch.
+ */
+export function freePagesBulk(nm, pfns, n) {
+    const { i32 } = nm;
+    let anon = 0;
+    let shmem = 0;
+    let file = 0;
+    let dirty = 0;
+    for (let j = 0; j < n; j++) {
+        const base = pageWord(nm, pfns[j], 0);
+        const flags = Atomics.load(i32, base + PAGE.FLAGS);
+        if (flags & PG_LRU)
+            BUG(`freeing pfn ${pfns[j]} while it is on the LRU`);
+        if (flags & PG_ANON)
+            anon++;
+        else if (flags & PG_SWAPBACKED)
+            shmem++;
+        else
+            file++;
+        if (flags & PG_DIRTY)
+            dirty++;
+        for (let f = 0; f < PAGE.WORDS; f++)
+            i32[base + f] = 0;
+    }
+    if (anon)
+        Atomics.sub(i32, NODE.NR_ANON, anon);
+    if (shmem)
+        Atomics.sub(i32, NODE.NR_SHMEM, shmem);
+    if (file)
+        Atomics.sub(i32, NODE.NR_FILE, file);
+    if (dirty)
+        Atomics.sub(i32, NODE.NR_DIRTY, dirty);
+    spinLock(i32, NODE.LOCK);
+    const top = i32[NODE.FREE];
+    for (let j = 0; j < n; j++)
+        i32[nm.free + top + j] = pfns[j] - nm.basePfn;
+    Atomics.store(i32, NODE.FREE, top + n);
+    spinUnlock(i32, NODE.LOCK);
+}
+/** Unlink `pfn` from its node's LRU list, if it is still on it. */
+function lruDel(nm, pfn) {
+    const { i32 } = nm;
+    spinLock(i32, NODE.LRU_LOCK);
+    const fw = pageWord(nm, pfn, PAGE.FLAGS);
+    if (i32[fw] & PG_LRU) {
+        const prev = i32[pageWord(nm, pfn, PAGE.LRU_PREV)];
+        const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
+        if (prev !== 0)
+            i32[pageWord(nm, prev - 1, PAGE.LRU_NEXT)] = next;
+        else
+            i32[NODE.LRU_HEAD] = next;
+        if (next !== 0)
+            i32[pageWord(nm, next - 1, PAGE.LRU_PREV)] = prev;
+        else
+            i32[NODE.LRU_TAIL] = prev;
+        Atomics.and(i32, fw, ~PG_LRU);
+        i32[NODE.NR_LRU]--;
+    }
+    spinUnlock(i32, NODE.LRU_LOCK);
+}
+/** lru_cache_add: put `pfn` at the tail (newest end) of its node's LRU list. */
+export function lruAdd(kn, pfn) {
+    ONE_LRU[0] = pfn;
+    lruAddBulk(kn, ONE_LRU, 1);
+}
+const ONE_LRU = new Int32Array(1);
+/**
+ * folio_batch_add + lru_add_fn: put pfns[0..n) at the tails of their nodes' LRU lists in that
+ * order, holding each node's lock once per run of pages on that node.
+ */
+export function lruAddBulk(kn, pfns, n) {
+    for (let j = 0; j < n;) {
+        const nm = kn.pfnNode(pfns[j]);
+        const { i32 } = nm;
+        spinLock(i32, NODE.LRU_LOCK);
+        for (; j < n && kn.pfnNode(pfns[j]) === nm; j++) {
+            const pfn = pfns[j];
+            const tail = i32[NODE.LRU_TAIL];
+            i32[pageWord(nm, pfn, PAGE.LRU_PREV)] = tail;
+            i32[pageWord(nm, pfn, PAGE.LRU_NEXT)] = 0;
+            if (tail !== 0)
+                i32[pageWord(nm, tail - 1, PAGE.LRU_NEXT)] = pfn + 1;
+            else
+                i32[NODE.LRU_HEAD] = pfn + 1;
+            i32[NODE.LRU_TAIL] = pfn + 1;
+            Atomics.or(i32, pageWord(nm, pfn, PAGE.FLAGS), PG_LRU);
+            i32[NODE.NR_LRU]++;
+        }
+        spinUnlock(i32, NODE.LRU_LOCK);
+    }
+}
+/**
+ * isolate_lru_folios: take up to `max` of the oldest pages of node `nid` that can be pinned off
+ * its LRU list, under one hold of the lock, into `out`; returns how many. Each leaves the list
+ * (PG_LRU cleared) with a pin the caller owns. Pages found referenced lose the mark and go to the
+ * tail instead (second chance), at most `budget.rotations` times in all.
+ */
+export function lruIsolate(kn, nid, budget, out, max) {
+    const nm = kn.node[nid];
+    const { i32 } = nm;
+    let taken = 0;
+    spinLock(i32, NODE.LRU_LOCK);
+    // Every page may be looked at twice: once to lose its reference mark, once to be taken.
+    for (let scanned = 0, n = 2 * i32[NODE.NR_LRU] + 1; taken < max && scanned < n; scanned++) {
+        const head = i32[NODE.LRU_HEAD];
+        if (head === 0)
+            break;
+        const pfn = head - 1;
+        const fw = pageWord(nm, pfn, PAGE.FLAGS);
+        const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
+        // Unlink the head; it goes back to the tail unless it is taken.
+        i32[NODE.LRU_HEAD] = next;
+        if (next !== 0)
+            i32[pageWord(nm, next - 1, PAGE.LRU_PREV)] = 0;
+        else
+            i32[NODE.LRU_TAIL] = 0;
+        const old = Atomics.load(i32, fw);
+        const referenced = (old & PG_REFERENCED) !== 0;
+        if (referenced)
+            Atomics.and(i32, fw, ~PG_REFERENCED);
+        if ((!referenced || budget.rotations <= 0) && tryGetPage(kn, pfn)) {
+            Atomics.and(i32, fw, ~PG_LRU);
+            i32[NODE.NR_LRU]--;
+            out[taken++] = pfn;
+            continue;
+        }
+        if (referenced)
+            budget.rotations--;
+        const tail = i32[NODE.LRU_TAIL];
+        i32[pageWord(nm, pfn, PAGE.LRU_PREV)] = tail;
+        i32[pageWord(nm, pfn, PAGE.LRU_NEXT)] = 0;
+        if (tail !== 0)
+            i32[pageWord(nm, tail - 1, PAGE.LRU_NEXT)] = head;
+        else
+            i32[NODE.LRU_HEAD] = head;
+        i32[NODE.LRU_TAIL] = head;
+    }
+    spinUnlock(i32, NODE.LRU_LOCK);
+    return taken;
+}
+/** folio_try_get: pin a published page unless its count is 0 (being freed, or frozen). */
+export function tryGetPage(kn, pfn) {
+    const nm = kn.pfnNode(pfn);
+    const w = pageWord(nm, pfn, PAGE.REFCOUNT);
+    for (let r = Atomics.load(nm.i32, w); r > 0; r = Atomics.load(nm.i32, w)) {
+        if (Atomics.compareExchange(nm.i32, w, r, r + 1) === r)
+            return true;
+    }
+    return false;
+}
+/** page_ref_freeze: 0 if the count is exactly `expected` (nobody else holds the page), else leave it. */
+export function freezePage(kn, pfn, expected) {
+    const nm = kn.pfnNode(pfn);
+    return Atomics.compareExchange(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), expected, 0) === expected;
+}
+/** get_page */
+export function getPage(kn, pfn) {
+    const nm = kn.pfnNode(pfn);
+    const old = Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1);
+    if (old <= 0)
+        BUG(`get_page on free pfn ${pfn}`);
+}
+/** put_page: drop a reference; the last one frees the page. */
+export function putPage(kn, pfn) {
+    const nm = kn.pfnNode(pfn);
+    const old = Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1);
+    if (old <= 0)
+        BUG(`put_page underflow on pfn ${pfn}`);
+    if (old === 1)
+        freePage(nm, pfn);
+}
+/** zone_statistics: count one allocation that wanted `preferred`, got `got`, ran on `local`. */
+function zoneStatistics(kn, preferred, got, local) {
+    const g = kn.node[got].i32;
+    if (got === preferred)
+        Atomics.add(g, NODE.NUMA_HIT, 1);
+    else {
+        Atomics.add(g, NODE.NUMA_MISS, 1);
+        Atomics.add(kn.node[preferred].i32, NODE.NUMA_FOREIGN, 1);
+    }
+    Atomics.add(g, got === local ? NODE.LOCAL_NODE : NODE.OTHER_NODE, 1);
+}
+/**
+ * __alloc_pages: the first node of `zonelist` that the mask allows and that has a free page.
+ * With `restrict` false the mask is ignored. The first allowed node is the preferred zone for
+ * the statistics. Returns a pfn with REFCOUNT 1, or -1.
+ */
+export function allocPages(kn, zonelist, restrict, lo, hi, local) {
+    const pfn = getPageFromFreelist(kn, zonelist, restrict, lo, hi, local);
+    return pfn >= 0 || memalloc.noreclaim ? pfn : allocPagesSlowpath(kn, zonelist, restrict, lo, hi, local);
+}
+/**
+ * This thread's allocation context (memalloc_noreclaim_save): while `noreclaim` is set an
+ * allocation that finds every allowed node empty fails at once instead of reclaiming, as the
+ * kernel's opportunistic (readahead) allocations do.
+ */
+export const memalloc = { noreclaim: false };
+function getPageFromFreelist(kn, zonelist, restrict, lo, hi, local) {
+    let preferred = -1;
+    for (let i = 0; i < zonelist.length; i++) {
+        const nid = zonelist[i];
+        if (restrict && !nmTest(lo, hi, nid))
+            continue;
+        if (preferred < 0)
+            preferred = nid;
+        const pfn = rmqueue(kn.node[nid]);
+        if (pfn >= 0) {
+            zoneStatistics(kn, preferred, nid, local);
+            return pfn;
+        }
+    }
+    return -1;
+}
+/** Direct reclaim attempts (of SWAP_CLUSTER_MAX pages per node) before giving up (the OOM). */
+const MAX_RECLAIM_RETRIES = 16;
+/**
+ * __alloc_pages_slowpath: every allowed node is empty, so the allocating task reclaims on them
+ * itself (direct reclaim), in zonelist order, and tries again. Other tasks may take what it
+ * frees, and pages they pin cannot be taken, so it retries, throttled by a millisecond between
+ * rounds (reclaim_throttle), up to MAX_RECLAIM_RETRIES rounds: then -1, the OOM.
+ */
+function allocPagesSlowpath(kn, zonelist, restrict, lo, hi, local) {
+    Atomics.add(kn.k, KHDR.ALLOCSTALL, 1);
+    for (let round = 0; round < MAX_RECLAIM_RETRIES; round++) {
+        for (const nid of zonelist)
+            if (!restrict || nmTest(lo, hi, nid))
+                shrinkNode(kn, nid, SWAP_CLUSTER_MAX, true);
+        const pfn = getPageFromFreelist(kn, zonelist, restrict, lo, hi, local);
+        if (pfn >= 0)
+            return pfn;
+        Atomics.wait(kn.k, KHDR.RECLAIM_THROTTLE, 0, 1);
+    }
+    return -1;
+}
+/** A page of zeros outside shared memory: copying it is 6x faster than fill() on a SAB here. */
+const ZERO_FRAME = new Uint8Array(PAGE_SIZE);
+/** Zero a frame (clear_page). */
+export function clearPage(kn, pfn) {
+    const nm = kn.pfnNode(pfn);
+    nm.bytes.set(ZERO_FRAME, frameOffset(nm, pfn));
+}
+/** Copy a frame (copy_user_highpage). */
+export function copyPage(kn, to, from) {
+    const dst = kn.pfnNode(to);
+    dst.bytes.set(frameView(kn.pfnNode(from), from), frameOffset(dst, to));
+}
+/** Clear bits in a page's flags (and the counters that mirror them); returns the old flags. */
+export function clearPageFlags(kn, pfn, bits) {
+    const nm = kn.pfnNode(pfn);
+    const old = Atomics.and(nm.i32, pageWord(nm, pfn, PAGE.FLAGS), ~bits);
+    if (bits & PG_DIRTY && old & PG_DIRTY)
+        Atomics.sub(nm.i32, NODE.NR_DIRTY, 1);
+    return old;
+}
+/** A page's flags. */
+export function pageFlags(kn, pfn) {
+    const nm = kn.pfnNode(pfn);
+    return Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS));
+}
+/** A page's refcount. */
+export function pageRefcount(kn, pfn) {
+    const nm = kn.pfnNode(pfn);
+    return Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT));
+}
+/** Set bits in a page's flags and keep the per-node counters that mirror them. */
+export function setPageFlags(kn, pfn, bits) {
+    const nm = kn.pfnNode(pfn);
+    const old = Atomics.or(nm.i32, pageWord(nm, pfn, PAGE.FLAGS), bits);
+    if (bits & PG_DIRTY && !(old & PG_DIRTY))
+        Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
+}
+/** Initialise a freshly allocated page for its owner before it is published. */
+export function prepNewPage(kn, pfn, flags, mapping, index) {
+    const nm = kn.pfnNode(pfn);
+    const base = pageWord(nm, pfn, 0);
+    nm.i32[base + PAGE.FLAGS] = flags;
+    nm.i32[base + PAGE.MAPPING] = mapping;
+    nm.i32[base + PAGE.INDEX] = index;
+    Atomics.add(nm.i32, kindCounter(flags), 1);
+    if (flags & PG_DIRTY)
+        Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
+}
+//# sourceMappingURL=page-alloc.js.map

@@ -1,0 +1,88 @@
+/**
+ * Decoding of system-call arguments at the entry, as the C ABI would pass them. A value a C
+ * caller could pass (any integer, including negative ones, which wrap to unsigned) is decoded
+ * and left for the kernel to judge; a value no C caller could pass (a string, NaN, 1.5, an
+ * object) is a TypeError with Node's code ERR_INVALID_ARG_TYPE, thrown before the kernel runs.
+ */
+/** Node's argument error: a TypeError with a `code`. */
+export function argTypeError(syscall, name, want, got) {
+    const e = new TypeError(`The "${name}" argument of ${syscall} must be ${want}. Received ${describe(got)}`);
+    e.code = 'ERR_INVALID_ARG_TYPE';
+    return e;
+}
+function describe(v) {
+    if (typeof v === 'bigint')
+        return `type bigint (${v}n)`;
+    if (typeof v === 'number')
+        return `type number (${v})`;
+    if (typeof v === 'string')
+        return `type string ('${v.slice(0, 20)}')`;
+    return v === null ? 'null' : `type ${typeof v}`;
+}
+const TWO64 = 2 ** 64;
+/**
+ * An unsigned long: integers wrap modulo 2^64 (so -1 is ULONG_MAX). Values past 2^53 are beyond
+ * every emulated address; they keep their page alignment, which is all the kernel's checks read.
+ */
+export function ulongArg(syscall, name, v) {
+    if (typeof v === 'number') {
+        if (!Number.isInteger(v))
+            throw argTypeError(syscall, name, 'an integer', v);
+        if (v >= 0 && v <= Number.MAX_SAFE_INTEGER)
+            return v;
+        v = BigInt(v);
+    }
+    if (typeof v !== 'bigint')
+        throw argTypeError(syscall, name, 'an integer (number or bigint)', v);
+    const u = BigInt.asUintN(64, v);
+    if (u <= BigInt(Number.MAX_SAFE_INTEGER))
+        return Number(u);
+    const aligned = Number(u & ~0xfffn);
+    return Math.min((u & 0xfffn) === 0n ? aligned : aligned + 2048, TWO64 - 2048);
+}
+/** An int (or the low 32 bits of a long, as `int lmode = mode` keeps them). */
+export function intArg(syscall, name, v) {
+    if (typeof v === 'number') {
+        if (!Number.isInteger(v))
+            throw argTypeError(syscall, name, 'an integer', v);
+        if (Number.isSafeInteger(v))
+            return Number(BigInt.asIntN(32, BigInt(v)));
+        v = BigInt(v);
+    }
+    if (typeof v !== 'bigint')
+        throw argTypeError(syscall, name, 'an integer (number or bigint)', v);
+    return Number(BigInt.asIntN(32, v));
+}
+/** A loff_t (signed 64-bit): negative values stay negative, for the kernel to refuse. */
+export function loffArg(syscall, name, v) {
+    if (typeof v === 'number' && Number.isInteger(v))
+        return v;
+    if (typeof v === 'bigint')
+        return Number(BigInt.asIntN(64, v));
+    throw argTypeError(syscall, name, 'an integer (number or bigint)', v);
+}
+/** A node mask pointer: null/undefined is NULL; else a non-negative bigint (or safe integer) of bits. */
+export function nodemaskArg(syscall, v) {
+    if (v === null || v === undefined)
+        return null;
+    if (typeof v === 'bigint' && v >= 0n)
+        return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)
+        return BigInt(v);
+    throw argTypeError(syscall, 'nodemask', 'a non-negative bigint bit mask, or null', v);
+}
+/** A byte buffer for store(). */
+export function bytesArg(syscall, v) {
+    if (v instanceof Uint8Array)
+        return v;
+    if (ArrayBuffer.isView(v))
+        return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    throw argTypeError(syscall, 'bytes', 'a Uint8Array or another ArrayBuffer view', v);
+}
+/** A length the emulator must materialise (load): a safe non-negative integer. */
+export function lengthArg(syscall, v) {
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)
+        return v;
+    throw argTypeError(syscall, 'length', 'a non-negative safe integer', v);
+}
+//# sourceMappingURL=syscall-args.js.map

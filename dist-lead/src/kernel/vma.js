@@ -1,0 +1,157 @@
+/**
+ * VMAs of one mm: a sorted array of records in the `vmas` buffer (mm/vma.c, mm/mmap.c).
+ *
+ * Locking: every function here requires the mm's mmap_sem; those that change the array require
+ * it for write. Splits duplicate the VMA's policy (each VMA owns its copy); merges drop the
+ * absorbed VMA's policy and shmem reference. Merging follows is_mergeable_vma(): same flags,
+ * same backing object, equal policies, compatible anon_vma, contiguous page offsets.
+ */
+import { INODE, KHDR, MM, VMA, VMA_SLACK } from '../shm/structs.js';
+import { PAGE_SIZE } from './constants.js';
+import { ENOMEM } from './errno.js';
+import { mpolDup, mpolEqual, mpolPut } from './mempolicy.js';
+/** Room in each mm's VMA array: the map count may pass its limit by one (do_mmap, munmap trims). */
+export function vmaCapacity(kn) {
+    return kn.cfg.limits.maxVmas + VMA_SLACK;
+}
+export function vmaCount(kn, m) {
+    return kn.k[kn.mm(m) + MM.NR_VMAS];
+}
+/** Read field `f` (a VMA.* offset) of VMA `i`. */
+export function vmaGet(kn, m, i, f) {
+    return kn.vmas[kn.vma(m, i) + f];
+}
+export function vmaSet(kn, m, i, f, v) {
+    kn.vmas[kn.vma(m, i) + f] = v;
+}
+/** find_vma: index of the first VMA ending above `addr`, or -1. */
+export function findVma(kn, m, addr) {
+    let lo = 0;
+    let hi = vmaCount(kn, m);
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (kn.vmas[kn.vma(m, mid) + VMA.END] <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < vmaCount(kn, m) ? lo : -1;
+}
+/** vma_lookup: index of the VMA containing `addr`, or -1. */
+export function vmaLookup(kn, m, addr) {
+    const i = findVma(kn, m, addr);
+    return i >= 0 && vmaGet(kn, m, i, VMA.START) <= addr ? i : -1;
+}
+function moveVmas(kn, m, from, to, count) {
+    const v = kn.vmas;
+    v.copyWithin(kn.vma(m, to), kn.vma(m, from), kn.vma(m, from + count));
+}
+/** Insert a VMA at index `i`; -ENOMEM when the mm's VMA array is full (callers check the map count limit). */
+export function insertVma(kn, m, i, init) {
+    const n = vmaCount(kn, m);
+    if (n >= vmaCapacity(kn))
+        return -ENOMEM;
+    moveVmas(kn, m, i, i + 1, n - i);
+    const b = kn.vma(m, i);
+    const v = kn.vmas;
+    v[b + VMA.START] = init.start;
+    v[b + VMA.END] = init.end;
+    v[b + VMA.PGOFF] = init.pgoff;
+    v[b + VMA.FLAGS] = init.flags;
+    v[b + VMA.POLICY] = init.policy;
+    v[b + VMA.ANON_VMA] = init.anonVma;
+    v[b + VMA.INODE] = init.inode;
+    kn.k[kn.mm(m) + MM.NR_VMAS] = n + 1;
+    return 0;
+}
+/** Remove VMA `i` from the array (its references must already be dropped or moved). */
+export function eraseVma(kn, m, i) {
+    const n = vmaCount(kn, m);
+    moveVmas(kn, m, i + 1, i, n - i - 1);
+    kn.k[kn.mm(m) + MM.NR_VMAS] = n - 1;
+}
+/** Read a VMA's fields. */
+export function vmaRead(kn, m, i) {
+    const b = kn.vma(m, i);
+    const v = kn.vmas;
+    return {
+        start: v[b + VMA.START],
+        end: v[b + VMA.END],
+        pgoff: v[b + VMA.PGOFF],
+        flags: v[b + VMA.FLAGS],
+        policy: v[b + VMA.POLICY],
+        anonVma: v[b + VMA.ANON_VMA],
+        inode: v[b + VMA.INODE],
+    };
+}
+/** Take a reference on an inode for a new VMA that maps it. */
+export function inodeGetRef(kn, s) {
+    if (s !== 0)
+        Atomics.add(kn.k, kn.inode(s) + INODE.REFS, 1);
+}
+/**
+ * split_vma: cut VMA `i` at `addr`, strictly inside it. The new upper part gets a copy of the
+ * policy and a reference on the mapped inode. 0 or -ENOMEM: at the map count limit (unless
+ * `checkCount` is false, as __split_vma for munmap), or when no policy copy can be made.
+ */
+export function splitVma(kn, m, i, addr, checkCount = true) {
+    if (checkCount && vmaCount(kn, m) >= kn.cfg.limits.maxVmas)
+        return -ENOMEM;
+    const lower = vmaRead(kn, m, i);
+    const pol = mpolDup(kn, lower.policy);
+    if (pol < 0)
+        return pol;
+    const upper = { ...lower, start: addr, pgoff: lower.pgoff + (addr - lower.start) / PAGE_SIZE, policy: pol };
+    insertVma(kn, m, i + 1, upper);
+    vmaSet(kn, m, i, VMA.END, addr);
+    inodeGetRef(kn, lower.inode);
+    return 0;
+}
+/** anon_vma ids for new anonymous VMAs that fault their first page. */
+export function newAnonVmaId(kn) {
+    return Atomics.add(kn.k, KHDR.NEXT_ANON_VMA, 1) + 1;
+}
+/**
+ * is_mergeable_vma + can_vma_merge_after: may `a` (ending where `b` starts) merge with `b`,
+ * taking `bPolicy` as b's policy? 2.6.7 merged anonymous private VMAs without looking at offsets.
+ */
+export function canMerge(kn, a, b, bPolicy) {
+    if (a.end !== b.start || a.flags !== b.flags || a.inode !== b.inode)
+        return false;
+    if (!mpolEqual(kn, a.policy, bPolicy))
+        return false;
+    if (a.anonVma !== 0 && b.anonVma !== 0 && a.anonVma !== b.anonVma)
+        return false;
+    const anonPrivate = a.inode === 0;
+    if (anonPrivate && kn.profile.anonPgoff === 'zero')
+        return true;
+    return a.pgoff + (a.end - a.start) / PAGE_SIZE === b.pgoff;
+}
+/** Merge VMA `i + 1` into VMA `i` (they must be mergeable); drops the absorbed VMA's references. */
+export function mergeWithNext(kn, m, i) {
+    const next = vmaRead(kn, m, i + 1);
+    vmaSet(kn, m, i, VMA.END, next.end);
+    if (vmaGet(kn, m, i, VMA.ANON_VMA) === 0)
+        vmaSet(kn, m, i, VMA.ANON_VMA, next.anonVma);
+    mpolPut(kn, next.policy);
+    if (next.inode !== 0)
+        Atomics.sub(kn.k, kn.inode(next.inode) + INODE.REFS, 1);
+    eraseVma(kn, m, i + 1);
+}
+/** Try to merge VMA `i` with its neighbours (after its policy or extent changed). Returns i's new index. */
+export function vmaMergeNeighbours(kn, m, i) {
+    if (i + 1 < vmaCount(kn, m)) {
+        const next = vmaRead(kn, m, i + 1);
+        if (canMerge(kn, vmaRead(kn, m, i), next, next.policy))
+            mergeWithNext(kn, m, i);
+    }
+    if (i > 0) {
+        const cur = vmaRead(kn, m, i);
+        if (canMerge(kn, vmaRead(kn, m, i - 1), cur, cur.policy)) {
+            mergeWithNext(kn, m, i - 1);
+            return i - 1;
+        }
+    }
+    return i;
+}
+//# sourceMappingURL=vma.js.map

@@ -1,0 +1,272 @@
+/**
+ * Page reclaim (mm/vmscan.c): kswapd, run by each node's worker, and direct reclaim, run by a
+ * task whose allocation found no free page.
+ *
+ * Model. Reclaim takes the oldest pages of a node's LRU list (a page touched since it was last
+ * looked at goes round once more), and for each:
+ *   - a file page: unmapped, written back if dirty, dropped from the page cache;
+ *   - a shmem page: unmapped, written to a swap slot whose entry replaces it in the xarray;
+ *   - an anonymous page: put in the swap cache, every entry mapping it turned into a swap entry,
+ *     then written to its slot.
+ * The page is freed only if its count freezes from exactly the references reclaim accounted for
+ * (the LRU isolation pin, the cache's reference) to 0: any other holder (a task copying through
+ * it, a fault that just mapped it again) makes reclaim give up and put the page back, so nothing
+ * written is lost. Writes to the page after it was unmapped fault, and find it again through
+ * the page cache or the swap cache.
+ *
+ * Locking: anonymous pages are unmapped through the page tables alone; inode pages through the
+ * VMAs of each mm, whose mmap_sem is only tried (a task in direct reclaim holds its own already;
+ * a failed try just keeps the page). The inode of a file or shmem page is pinned (a reference
+ * taken only while it is alive) for the duration. Counters are the /proc/vmstat events.
+ */
+import { INODE, KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY } from '../shm/structs.js';
+import { writebackPage } from './filemap.js';
+import { inodePut } from './inode.js';
+import { freePagesBulk, freezePage, lruAdd, lruIsolate, pageFlags, pageWord, putPage, setPageFlags } from './page-alloc.js';
+import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
+import { pageMapcount } from './memory.js';
+import { addToSwapCache, getSwapSlots, putUnusedSwapSlots, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
+import { futexWait } from '../shm/futex.js';
+import { SWAP_CLUSTER_MAX } from './constants.js';
+import { xaReplace, xaSlot } from './xarray.js';
+/**
+ * try_to_unmap for an inode page: clear every entry mapping it (shared and private mappings
+ * refault), moving an entry's dirty bit to the page as it goes.
+ */
+function unmapInodePage(kn, pfn, ino, index) {
+    rmapWalkInode(kn, ino, index, pfn, (pi, pte) => {
+        if (Atomics.compareExchange(kn.ptes, pi, pte, 0) !== pte)
+            return;
+        if (pte & PTE_DIRTY)
+            setPageFlags(kn, pfn, PG_DIRTY);
+        const nm = kn.pfnNode(pfn);
+        Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+        putPage(kn, pfn);
+    }, true);
+}
+/** Take a reference on a live inode only (its count must not be 0). */
+function inodeTryGet(kn, ino) {
+    const w = kn.inode(ino) + INODE.REFS;
+    for (let r = Atomics.load(kn.k, w); r > 0; r = Atomics.load(kn.k, w))
+        if (Atomics.compareExchange(kn.k, w, r, r + 1) === r)
+            return true;
+    return false;
+}
+/** Replace a frozen page's page-cache slot with `value` (0, or a swap entry); the caller frees it. */
+function evictFrozen(kn, ino, index, pfn, value) {
+    const root = kn.k[kn.inode(ino) + INODE.ROOT];
+    const ok = xaReplace(kn, root, index, pfn + 1, value);
+    if (!ok)
+        throw new Error(`numa-emu BUG: frozen page ${pfn} left its page-cache slot`);
+    Atomics.sub(kn.k, kn.inode(ino) + INODE.NR_PAGES, 1);
+    Atomics.notify(kn.k, xaSlot(kn, root, index));
+}
+/**
+ * The swap slots one batch took from the device in a single hold of its lock (the swap-slots
+ * cache of one shrinkPageList). Per thread; reclaim does not nest.
+ */
+const batchSlots = { slots: new Int32Array(SWAP_CLUSTER_MAX), n: 0, next: 0 };
+function takeSlot() {
+    return batchSlots.next < batchSlots.n ? batchSlots.slots[batchSlots.next++] : -1;
+}
+/** Give back the slot taken last, unused. */
+function untakeSlot(slot) {
+    batchSlots.slots[--batchSlots.next] = slot;
+}
+/** Reclaim a file or shmem page (pinned once by the caller, plus the cache's reference); true if frozen and evicted. */
+function reclaimInodePage(kn, pfn, flags) {
+    const nm = kn.pfnNode(pfn);
+    const ino = nm.i32[pageWord(nm, pfn, PAGE.MAPPING)];
+    const index = nm.i32[pageWord(nm, pfn, PAGE.INDEX)];
+    if (!inodeTryGet(kn, ino))
+        return false;
+    try {
+        unmapInodePage(kn, pfn, ino, index);
+        if (pageMapcount(kn, pfn) !== 0)
+            return false;
+        if (!(flags & PG_SWAPBACKED)) {
+            if (writebackPage(kn, ino, index, pfn) < 0 || pageFlags(kn, pfn) & PG_DIRTY || !freezePage(kn, pfn, 2))
+                return false;
+            evictFrozen(kn, ino, index, pfn, 0);
+            return true;
+        }
+        const slot = takeSlot();
+        if (slot < 0)
+            return false;
+        if (!freezePage(kn, pfn, 2)) {
+            untakeSlot(slot);
+            return false;
+        }
+        writeSwapSlot(kn, slot, pfn);
+        swapDuplicate(kn, slot); // the xarray entry's reference
+        evictFrozen(kn, ino, index, pfn, -(slot + 1));
+        return true;
+    }
+    finally {
+        inodePut(kn, ino);
+    }
+}
+/** try_to_unmap_one for an anonymous page in the swap cache: its entry becomes one for `slot`. */
+function unmapToSwapEntry(kn, pfn, pi, pte, slot) {
+    // The entry's reference on the slot exists before the entry does: a fault on it may swap in at once.
+    swapDuplicate(kn, slot);
+    if (Atomics.compareExchange(kn.ptes, pi, pte, swpEntry(slot)) !== pte)
+        return void Atomics.sub(kn.k, kn.regions.swapMap + slot, 1);
+    const nm = kn.pfnNode(pfn);
+    Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+    putPage(kn, pfn);
+}
+/**
+ * Reclaim an anonymous page: swap cache, swap entries for every mapping, write-out; true if
+ * frozen and out of the cache. A page that stays in the cache is counted in NR_SWAPCACHE.
+ */
+function reclaimAnonPage(kn, pfn, flags) {
+    const nm = kn.pfnNode(pfn);
+    const cached = (flags & PG_SWAPCACHE) !== 0;
+    const slot = cached ? nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1 : takeSlot();
+    if (slot < 0)
+        return false;
+    if (!cached)
+        addToSwapCache(kn, slot, pfn);
+    rmapWalkAnon(kn, pfn, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], unmapToSwapEntry, slot);
+    if (pageMapcount(kn, pfn) !== 0 || !freezePage(kn, pfn, 2)) {
+        if (!cached)
+            Atomics.add(nm.i32, NODE.NR_SWAPCACHE, 1);
+        return false;
+    }
+    swapWriteoutFrozen(kn, slot, pfn);
+    if (cached)
+        Atomics.sub(nm.i32, NODE.NR_SWAPCACHE, 1);
+    return true;
+}
+/** How many pages of isolated[0..n) need a new swap slot if they are reclaimed. */
+function slotsWanted(kn, n) {
+    let want = 0;
+    for (let j = 0; j < n; j++) {
+        const flags = pageFlags(kn, isolated[j]);
+        if (flags & PG_ANON ? !(flags & PG_SWAPCACHE) : flags & PG_SWAPBACKED)
+            want++;
+    }
+    return want;
+}
+/** Pages isolated by one batch, and those of them reclaim froze, to be freed together. Per thread. */
+const isolated = new Int32Array(SWAP_CLUSTER_MAX);
+const frozen = new Int32Array(SWAP_CLUSTER_MAX);
+/**
+ * shrink_folio_list: reclaim the n isolated pages of node `nid`; the frozen ones go back to the
+ * allocator in one batch, the others back to the LRU. Returns how many were freed.
+ */
+function shrinkPageList(kn, nid, n) {
+    batchSlots.n = getSwapSlots(kn, batchSlots.slots, slotsWanted(kn, n));
+    batchSlots.next = 0;
+    let freed = 0;
+    let swapped = 0;
+    for (let j = 0; j < n; j++) {
+        const pfn = isolated[j];
+        const flags = pageFlags(kn, pfn);
+        if (flags & PG_ANON ? reclaimAnonPage(kn, pfn, flags) : reclaimInodePage(kn, pfn, flags)) {
+            frozen[freed++] = pfn;
+            if (flags & PG_SWAPBACKED)
+                swapped++;
+            continue;
+        }
+        lruAdd(kn, pfn);
+        putPage(kn, pfn);
+    }
+    if (swapped)
+        Atomics.add(kn.k, KHDR.PSWPOUT, swapped);
+    putUnusedSwapSlots(kn, batchSlots.slots, batchSlots.next, batchSlots.n);
+    freePagesBulk(kn.node[nid], frozen, freed);
+    return freed;
+}
+/**
+ * shrink_node: try to free `want` pages of node `nid`, a batch of at most SWAP_CLUSTER_MAX
+ * isolated pages at a time; returns how many were freed. `direct` says whose counters to bump
+ * (a task's direct reclaim, or kswapd).
+ */
+export function shrinkNode(kn, nid, want, direct) {
+    const i32 = kn.node[nid].i32;
+    const budget = { rotations: i32[NODE.NR_LRU] };
+    let freed = 0;
+    for (let scanned = 0, limit = 2 * i32[NODE.NR_LRU] + 1; freed < want && scanned < limit;) {
+        const n = lruIsolate(kn, nid, budget, isolated, Math.min(SWAP_CLUSTER_MAX, want - freed));
+        if (n === 0)
+            break;
+        scanned += n;
+        Atomics.add(kn.k, direct ? KHDR.PGSCAN_DIRECT : KHDR.PGSCAN_KSWAPD, n);
+        freed += shrinkPageList(kn, nid, n);
+    }
+    Atomics.add(kn.k, direct ? KHDR.PGSTEAL_DIRECT : KHDR.PGSTEAL_KSWAPD, freed);
+    return freed;
+}
+/** Pages below which kswapd wakes, and up to which it reclaims. */
+export function setWatermarks(i32, pages) {
+    const low = Math.max(4, pages >> 5);
+    Atomics.store(i32, NODE.WMARK_LOW, low);
+    Atomics.store(i32, NODE.WMARK_HIGH, 2 * low);
+}
+/** wakeup_kswapd, from an allocation that left the node under its low watermark. */
+export function wakeupKswapd(i32) {
+    Atomics.add(i32, NODE.KSWAPD_WAKE, 1);
+    Atomics.notify(i32, NODE.KSWAPD_WAKE);
+}
+/** One round of kswapd for node `nid`: reclaim up to the high watermark; pages freed. */
+export function kswapdBalance(kn, nid) {
+    const i32 = kn.node[nid].i32;
+    let freed = 0;
+    while (Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_HIGH)) {
+        if (Atomics.load(i32, NODE.KSWAPD_PAUSE))
+            break;
+        const got = shrinkNode(kn, nid, Atomics.load(i32, NODE.WMARK_HIGH) - Atomics.load(i32, NODE.FREE), false);
+        if (got === 0)
+            break;
+        freed += got;
+    }
+    return freed;
+}
+/**
+ * kswapd's loop, for a node worker: sleep until an allocation wakes it (or a 100 ms slice
+ * passes), then balance. It runs for the worker's life: the machine pauses it (pauseKswapd)
+ * before it ends the worker.
+ */
+export async function kswapd(kn, nid) {
+    const i32 = kn.node[nid].i32;
+    for (;;) {
+        const seq = Atomics.load(i32, NODE.KSWAPD_WAKE);
+        Atomics.store(i32, NODE.KSWAPD_BUSY, 1);
+        if (!Atomics.load(i32, NODE.KSWAPD_PAUSE) && Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_LOW))
+            kswapdBalance(kn, nid);
+        Atomics.store(i32, NODE.KSWAPD_BUSY, 0);
+        Atomics.notify(i32, NODE.KSWAPD_BUSY);
+        const w = Atomics.waitAsync(i32, NODE.KSWAPD_WAKE, seq, 100);
+        if (w.async)
+            await w.value;
+    }
+}
+/**
+ * Hold every node's kswapd idle while `fn` runs (an audit reads the kernel without locks): each
+ * kswapd finishes the round it is in, and starts no other until `fn` returns.
+ */
+export function withKswapdPaused(kn, fn) {
+    pauseKswapd(kn);
+    try {
+        return fn();
+    }
+    finally {
+        for (const nid of kn.memoryIdOrder) {
+            const i32 = kn.node[nid].i32;
+            Atomics.store(i32, NODE.KSWAPD_PAUSE, 0);
+            wakeupKswapd(i32);
+        }
+    }
+}
+/** Stop every node's kswapd at the end of its current round (before an audit, or for good before its worker ends). */
+export function pauseKswapd(kn) {
+    const nodes = kn.memoryIdOrder.map((nid) => kn.node[nid].i32);
+    for (const i32 of nodes)
+        Atomics.store(i32, NODE.KSWAPD_PAUSE, 1);
+    for (const i32 of nodes)
+        for (let round = 0; Atomics.load(i32, NODE.KSWAPD_BUSY); round++)
+            futexWait(i32, NODE.KSWAPD_BUSY, 1, round, 'kswapd pause');
+}
+//# sourceMappingURL=vmscan.js.map

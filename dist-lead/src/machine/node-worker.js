@@ -1,0 +1,42 @@
+import { Kernel, nodeRegions } from '../kernel/kernel.js';
+import { initNodeMemory } from '../kernel/page-alloc.js';
+import { kswapd } from '../kernel/vmscan.js';
+import { readKernelFile } from '../kernel/procfs.js';
+import { systemError } from '../kernel/errno.js';
+import { guard } from './wire.js';
+export function nodeWorkerApi() {
+    let kn = null;
+    let nid = -1;
+    return {
+        /** Create and initialise this node's memory; `reservedPfn` is the zero page if it lives here. */
+        create(id, pages, basePfn, reservedPfn) {
+            return guard(() => {
+                const r = nodeRegions(pages);
+                const buf = new SharedArrayBuffer(r.size);
+                const nm = { nid: id, pages, basePfn, i32: new Int32Array(buf), bytes: new Uint8Array(buf), meta: r.meta, free: r.free, frameByte: r.frameByte, views: [] };
+                nid = id;
+                initNodeMemory(nm, reservedPfn);
+                return buf;
+            });
+        },
+        /** Map the whole machine, once every node exists, and start the node's kswapd. */
+        attach(cfg, bufs) {
+            return guard(() => {
+                kn = new Kernel(cfg, bufs);
+                if (kn.node[nid].pages > 0)
+                    kswapd(kn, nid).catch((e) => process.stderr.write(`numa-emu: kswapd of node ${nid} died: ${e.stack}\n`));
+                return true;
+            });
+        },
+        /** Serve a sysfs file of the node. */
+        readFile(path) {
+            return guard(() => {
+                const r = readKernelFile(kn, path, 0);
+                if (typeof r === 'number')
+                    throw systemError(r, 'open', { detail: path });
+                return r;
+            });
+        },
+    };
+}
+//# sourceMappingURL=node-worker.js.map

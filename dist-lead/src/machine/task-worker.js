@@ -1,0 +1,55 @@
+/**
+ * The body of a task's worker: it maps the machine, builds the task's synchronous system-call
+ * interface and runs what the main thread asks, one call at a time, in this thread. User
+ * experiments run here too (`run`), with the same `Sys`.
+ */
+import { pathToFileURL } from 'node:url';
+import { systemError } from '../kernel/errno.js';
+import { Kernel } from '../kernel/kernel.js';
+import { Sys } from '../kernel/syscalls.js';
+import { copyProcess, execMm, exitTask } from '../kernel/task.js';
+import { guard } from './wire.js';
+/** The system calls the main thread may forward to a task. */
+export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink'];
+export function taskWorkerApi(data) {
+    const kn = new Kernel(data.cfg, data.bufs);
+    const sys = new Sys(kn, data.slot);
+    const syscalls = new Set(SYSCALL_NAMES);
+    return {
+        call(name, args) {
+            return guard(() => {
+                if (!syscalls.has(name))
+                    throw new TypeError(`no system call ${name}`);
+                return sys[name](...args);
+            });
+        },
+        run(modulePath, exportName, args) {
+            return guard(async () => {
+                const mod = (await import(modulePath.startsWith('file:') ? modulePath : pathToFileURL(modulePath).href));
+                const fn = mod[exportName];
+                if (typeof fn !== 'function')
+                    throw new TypeError(`${modulePath} has no exported function ${exportName}`);
+                return await fn(sys, ...args);
+            });
+        },
+        clone(thread, cpu) {
+            return guard(() => {
+                const t = copyProcess(kn, data.slot, thread, cpu);
+                if (t < 0)
+                    throw systemError(t, thread ? 'clone' : 'fork');
+                return t;
+            });
+        },
+        exec() {
+            return guard(() => {
+                const err = execMm(kn, data.slot);
+                if (err < 0)
+                    throw systemError(err, 'execve');
+            });
+        },
+        exit() {
+            return guard(() => exitTask(kn, data.slot));
+        },
+    };
+}
+//# sourceMappingURL=task-worker.js.map

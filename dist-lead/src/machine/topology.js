@@ -1,0 +1,136 @@
+/**
+ * Machine descriptions: the options a user gives, their validation, and the default machine.
+ *
+ * The default is the embedded demo machine: four nodes of two CPUs and 64 MiB each, with the
+ * SLIT of a four-socket ring (one hop 21, two hops 31). Validation follows what the firmware
+ * tables and the kernel accept: node ids 0..63 here (MAX_NUMNODES stays 1024 for argument
+ * checks), distances 10 on the diagonal and 11..254 elsewhere, memory in whole pages.
+ */
+import { SECTION_SHIFT } from '../kernel/config.js';
+import { MAX_PAGE_CLUSTER, PAGE_SIZE } from '../kernel/constants.js';
+import { MACHINE_MAX_NODES } from '../kernel/nodemask.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, findProfile } from '../kernel/profiles.js';
+import { XA_SLOTS } from '../shm/structs.js';
+/** The demo machine's SLIT: a ring of four sockets. */
+export const DEMO_DISTANCE = [
+    [10, 21, 31, 21],
+    [21, 10, 21, 31],
+    [31, 21, 10, 21],
+    [21, 31, 21, 10],
+];
+function invalid(what) {
+    const e = new RangeError(`Machine.create: ${what}`);
+    e.code = 'ERR_INVALID_ARG_VALUE';
+    return e;
+}
+/** Parse '64M', '1G', '512K' or a byte count. */
+export function parseSize(v) {
+    if (typeof v === 'number')
+        return v;
+    const m = /^(\d+)\s*([KMG]?)i?B?$/i.exec(v.trim());
+    if (!m)
+        throw invalid(`memory size '${v}' is not a size like 64M`);
+    const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase()];
+    return Number(m[1]) * mult;
+}
+function buildNodes(opts) {
+    if (opts.length === 0 || opts.length > MACHINE_MAX_NODES)
+        throw invalid(`a machine has 1 to ${MACHINE_MAX_NODES} nodes`);
+    const seenCpus = new Set();
+    const seenIds = new Set();
+    let nextCpu = 0;
+    let nextPfn = 1 << SECTION_SHIFT;
+    const nodes = opts.map((o, i) => {
+        const id = o.id ?? i;
+        if (!Number.isInteger(id) || id < 0 || id >= MACHINE_MAX_NODES)
+            throw invalid(`node id ${id} is not in 0..${MACHINE_MAX_NODES - 1}`);
+        if (seenIds.has(id))
+            throw invalid(`node id ${id} appears twice`);
+        seenIds.add(id);
+        const c = o.cpus ?? 2;
+        const cpus = typeof c === 'number' ? Array.from({ length: c }, (_, k) => nextCpu + k) : [...c];
+        for (const cpu of cpus) {
+            if (!Number.isInteger(cpu) || cpu < 0 || cpu > 4095 || seenCpus.has(cpu))
+                throw invalid(`node ${id}: cpu ${cpu} is invalid or taken`);
+            seenCpus.add(cpu);
+            nextCpu = Math.max(nextCpu, cpu + 1);
+        }
+        const bytes = parseSize(o.memory ?? 64 * 1024 ** 2);
+        if (!Number.isInteger(bytes) || bytes < 0 || bytes % PAGE_SIZE !== 0 || bytes > 2 * 1024 ** 3)
+            throw invalid(`node ${id}: memory ${bytes} is not a whole number of pages up to 2 GiB`);
+        const pages = bytes / PAGE_SIZE;
+        const node = { id, cpus, pages, basePfn: nextPfn };
+        nextPfn += Math.ceil(pages / (1 << SECTION_SHIFT)) * (1 << SECTION_SHIFT) || 1 << SECTION_SHIFT;
+        return node;
+    });
+    if (seenCpus.size === 0)
+        throw invalid('the machine has no CPU');
+    if (!nodes.some((n) => n.pages > 0))
+        throw invalid('the machine has no memory');
+    if (nextPfn >= 1 << 28)
+        throw invalid('more memory than the page-table encoding addresses');
+    return nodes;
+}
+function defaultDistance(n) {
+    if (n === 4)
+        return DEMO_DISTANCE.map((r) => [...r]);
+    return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : 21)));
+}
+function checkDistance(d, n) {
+    if (!Array.isArray(d) || d.length !== n || !d.every((r) => Array.isArray(r) && r.length === n))
+        throw invalid(`distance must be a ${n}x${n} matrix`);
+    d.forEach((row, i) => row.forEach((v, j) => {
+        const ok = Number.isInteger(v) && (i === j ? v === 10 : v >= 11 && v <= 254);
+        if (!ok)
+            throw invalid(`distance[${i}][${j}] = ${v}: the SLIT wants 10 on the diagonal and 11..254 elsewhere`);
+    }));
+    return d;
+}
+function buildLimits(nodes, l = {}) {
+    const totalPages = nodes.reduce((s, n) => s + n.pages, 0);
+    const inodes = l.inodes ?? 256;
+    const out = {
+        maxMms: l.maxMms ?? 64,
+        maxTasks: l.maxTasks ?? 256,
+        maxVmas: l.maxVmas ?? 1024,
+        windowPages: l.windowPages ?? 1 << 18,
+        policySlots: l.policySlots ?? 8192,
+        inodes,
+        xaBlocks: l.xaBlocks ?? 2 * inodes + 4 * Math.ceil(totalPages / XA_SLOTS) + 64,
+        files: l.files ?? 256,
+        diskBlocks: l.diskBlocks ?? Math.max(1024, totalPages),
+        swapSlots: l.swapSlots ?? Math.max(1024, totalPages),
+    };
+    for (const [k, v] of Object.entries(out)) {
+        const least = k === 'swapSlots' ? 0 : 2; // no swap at all is a valid machine (swapoff)
+        if (!Number.isSafeInteger(v) || v < least)
+            throw invalid(`limits.${k} = ${v}`);
+    }
+    if (out.windowPages > 1 << 26)
+        throw invalid('limits.windowPages is at most 2^26 (256 GiB)');
+    return out;
+}
+/** Validate options into the kernel's static configuration. Throws a RangeError on bad input. */
+export function buildConfig(o = {}) {
+    const profile = o.kernel ?? DEFAULT_PROFILE;
+    if (!findProfile(profile))
+        throw invalid(`unknown kernel profile '${profile}' (known: ${PROFILE_NAMES.join(', ')})`);
+    const nodes = buildNodes(o.nodes ?? [{}, {}, {}, {}]);
+    const order = nodes.map((n, i) => [n, i]).sort((a, b) => a[0].id - b[0].id);
+    const d = checkDistance(o.distance ?? defaultDistance(nodes.length), nodes.length);
+    const seed = o.seed ?? 1;
+    if (!Number.isSafeInteger(seed))
+        throw invalid(`seed ${seed} is not an integer`);
+    const pageCluster = o.pageCluster ?? 3;
+    if (!Number.isInteger(pageCluster) || pageCluster < 0 || pageCluster > MAX_PAGE_CLUSTER)
+        throw invalid(`pageCluster ${pageCluster} is not an integer in 0..${MAX_PAGE_CLUSTER}`);
+    return {
+        profile,
+        nodes: order.map(([n]) => n),
+        distance: order.map(([, i]) => order.map(([, j]) => d[i][j])),
+        limits: buildLimits(nodes, o.limits),
+        seed,
+        pageCluster,
+    };
+}
+//# sourceMappingURL=topology.js.map

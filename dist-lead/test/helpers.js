@@ -1,0 +1,74 @@
+// Shared test helpers: a machine per test that is always closed and audited.
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MPOL_F_ADDR, MPOL_F_NODE, Machine, PAGE_SIZE, PROT_READ, PROT_WRITE, } from '../src/index.js';
+/** Create a machine, run `fn`, then check the kernel is consistent and close it. */
+export async function withMachine(opts, fn) {
+    const m = await Machine.create(opts);
+    try {
+        await fn(m);
+        expect(m.audit().problems, 'kernel audit after the test').to.deep.equal([]);
+    }
+    finally {
+        await m.close();
+    }
+    const after = m.audit();
+    expect(after.problems, 'kernel audit after close').to.deep.equal([]);
+    expect(after.policiesLive, 'policies leaked after close').to.equal(0);
+}
+/** A small 4-node machine (4 MiB per node) for fast tests. */
+export const SMALL = { nodes: [{ memory: '4M' }, { memory: '4M' }, { memory: '4M' }, { memory: '4M' }] };
+/** Limits of a machine without swap (swapoff): anonymous memory cannot be reclaimed, a full node stays full. */
+export const NO_SWAP = { swapSlots: 0 };
+/** mmap `pages` private (or shared) anonymous read-write pages. */
+export function mapAnon(t, pages, shared = false) {
+    return t.mmap(0, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS);
+}
+/** The node of each page of [addr, addr + pages), by get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR). */
+export async function nodesOf(t, addr, pages) {
+    const out = [];
+    for (let i = 0; i < pages; i++)
+        out.push((await t.getMempolicy(null, addr + i * PAGE_SIZE, MPOL_F_NODE | MPOL_F_ADDR)).mode);
+    return out;
+}
+/** Parse /proc/<pid>/numa_maps into one record per line. */
+export function parseNumaMaps(text) {
+    return text
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((line) => {
+        const [addr, ...rest] = line.split(' ');
+        const fields = {};
+        const policy = [];
+        for (const r of rest) {
+            const eq = r.indexOf('=');
+            if (eq > 0 && /^(anon|dirty|mapped|mapmax|swapcache|active|writeback|N\d+|kernelpagesize_kB|file)$/.test(r.slice(0, eq)))
+                fields[r.slice(0, eq)] = r.slice(eq + 1);
+            else
+                policy.push(r);
+        }
+        return { start: parseInt(addr, 16), policy: policy.join(' '), fields };
+    });
+}
+/** Expect a promise to reject with a system error of `code` from `syscall`. */
+export async function expectErrno(p, code, syscall) {
+    let err;
+    try {
+        await p;
+    }
+    catch (e) {
+        err = e;
+    }
+    expect(err, `expected ${code}`).to.be.instanceOf(Error);
+    expect(err.code).to.equal(code);
+    if (code.startsWith('E') && code !== 'ERR_INVALID_ARG_TYPE')
+        expect(err.errno).to.be.a('number').and.below(0);
+    if (syscall)
+        expect(err.syscall).to.equal(syscall);
+}
+/** Absolute path of a compiled fixture module (for task.run). */
+export function fixture(name) {
+    return fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
+}
+//# sourceMappingURL=helpers.js.map

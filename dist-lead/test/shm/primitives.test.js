@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { Worker } from 'node:worker_threads';
+import { REFCOUNT_SATURATED, refcountDecAndTest, refcountInc } from '../../src/shm/refcount.js';
+import { fixture } from '../helpers.js';
+function runWorkers(specs, buf, iters) {
+    return Promise.all(specs.map((s) => new Promise((resolve, reject) => {
+        const w = new Worker(fixture('primitives'), { workerData: { buf, iters, ...s } });
+        w.once('message', () => w.terminate().then(() => resolve(), reject));
+        w.once('error', reject);
+    })));
+}
+describe('shared-memory primitives between real threads', function () {
+    this.timeout(60_000);
+    it('spinlock: four threads doing non-atomic increments under the lock lose none', async () => {
+        const buf = new SharedArrayBuffer(64);
+        await runWorkers(Array(4).fill({ kind: 'spin', writer: false }), buf, 20_000);
+        const w = new Int32Array(buf);
+        expect(w[4]).to.equal(80_000);
+        expect(w[0], 'lock released').to.equal(0);
+    });
+    it('rw-semaphore: readers never see a writer half-way, writers lose no update', async () => {
+        const buf = new SharedArrayBuffer(64);
+        await runWorkers([{ kind: 'rwsem', writer: true }, { kind: 'rwsem', writer: true }, { kind: 'rwsem', writer: false }, { kind: 'rwsem', writer: false }], buf, 20_000);
+        const w = new Int32Array(buf);
+        expect(w[6], 'torn reads').to.equal(0);
+        expect(w[4]).to.equal(40_000);
+        expect(w[5]).to.equal(40_000);
+        expect(w[2], 'semaphore released').to.equal(0);
+    });
+    it('refcount: the last put reports zero; a put past zero saturates and is counted as a warning', () => {
+        const cells = new Int32Array(new SharedArrayBuffer(8));
+        cells[0] = 1;
+        expect(refcountInc(cells, 0, cells, 1)).to.equal(true);
+        expect(refcountDecAndTest(cells, 0, cells, 1)).to.equal(false);
+        expect(refcountDecAndTest(cells, 0, cells, 1)).to.equal(true);
+        expect(refcountDecAndTest(cells, 0, cells, 1)).to.equal(false);
+        expect(cells[0]).to.equal(REFCOUNT_SATURATED);
+        expect(cells[1]).to.equal(1);
+        expect(refcountInc(cells, 0, cells, 1), 'a get on a dead object').to.equal(false);
+        expect(cells[1]).to.equal(2);
+    });
+});
+//# sourceMappingURL=primitives.test.js.map

@@ -1,0 +1,2 @@
+import { runExperimentJob } from '../src/machine/experiment-worker.js';
+export default runExperimentJob;
