@@ -347,18 +347,17 @@ export interface AccessFault {
   addr: number;
 }
 
-/** Run `fn(mm)` with the task's mmap_sem held for read (and known to rmap as held). */
-function withMmapRead<T>(kn: Kernel, t: number, fn: (m: number) => T): T {
+/** Take the task's mmap_sem for read (known to rmap as held); returns its mm. */
+function mmapReadLock(kn: Kernel, t: number): number {
   const m = kn.k[kn.task(t) + TASK.MM];
-  const sem = kn.mm(m) + MM.SEM;
-  downRead(kn.k, sem);
+  downRead(kn.k, kn.mm(m) + MM.SEM);
   heldMmap.mm = m;
-  try {
-    return fn(m);
-  } finally {
-    heldMmap.mm = 0;
-    upRead(kn.k, sem);
-  }
+  return m;
+}
+
+function mmapReadUnlock(kn: Kernel, m: number): void {
+  heldMmap.mm = 0;
+  upRead(kn.k, kn.mm(m) + MM.SEM);
 }
 
 /**
@@ -373,7 +372,8 @@ function accessVm(
   write: boolean,
   each: (pfn: number, off: number, n: number, done: number) => void,
 ): AccessFault | null {
-  return withMmapRead(kn, t, (m) => {
+  const m = mmapReadLock(kn, t);
+  try {
     for (let done = 0; done < len; ) {
       const a = addr + done;
       const off = a % PAGE_SIZE;
@@ -385,7 +385,9 @@ function accessVm(
       done += n;
     }
     return null;
-  });
+  } finally {
+    mmapReadUnlock(kn, m);
+  }
 }
 
 /** Read `len` bytes at `addr` into `out`. */
@@ -410,14 +412,17 @@ export function userStore(kn: Kernel, t: number, addr: number, bytes: Uint8Array
  * Nothing is copied, so no page needs a pin: each is only marked accessed.
  */
 export function userTouch(kn: Kernel, t: number, addr: number, len: number, write: boolean): AccessFault | null {
-  return withMmapRead(kn, t, (m) => {
+  const m = mmapReadLock(kn, t);
+  try {
     for (let a = addr - (addr % PAGE_SIZE); a < addr + len; a += PAGE_SIZE) {
       const pfn = followPage(kn, t, m, a, write);
       if (pfn < 0) return { err: pfn, addr: Math.max(a, addr) };
       if (pfn !== kn.zeroPfn) markReferenced(kn, pfn);
     }
     return null;
-  });
+  } finally {
+    mmapReadUnlock(kn, m);
+  }
 }
 
 /**

@@ -346,26 +346,24 @@ function markReferenced(kn, pfn) {
     if (!(Atomics.load(nm.i32, w) & PG_REFERENCED))
         Atomics.or(nm.i32, w, PG_REFERENCED);
 }
-/** Run `fn(mm)` with the task's mmap_sem held for read (and known to rmap as held). */
-function withMmapRead(kn, t, fn) {
+/** Take the task's mmap_sem for read (known to rmap as held); returns its mm. */
+function mmapReadLock(kn, t) {
     const m = kn.k[kn.task(t) + TASK.MM];
-    const sem = kn.mm(m) + MM.SEM;
-    downRead(kn.k, sem);
+    downRead(kn.k, kn.mm(m) + MM.SEM);
     heldMmap.mm = m;
-    try {
-        return fn(m);
-    }
-    finally {
-        heldMmap.mm = 0;
-        upRead(kn.k, sem);
-    }
+    return m;
+}
+function mmapReadUnlock(kn, m) {
+    heldMmap.mm = 0;
+    upRead(kn.k, kn.mm(m) + MM.SEM);
 }
 /**
  * Walk [addr, addr + len) page by page under mmap_sem (read), calling `each(pfn, pageOffset,
  * chunkLen, done)` for every chunk with the page pinned. Stops at the first failing fault.
  */
 function accessVm(kn, t, addr, len, write, each) {
-    return withMmapRead(kn, t, (m) => {
+    const m = mmapReadLock(kn, t);
+    try {
         for (let done = 0; done < len;) {
             const a = addr + done;
             const off = a % PAGE_SIZE;
@@ -378,7 +376,10 @@ function accessVm(kn, t, addr, len, write, each) {
             done += n;
         }
         return null;
-    });
+    }
+    finally {
+        mmapReadUnlock(kn, m);
+    }
 }
 /** Read `len` bytes at `addr` into `out`. */
 export function userLoad(kn, t, addr, out) {
@@ -400,7 +401,8 @@ export function userStore(kn, t, addr, bytes) {
  * Nothing is copied, so no page needs a pin: each is only marked accessed.
  */
 export function userTouch(kn, t, addr, len, write) {
-    return withMmapRead(kn, t, (m) => {
+    const m = mmapReadLock(kn, t);
+    try {
         for (let a = addr - (addr % PAGE_SIZE); a < addr + len; a += PAGE_SIZE) {
             const pfn = followPage(kn, t, m, a, write);
             if (pfn < 0)
@@ -409,7 +411,10 @@ export function userTouch(kn, t, addr, len, write) {
                 markReferenced(kn, pfn);
         }
         return null;
-    });
+    }
+    finally {
+        mmapReadUnlock(kn, m);
+    }
 }
 /**
  * zap_pte_range: unmap [start, end) of mm `m` (mmap_sem held for write), dropping the mapping

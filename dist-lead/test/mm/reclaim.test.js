@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { IPC_PRIVATE, IPC_RMID, MPOL_BIND, O_CREAT, O_RDWR, PAGE_SIZE } from '../../src/index.js';
+import { IPC_PRIVATE, IPC_RMID, MPOL_BIND, MPOL_INTERLEAVE, O_CREAT, O_RDWR, PAGE_SIZE } from '../../src/index.js';
 import { expectLastWritesVisible, runStress } from '../stress-run.js';
-import { mapAnon, nodesOf, withMachine } from '../helpers.js';
+import { fixture, mapAnon, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
 /** Two 1 MiB nodes (256 frames each) and a 16 MiB swap device. */
 const TIGHT = { nodes: [{ memory: '1M' }, { memory: '1M' }], limits: { swapSlots: 4096 } };
 async function vmstat(m) {
@@ -100,5 +100,86 @@ describe('reclaim and swap', function () {
         expect(text).to.match(/^SwapFree:\s+16384 kB$/m);
         expect(await m.readFile('/sys/devices/system/node/node0/meminfo')).to.match(/^Node 0 SwapCached:\s+0 kB$/m);
     }));
+});
+/** Two 4 MiB nodes: room enough that nothing is reclaimed unless a test asks. */
+const ROOMY = { nodes: [{ memory: '4M' }, { memory: '4M' }] };
+/** Map and fill `pages` anonymous pages on node 0, then swap every one of them out. */
+async function swappedOut(m, pages) {
+    const p = await m.spawnProcess({ cpu: 0 });
+    const a = await mapAnon(p.main, pages);
+    await fillPages(p.main, a, pages, 9);
+    expect(await p.main.run(fixture('reclaim'), 'reclaimOwnNode', pages)).to.equal(pages);
+    return { p, a };
+}
+/** The numa_maps fields of the VMA that starts at `a`. */
+async function vmaFields(m, p, a) {
+    const line = parseNumaMaps(await m.readFile(`/proc/${p.pid}/numa_maps`)).find((l) => l.start === a);
+    expect(line, `a numa_maps line at ${a.toString(16)}`).to.not.equal(undefined);
+    return line.fields;
+}
+/** Page numbers (from `a`) of the aligned cluster of 2^cluster pages holding page `i`. */
+function clusterOf(a, i, cluster, pages) {
+    const span = PAGE_SIZE << cluster;
+    const start = a + i * PAGE_SIZE - ((a + i * PAGE_SIZE) % span);
+    const out = [];
+    for (let x = start; x < start + span; x += PAGE_SIZE)
+        if (x >= a && x < a + pages * PAGE_SIZE)
+            out.push((x - a) / PAGE_SIZE);
+    return out;
+}
+describe('reclaim in batches and swap-in by page cluster', function () {
+    this.timeout(60_000);
+    it('reclaim of a batch swaps every page out and leaves none in the swap cache', () => withMachine(ROOMY, async (m) => {
+        const before = await vmstat(m);
+        const { p, a } = await swappedOut(m, 40);
+        const v = await vmstat(m);
+        expect(v.pswpout - before.pswpout).to.equal(40);
+        expect(v.pgsteal_direct - before.pgsteal_direct).to.equal(40);
+        expect(await m.readFile('/proc/meminfo')).to.match(/^SwapCached:\s+0 kB$/m);
+        expect((await vmaFields(m, p, a)).anon, 'nothing of the mapping is resident').to.equal(undefined);
+        await checkPages(p.main, a, 40, 9);
+    }));
+    it('a swap fault brings back the aligned cluster around it, each page placed by the policy for its address', () => withMachine(ROOMY, async (m) => {
+        const { p, a } = await swappedOut(m, 24);
+        await p.main.mbind(a, 24 * PAGE_SIZE, MPOL_INTERLEAVE, 3n, 65);
+        const before = (await vmstat(m)).pswpin;
+        await p.main.load(a + 10 * PAGE_SIZE, 1);
+        const cluster = clusterOf(a, 10, 3, 24);
+        expect((await vmstat(m)).pswpin - before, 'pages read from swap').to.equal(cluster.length);
+        const f = await vmaFields(m, p, a);
+        expect(Number(f.anon)).to.equal(cluster.length);
+        const nodes = await nodesOf(p.main, a + cluster[0] * PAGE_SIZE, cluster.length);
+        // Interleave by address: each page's node is its virtual page number modulo the two nodes.
+        expect(nodes).to.deep.equal(cluster.map((i) => ((a / PAGE_SIZE + i) % 2)));
+        await checkPages(p.main, a, 24, 9);
+    }));
+    it('pageCluster 0 brings back only the faulting page', () => withMachine({ ...ROOMY, pageCluster: 0 }, async (m) => {
+        const { p, a } = await swappedOut(m, 16);
+        const before = (await vmstat(m)).pswpin;
+        await p.main.load(a + 5 * PAGE_SIZE, 1);
+        expect((await vmstat(m)).pswpin - before).to.equal(1);
+        expect((await vmaFields(m, p, a)).anon).to.equal('1');
+    }));
+    it('a swap cluster stops at the end of the VMA', () => withMachine({ ...ROOMY, pageCluster: 5 }, async (m) => {
+        const { p, a } = await swappedOut(m, 64);
+        // Split the mapping one page after page 40, inside the cluster of page 40.
+        const cluster = clusterOf(a, 40, 5, 64);
+        await p.main.mbind(a + 41 * PAGE_SIZE, 23 * PAGE_SIZE, MPOL_BIND, 1n, 65);
+        const before = (await vmstat(m)).pswpin;
+        await p.main.load(a + 40 * PAGE_SIZE, 1);
+        const inFirst = cluster.filter((i) => i <= 40);
+        expect(cluster.length, 'the cluster crosses the split').to.be.above(inFirst.length);
+        expect((await vmstat(m)).pswpin - before).to.equal(inFirst.length);
+        expect((await vmaFields(m, p, a + 41 * PAGE_SIZE)).anon, 'the second VMA stays swapped out').to.equal(undefined);
+        await checkPages(p.main, a, 64, 9);
+    }));
+    it('Machine.create rejects a page cluster outside 0..5', async () => {
+        const { Machine } = await import('../../src/index.js');
+        for (const pageCluster of [-1, 6, 1.5]) {
+            const err = await Machine.create({ ...ROOMY, pageCluster }).then(() => null, (e) => e);
+            expect(err, `pageCluster ${pageCluster}`).to.be.instanceOf(RangeError);
+            expect(err.code).to.equal('ERR_INVALID_ARG_VALUE');
+        }
+    });
 });
 //# sourceMappingURL=reclaim.test.js.map
