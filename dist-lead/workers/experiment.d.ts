@@ -1,2 +1,0 @@
-import { runExperimentJob } from '../src/machine/experiment-worker.js';
-export default runExperimentJob;
