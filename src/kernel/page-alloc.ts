@@ -163,7 +163,7 @@ export function lruAddBulk(kn: Kernel, pfns: Int32Array, n: number): void {
     const nm = kn.pfnNode(pfns[j]);
     const { i32 } = nm;
     spinLock(i32, NODE.LRU_LOCK);
-    for (; j < n && kn.pfnNode(pfns[j]) === nm; j++) {
+    do {
       const pfn = pfns[j];
       const tail = i32[NODE.LRU_TAIL];
       i32[pageWord(nm, pfn, PAGE.LRU_PREV)] = tail;
@@ -173,7 +173,7 @@ export function lruAddBulk(kn: Kernel, pfns: Int32Array, n: number): void {
       i32[NODE.LRU_TAIL] = pfn + 1;
       Atomics.or(i32, pageWord(nm, pfn, PAGE.FLAGS), PG_LRU);
       i32[NODE.NR_LRU]++;
-    }
+    } while (++j < n && kn.pfnNode(pfns[j]) === nm);
     spinUnlock(i32, NODE.LRU_LOCK);
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IPC_PRIVATE, IPC_RMID, MPOL_BIND, MPOL_INTERLEAVE, O_CREAT, O_RDWR, PAGE_SIZE, type Machine, type MachineOptions, type Process, type Task } from '../../src/index.js';
+import { IPC_PRIVATE, IPC_RMID, MPOL_BIND, MPOL_INTERLEAVE, O_CREAT, O_RDWR, PAGE_SIZE, Machine, type MachineOptions, type Process, type Task } from '../../src/index.js';
 import { type StressArgs } from '../fixtures/stress.js';
 import { expectLastWritesVisible, runStress } from '../stress-run.js';
 import { fixture, mapAnon, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
@@ -199,7 +199,6 @@ describe('reclaim in batches and swap-in by page cluster', function () {
     }));
 
   it('Machine.create rejects a page cluster outside 0..5', async () => {
-    const { Machine } = await import('../../src/index.js');
     for (const pageCluster of [-1, 6, 1.5]) {
       const err = await Machine.create({ ...ROOMY, pageCluster }).then(
         () => null,
