@@ -10,5 +10,5 @@ export { type AuditReport } from './kernel/audit.js';
 export { runExperiments, type ExperimentSpec, type ExperimentResult } from './machine/experiments.js';
 export { type WireError } from './machine/wire.js';
 export { PROFILE_NAMES, DEFAULT_PROFILE, type KernelProfile, findProfile } from './kernel/profiles.js';
-export { setPreemptHook, PreemptPoint, type PreemptHook } from './sched/preempt.js';
+export { PreemptPoint, LockKind } from './sched/preempt.js';
 export * from './kernel/constants.js';

@@ -17,7 +17,10 @@ import { type Kernel } from './kernel.js';
 import { DEFAULT_POLICY } from './mempolicy.js';
 import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
-import { spPolicies } from './shared-policy.js';
+import { SPN_SLAB, spNodes, spPolicies } from './shared-policy.js';
+import { POL_SLAB } from './mempolicy.js';
+import { SLOT_BITS, SLOT_MASK, type SlabSpec, ptrSlot } from './slab.js';
+import { detector } from '../sched/detect.js';
 
 /** What the audit found. `problems` is empty on a consistent kernel. */
 export interface AuditReport {
@@ -117,17 +120,56 @@ function auditSwap(kn: Kernel, refs: Map<number, number>, problems: string[]): v
   if (used + bdevFreeBlocks(kn.swap) !== kn.cfg.limits.swapSlots) problems.push(`swap: ${used} used + ${bdevFreeBlocks(kn.swap)} free != ${kn.cfg.limits.swapSlots}`);
 }
 
+/** The free slots of a slab: its free list, and (detectors on) its quarantine. */
+function slabFreeSlots(kn: Kernel, spec: SlabSpec, problems: string[]): Set<number> {
+  const free = new Set<number>(detector?.quarantined(spec.cls) ?? []);
+  const limit = spec.slots(kn);
+  for (let s = kn.k[spec.freeHead]; s !== 0; s = kn.k[spec.region(kn) + s * spec.words + spec.nextFree]) {
+    if (free.has(s) || s >= limit) {
+      problems.push(`slab ${spec.cls}: free list loops or leaves the table at slot ${s}`);
+      break;
+    }
+    free.add(s);
+  }
+  return free;
+}
+
+/** The tagged pointer to a live slot's current generation. */
+function livePtr(kn: Kernel, spec: SlabSpec, slot: number): number {
+  return slot | ((kn.k[spec.region(kn) + slot * spec.words + spec.gen] & SLOT_MASK) << SLOT_BITS);
+}
+
 function auditPolicies(kn: Kernel, pols: Map<number, number>, problems: string[]): number {
+  const free = slabFreeSlots(kn, POL_SLAB, problems);
   let live = 0;
   for (let p = 2; p < kn.cfg.limits.policySlots; p++) {
+    if (free.has(p)) continue;
+    live++;
     const ref = kn.k[kn.pol(p) + POL.REFCNT];
-    const want = pols.get(p) ?? 0;
-    if (ref > 0) live++;
+    const want = pols.get(livePtr(kn, POL_SLAB, p)) ?? 0;
     if (ref !== want) problems.push(`policy ${p}: refcount ${ref}, held by ${want}`);
   }
+  for (const ptr of pols.keys()) if (ptr !== DEFAULT_POLICY && (free.has(ptrSlot(ptr)) || livePtr(kn, POL_SLAB, ptrSlot(ptr)) !== ptr)) problems.push(`policy pointer ${ptr} (slot ${ptrSlot(ptr)}) is held but names a freed policy`);
   if (kn.k[kn.pol(DEFAULT_POLICY) + POL.REFCNT] !== 1) problems.push(`default policy refcount ${kn.k[kn.pol(DEFAULT_POLICY) + POL.REFCNT]}`);
   if (kn.k[KHDR.SLAB_LIVE] !== live) problems.push(`slab says ${kn.k[KHDR.SLAB_LIVE]} live policies, ${live} found`);
   return live;
+}
+
+/** Every live sp_node is in exactly one tree, and the live count matches. */
+function auditSpNodes(kn: Kernel, problems: string[]): void {
+  const free = slabFreeSlots(kn, SPN_SLAB, problems);
+  const seen = new Map<number, number>();
+  for (let s = 1; s < kn.cfg.limits.inodes; s++) {
+    if (kn.k[kn.inode(s) + INODE.STATE] === 0) continue;
+    for (const n of spNodes(kn, s)) seen.set(ptrSlot(n), (seen.get(ptrSlot(n)) ?? 0) + 1);
+  }
+  let live = 0;
+  for (let n = 1; n < kn.spNodeSlots; n++) {
+    if (free.has(n)) continue;
+    live++;
+    if (seen.get(n) !== 1) problems.push(`sp_node ${n}: in ${seen.get(n) ?? 0} trees`);
+  }
+  if (kn.k[KHDR.SPN_LIVE] !== live) problems.push(`slab says ${kn.k[KHDR.SPN_LIVE]} live sp_nodes, ${live} found`);
 }
 
 /** Audit the kernel (see the module comment for what is checked). */
@@ -138,6 +180,7 @@ export function auditKernel(kn: Kernel): AuditReport {
   const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols, swapRefs), problems);
   auditSwap(kn, swapRefs, problems);
   const policiesLive = auditPolicies(kn, pols, problems);
+  auditSpNodes(kn, problems);
   const refcountWarnings = kn.k[KHDR.WARN_REFCOUNT];
   if (refcountWarnings !== 0) problems.push(`${refcountWarnings} refcount warnings (use-after-free or over-put)`);
   return { problems, pagesInUse, policiesLive, refcountWarnings };

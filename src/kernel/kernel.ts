@@ -8,7 +8,10 @@
  * `Kernel` for the same buffers sees and changes the same machine.
  */
 import { BUG, BUG_ON, LINE_WORDS, RegionPlanner, align, assertLayout } from '../shm/layout.js';
-import { DENTRY, FDT, FILE, INODE, KERNEL_MAGIC, KHDR, MAX_FDS, MM, NAME_WORDS, NODE, PAGE, POL, SP, SP_MAX, TASK, VMA, VMA_SLACK, XA_SLOTS } from '../shm/structs.js';
+import { DENTRY, FDT, FILE, INODE, KERNEL_MAGIC, KHDR, MAX_FDS, MM, NAME_WORDS, NODE, PAGE, POL, SPN, SP_MAX, TASK, VMA, VMA_SLACK, XA_SLOTS } from '../shm/structs.js';
+import { bindOwners, ownerTableWords } from '../shm/owner.js';
+import { SLOT_MASK } from './slab.js';
+import { installKernelNaming } from './sites.js';
 import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
 import { PAGE_SIZE } from './constants.js';
@@ -23,6 +26,7 @@ export interface KernelRegions {
   readonly mm: number;
   readonly inode: number;
   readonly sp: number;
+  readonly spn: number;
   readonly xa: number;
   readonly dentry: number;
   readonly names: number;
@@ -31,6 +35,7 @@ export interface KernelRegions {
   readonly fds: number;
   readonly swapMap: number;
   readonly swapCache: number;
+  readonly owners: number;
 }
 
 /** Carve the kernel buffer for the given table sizes (slot 0 of each table is NULL). */
@@ -41,7 +46,8 @@ export function kernelRegions(l: KernelLimits): KernelRegions {
   const task = p.take('task', l.maxTasks * TASK.WORDS);
   const mm = p.take('mm', l.maxMms * MM.WORDS);
   const inode = p.take('inode', l.inodes * INODE.WORDS);
-  const sp = p.take('sp', l.inodes * SP_MAX * SP.WORDS);
+  const sp = p.take('sp', l.inodes * SP_MAX);
+  const spn = p.take('spn', spNodeSlots(l) * SPN.WORDS);
   const xa = p.take('xa', l.xaBlocks * XA_SLOTS);
   const dentry = p.take('dentry', l.files * DENTRY.WORDS);
   const names = p.take('names', l.files * NAME_WORDS);
@@ -50,7 +56,29 @@ export function kernelRegions(l: KernelLimits): KernelRegions {
   const fds = p.take('fds', l.maxMms * MAX_FDS);
   const swapMap = p.take('swapMap', l.swapSlots);
   const swapCache = p.take('swapCache', l.swapSlots);
-  return { words: p.words, pol, task, mm, inode, sp, xa, dentry, names, file, fdt, fds, swapMap, swapCache };
+  const owners = p.take('owners', ownerTableWords(ownerCount(l)));
+  return { words: p.words, pol, task, mm, inode, sp, spn, xa, dentry, names, file, fdt, fds, swapMap, swapCache, owners };
+}
+
+/** Slots of the sp_node slab: the shared-policy ranges of every object together. */
+export function spNodeSlots(l: KernelLimits): number {
+  return Math.min(l.inodes * 16 + 64, SLOT_MASK + 1);
+}
+
+/**
+ * Lock owner ids (owner.ts): a task worker is its task slot, a node worker maxTasks + its node
+ * id, the main thread maxTasks + 64, any other thread maxTasks + 65.
+ */
+export function ownerCount(l: KernelLimits): number {
+  return l.maxTasks + 66;
+}
+/** The owner id of node `nid`'s worker. */
+export function nodeOwner(l: KernelLimits, nid: number): number {
+  return l.maxTasks + nid;
+}
+/** The owner id of the machine's main thread. */
+export function mainOwner(l: KernelLimits): number {
+  return l.maxTasks + 64;
 }
 
 /** Offsets inside a node's buffer: header, struct pages, free stack (words), frames (bytes). */
@@ -219,9 +247,9 @@ export class Kernel {
   }
 
 
-  /** Word index of policy `p`. */
+  /** Word index of policy `p` (a tagged pointer or a slot). */
   pol(p: number): number {
-    return this.regions.pol + p * POL.WORDS;
+    return this.regions.pol + (p & SLOT_MASK) * POL.WORDS;
   }
   /** Word index of task `t`. */
   task(t: number): number {
@@ -253,9 +281,26 @@ export class Kernel {
   fd(d: number, fd: number): number {
     return this.regions.fds + d * MAX_FDS + fd;
   }
-  /** Word index of shared-policy range `i` of shmem object `s`. */
+  /** Word index of the `i`-th node pointer of object `s`'s shared-policy tree. */
   sp(s: number, i: number): number {
-    return this.regions.sp + (s * SP_MAX + i) * SP.WORDS;
+    return this.regions.sp + s * SP_MAX + i;
+  }
+  /** Word index of sp_node `n` (a tagged pointer or a slot). */
+  spn(n: number): number {
+    return this.regions.spn + (n & SLOT_MASK) * SPN.WORDS;
+  }
+  /** Slots of the sp_node slab. */
+  get spNodeSlots(): number {
+    return spNodeSlots(this.cfg.limits);
+  }
+  /** Bind this thread to the machine as lock owner `owner` (its lock words, its dead-owner table). */
+  bindThread(owner: number): void {
+    bindOwners(this.k, this.regions.owners, ownerCount(this.cfg.limits), owner, this.lockArrays());
+    installKernelNaming(this);
+  }
+  /** The machine's arrays that hold lock words, in the same order in every thread. */
+  lockArrays(): Int32Array[] {
+    return [this.k, ...this.nodeIds.map((id) => this.node[id]!.i32), this.disk.i32, this.swap.i32];
   }
   /** Float64 index of VMA `i` of mm `m`. */
   vma(m: number, i: number): number {
@@ -281,5 +326,8 @@ export class Kernel {
     k[KHDR.SLAB_FREE] = l.policySlots > 2 ? 2 : 0;
     for (let b = 1; b < l.xaBlocks; b++) k[regions.xa + b * XA_SLOTS] = b + 1 < l.xaBlocks ? b + 1 : 0;
     k[KHDR.XA_FREE] = l.xaBlocks > 1 ? 1 : 0;
+    const spn = spNodeSlots(l);
+    for (let n = 1; n < spn; n++) k[regions.spn + n * SPN.WORDS + SPN.NEXT_FREE] = n + 1 < spn ? n + 1 : 0;
+    k[KHDR.SPN_FREE] = spn > 1 ? 1 : 0;
   }
 }

@@ -20,9 +20,12 @@
  */
 import { BUG_ON } from '../shm/layout.js';
 import { refcountDecAndTest, refcountInc } from '../shm/refcount.js';
-import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { KHDR, NODE, POL, TASK } from '../shm/structs.js';
-import { PreemptPoint, preemptPoint } from '../sched/preempt.js';
+import { sitePoint } from '../sched/preempt.js';
+import { detector } from '../sched/detect.js';
+import { OBJ_MEMPOLICY, SITE } from './sites.js';
+import { type SlabSpec, ptrGen, ptrSlot, slabAlloc, slabFree } from './slab.js';
+import { reportLiveHolders } from './mpol-ledger.js';
 import {
   MAX_NUMNODES,
   MPOL_BIND,
@@ -66,33 +69,22 @@ export function numaPolicyInit(kn: Kernel): void {
   Atomics.store(kn.k, b + POL.REFCNT, 1);
 }
 
-function slabAlloc(kn: Kernel): number {
-  const { k } = kn;
-  spinLock(k, KHDR.SLAB_LOCK);
-  const p = k[KHDR.SLAB_FREE];
-  if (p !== 0) {
-    k[KHDR.SLAB_FREE] = k[kn.pol(p) + POL.NEXT_FREE];
-    k[kn.pol(p) + POL.NEXT_FREE] = 0;
-  }
-  spinUnlock(k, KHDR.SLAB_LOCK);
-  if (p !== 0) Atomics.add(k, KHDR.SLAB_LIVE, 1);
-  return p;
-}
-
-function slabFree(kn: Kernel, p: number): void {
-  const { k } = kn;
-  const b = kn.pol(p);
-  Atomics.add(k, b + POL.GEN, 1);
-  spinLock(k, KHDR.SLAB_LOCK);
-  k[b + POL.NEXT_FREE] = k[KHDR.SLAB_FREE];
-  k[KHDR.SLAB_FREE] = p;
-  spinUnlock(k, KHDR.SLAB_LOCK);
-  Atomics.sub(k, KHDR.SLAB_LIVE, 1);
-}
+/** The mempolicy slab (kmem_cache "numa_policy"). */
+export const POL_SLAB: SlabSpec = {
+  region: (kn) => kn.regions.pol,
+  words: POL.WORDS,
+  slots: (kn) => kn.cfg.limits.policySlots,
+  freeHead: KHDR.SLAB_FREE,
+  live: KHDR.SLAB_LIVE,
+  nextFree: POL.NEXT_FREE,
+  gen: POL.GEN,
+  cls: OBJ_MEMPOLICY,
+  site: SITE['slab:mempolicy'],
+};
 
 /** Allocate a policy with the given fields and refcount 1; 0 when the slab is exhausted. */
 function mpolAlloc(kn: Kernel, mode: number, flags: number): number {
-  const p = slabAlloc(kn);
+  const p = slabAlloc(kn, POL_SLAB, true);
   if (p === 0) return 0;
   const b = kn.pol(p);
   const { k } = kn;
@@ -104,30 +96,66 @@ function mpolAlloc(kn: Kernel, mode: number, flags: number): number {
   return p;
 }
 
-/** mpol_get */
-export function mpolGet(kn: Kernel, p: number): void {
-  if (p !== 0) refcountInc(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT);
+/**
+ * A use of policy `p`'s fields at `site`: with the detectors on, a freed policy (or a pointer of
+ * a dead generation) is reported as a use after free. The default policy is never freed.
+ */
+export function mpolUse(_kn: Kernel, p: number, site: number): void {
+  const d = detector;
+  if (d !== null && p !== DEFAULT_POLICY && p !== 0) d.objCheck(OBJ_MEMPOLICY, ptrSlot(p), ptrGen(p), site);
 }
 
-/** mpol_put: the last reference frees the policy. */
-export function mpolPut(kn: Kernel, p: number): void {
+function ledger(p: number, delta: 1 | -1, transient: boolean, site: number): void {
+  const d = detector;
+  if (d !== null && p !== DEFAULT_POLICY) d.objRef(OBJ_MEMPOLICY, ptrSlot(p), ptrGen(p), delta, transient, site);
+}
+
+/** mpol_get: a holder (task, VMA, tree range) takes a reference. */
+export function mpolGet(kn: Kernel, p: number, site = 0): void {
   if (p === 0) return;
+  ledger(p, 1, false, site);
+  refcountInc(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT);
+}
+
+/** A reference for the length of one use (a lookup): the same task must drop it before its system call returns. */
+export function mpolGetTransient(kn: Kernel, p: number, site: number): void {
+  if (p === 0) return;
+  ledger(p, 1, true, site);
+  refcountInc(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT);
+}
+
+function put(kn: Kernel, p: number, transient: boolean, site: number): void {
+  ledger(p, -1, transient, site);
   if (refcountDecAndTest(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT)) {
     BUG_ON(p === DEFAULT_POLICY, 'freeing the default policy');
-    slabFree(kn, p);
+    if (detector !== null) reportLiveHolders(kn, p, site);
+    slabFree(kn, POL_SLAB, p, SITE.mpol_free);
   }
 }
 
-/** mpol_cond_put: drop the extra reference a shared-policy lookup took. */
-export function mpolCondPut(kn: Kernel, p: number): void {
-  if (p !== 0 && (kn.k[kn.pol(p) + POL.FLAGS] & MPOL_F_SHARED) !== 0) mpolPut(kn, p);
+/** mpol_put: a holder drops its reference; the last one frees the policy. */
+export function mpolPut(kn: Kernel, p: number, site = 0): void {
+  if (p !== 0) put(kn, p, false, site);
+}
+
+/** Drop a reference taken with mpolGetTransient. */
+export function mpolPutTransient(kn: Kernel, p: number, site: number): void {
+  if (p !== 0) put(kn, p, true, site);
+}
+
+/** mpol_cond_put: drop the extra reference a shared-policy lookup took (the policy says MPOL_F_SHARED). */
+export function mpolCondPut(kn: Kernel, p: number, site = 0): void {
+  if (p === 0 || p === DEFAULT_POLICY) return;
+  mpolUse(kn, p, site);
+  if ((kn.k[kn.pol(p) + POL.FLAGS] & MPOL_F_SHARED) !== 0) put(kn, p, true, site);
 }
 
 /** mpol_dup: a private copy with refcount 1 (0 for NULL); -ENOMEM when the slab is full. */
 export function mpolDup(kn: Kernel, p: number): number {
   if (p === 0) return 0;
   const { k } = kn;
-  const q = slabAlloc(kn);
+  mpolUse(kn, p, SITE['slab:mempolicy']);
+  const q = slabAlloc(kn, POL_SLAB, true);
   if (q === 0) return -ENOMEM;
   const src = kn.pol(p);
   const dst = kn.pol(q);
@@ -242,7 +270,7 @@ export function polNodes(kn: Kernel, p: number): Nodemask {
 
 /** get_task_policy: the task's own policy or the default one (no reference taken). */
 export function getTaskPolicy(kn: Kernel, t: number): number {
-  preemptPoint(PreemptPoint.PolicyLookup, t);
+  sitePoint(SITE.get_task_policy);
   const p = kn.k[kn.task(t) + TASK.POLICY];
   return p !== 0 ? p : DEFAULT_POLICY;
 }

@@ -17,7 +17,8 @@ import { mpolDup, mpolPut } from './mempolicy.js';
 import { copyPteRange, zapPteRange } from './memory.js';
 import { inodePut } from './inode.js';
 import { allocSlot, freeSlot } from './slots.js';
-import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead } from './vma.js';
+import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead, vmaSet } from './vma.js';
+import { VMA } from '../shm/structs.js';
 
 /** mm_alloc: a fresh, empty mm for process `pid` with one user; slot or -ENOMEM. */
 export function mmAlloc(kn: Kernel, pid: number): number {
@@ -35,6 +36,7 @@ export function mmAlloc(kn: Kernel, pid: number): number {
 export function unmapVmaResources(kn: Kernel, m: number, i: number): void {
   const v = vmaRead(kn, m, i);
   zapPteRange(kn, m, v.start, v.end);
+  vmaSet(kn, m, i, VMA.POLICY, 0); // unlinked before its reference goes
   mpolPut(kn, v.policy);
   if (v.inode !== 0) inodePut(kn, v.inode);
 }

@@ -4,6 +4,8 @@
  * variant is a row of data. Differences follow ../shared/notes/linux-facts.md and the seeds.
  */
 import { MPOL_MF_STRICT, MPOL_MF_VALID } from './constants.js';
+import { ERA_0, ERA_1, ERA_2, ERA_3, ERA_TODAY, type RefcountRules } from './refcount-rules.js';
+import { BUG_VARIANTS } from './bug-variants.js';
 
 export interface KernelProfile {
   readonly name: string;
@@ -42,6 +44,8 @@ export interface KernelProfile {
   readonly filePolicy: boolean;
   /** /proc/<pid>/numa_maps: absent (before 2.6.14) or its format. */
   readonly numaMaps: null | { readonly sep: '=' | ':'; readonly kernelPageSize: boolean };
+  /** The reference-counting and locking rules of struct mempolicy (refcount-rules.ts). */
+  readonly rc: RefcountRules;
 }
 
 const V6_12: KernelProfile = {
@@ -61,6 +65,7 @@ const V6_12: KernelProfile = {
   defaultSkipsHoles: true,
   filePolicy: false,
   numaMaps: { sep: ':', kernelPageSize: true },
+  rc: ERA_TODAY,
 };
 
 const V2_6_7: KernelProfile = {
@@ -80,6 +85,50 @@ const V2_6_7: KernelProfile = {
   defaultSkipsHoles: false,
   filePolicy: false,
   numaMaps: null,
+  rc: ERA_0,
+};
+
+/**
+ * The four historical eras of the mempolicy reference-counting rules (race-catalog.md, section
+ * 2), each with the API of its time: 2.6.22 (before 480eccf9ae10), 2.6.25 (480eccf9ae10's extra
+ * references), 3.6 (52cd3b074050: only shared policies counted, mmap_sem for the task policy),
+ * 3.17 (the 2012 fixes: copies, a pinned numa_maps snapshot). Each row has its era's own
+ * catalogued bugs fixed; a bug's variant breaks one rule (bugs.ts).
+ */
+const V2_6_22: KernelProfile = {
+  ...V2_6_7,
+  name: '2.6.22',
+  summary: 'mempolicy refcount era 0 (up to 2.6.22): only shmem lookups take a reference',
+  mbindFlags: MPOL_MF_VALID,
+  defaultSkipsHoles: true,
+  anonPgoff: 'vaddr',
+  numaMaps: { sep: '=', kernelPageSize: false },
+  rc: ERA_0,
+};
+const V2_6_25: KernelProfile = {
+  ...V2_6_22,
+  name: '2.6.25',
+  summary: 'mempolicy refcount era 1 (2.6.23-2.6.25): get_vma_policy references VMA and other tasks\' policies',
+  memsAllowedFlag: true,
+  rc: ERA_1,
+};
+const V3_6: KernelProfile = {
+  ...V2_6_25,
+  name: '3.6',
+  summary: 'mempolicy refcount era 2 (2.6.26-3.6): only shared policies are counted; mmap_sem guards task policies',
+  modeFlags: true,
+  bindOrder: 'nearest',
+  localReport: 'preferred-empty',
+  nodemaskCheck: 'intersect',
+  numaMaps: { sep: ':', kernelPageSize: false },
+  rc: ERA_2,
+};
+const V3_17: KernelProfile = {
+  ...V3_6,
+  name: '3.17',
+  summary: 'mempolicy refcount era 3 (3.7-3.17): policy copies per VMA and range, numa_maps pins a snapshot',
+  mpolMax: 5,
+  rc: ERA_3,
 };
 
 const PROFILES: Record<string, KernelProfile> = {
@@ -92,13 +141,30 @@ const PROFILES: Record<string, KernelProfile> = {
     summary: 'seed 000: file mappings with shared policies that place the page cache (never merged upstream)',
     filePolicy: true,
   },
+  '2.6.22': V2_6_22,
+  '2.6.25': V2_6_25,
+  '3.6': V3_6,
+  '3.17': V3_17,
 };
 
 /** Names of the profiles, default first. */
 export const PROFILE_NAMES: readonly string[] = Object.keys(PROFILES);
 export const DEFAULT_PROFILE = '6.12';
 
-/** The profile called `name`, or undefined. */
+/**
+ * The profile called `name`, or undefined. `bug:<id>` and `fixed:<id>` name the two variants of a
+ * catalogued bug (bug-variants.ts): its era's row with the bug's rule broken, or with its fix.
+ */
 export function findProfile(name: string): KernelProfile | undefined {
-  return Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
+  if (Object.hasOwn(PROFILES, name)) return PROFILES[name];
+  return variantProfile(name);
+}
+
+function variantProfile(name: string): KernelProfile | undefined {
+  const m = /^(bug|fixed):(B\d\d[a-z]?)$/.exec(name);
+  const v = m ? BUG_VARIANTS[m[2]] : undefined;
+  if (v === undefined) return undefined;
+  const base = PROFILES[v.era];
+  const rc = m![1] === 'bug' ? v.buggy : v.fixed;
+  return { ...base, name, summary: `${v.title} (${m![1] === 'bug' ? 'buggy' : 'fixed'}, ${v.era} rules)`, rc: { ...base.rc, ...rc } };
 }

@@ -10,6 +10,10 @@
  * fields are written by the task itself or before the task runs.
  */
 import { KHDR, TASK, TASK_DEAD, TASK_RUNNING } from '../shm/structs.js';
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
+import { markOwnerAlive } from '../shm/owner.js';
+import { sitePoint } from '../sched/preempt.js';
+import { SITE } from './sites.js';
 import { EAGAIN, EINVAL, ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { mpolDup, mpolPut } from './mempolicy.js';
@@ -63,6 +67,7 @@ export function createProcess(kn: Kernel, init: TaskInit): number {
   }
   fillTask(kn, t, pid, pid, m, init, 0, 0);
   kn.k[kn.task(t) + TASK.FILES] = files;
+  markOwnerAlive(t);
   return t;
 }
 
@@ -110,6 +115,7 @@ export function copyProcess(kn: Kernel, parent: number, thread: boolean, cpu: nu
   if (thread) fdtShare(kn, files);
   fillTask(kn, t, tid, thread ? kn.k[pb + TASK.TGID] : tid, m, taskCreds(kn, parent, cpu), policy, kn.k[pb + TASK.IL_PREV]);
   kn.k[kn.task(t) + TASK.FILES] = files;
+  markOwnerAlive(t);
   return t;
 }
 
@@ -131,13 +137,20 @@ export function setAffinity(kn: Kernel, t: number, cpu: number): number {
   return 0;
 }
 
-/** do_exit: drop the task's policy and mm, and free its slot. */
+/**
+ * do_exit: drop the task's policy and mm, and free its slot. The policy pointer is cleared under
+ * task_lock before its reference is dropped (mpol_put_task_policy), never after.
+ */
 export function exitTask(kn: Kernel, t: number): void {
   const b = kn.task(t);
   if (Atomics.load(kn.k, b + TASK.STATE) !== TASK_RUNNING) return;
   Atomics.store(kn.k, b + TASK.STATE, TASK_DEAD);
-  mpolPut(kn, kn.k[b + TASK.POLICY]);
+  spinLock(kn.k, b + TASK.ALLOC_LOCK);
+  const pol = kn.k[b + TASK.POLICY];
   kn.k[b + TASK.POLICY] = 0;
+  spinUnlock(kn.k, b + TASK.ALLOC_LOCK);
+  sitePoint(SITE['exit:task_policy']);
+  mpolPut(kn, pol);
   mmPut(kn, kn.k[b + TASK.MM]);
   fdtPut(kn, kn.k[b + TASK.FILES]);
   freeSlot(kn, kn.regions.task, TASK.WORDS, t);

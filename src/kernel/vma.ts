@@ -149,6 +149,7 @@ export function mergeWithNext(kn: Kernel, m: number, i: number): void {
   const next = vmaRead(kn, m, i + 1);
   vmaSet(kn, m, i, VMA.END, next.end);
   if (vmaGet(kn, m, i, VMA.ANON_VMA) === 0) vmaSet(kn, m, i, VMA.ANON_VMA, next.anonVma);
+  vmaSet(kn, m, i + 1, VMA.POLICY, 0); // unlinked before its reference goes
   mpolPut(kn, next.policy);
   if (next.inode !== 0) Atomics.sub(kn.k, kn.inode(next.inode) + INODE.REFS, 1);
   eraseVma(kn, m, i + 1);

@@ -13,7 +13,7 @@ import { auditKernel, type AuditReport } from '../kernel/audit.js';
 import { type KernelConfig } from '../kernel/config.js';
 import { CAP_SYS_NICE, CAP_SYS_RESOURCE } from '../kernel/constants.js';
 import { systemError } from '../kernel/errno.js';
-import { Kernel, type MachineBuffers, bufferSizes, kernelRegions } from '../kernel/kernel.js';
+import { Kernel, type MachineBuffers, bufferSizes, kernelRegions, mainOwner } from '../kernel/kernel.js';
 import { numaPolicyInit } from '../kernel/mempolicy.js';
 import { bdevFormat } from '../kernel/blockdev.js';
 import { readKernelFile } from '../kernel/procfs.js';
@@ -206,6 +206,7 @@ export class Machine {
       };
       Kernel.format(new Int32Array(bufs.kernel), kernelRegions(cfg.limits), cfg.limits);
       const kn = new Kernel(cfg, bufs);
+      kn.bindThread(mainOwner(cfg.limits));
       numaPolicyInit(kn);
       bdevFormat(kn.disk);
       bdevFormat(kn.swap);

@@ -5,7 +5,7 @@
  * (the node's sysfs files) from its own view of the machine.
  */
 import { type KernelConfig } from '../kernel/config.js';
-import { Kernel, type MachineBuffers, type NodeMem, nodeRegions } from '../kernel/kernel.js';
+import { Kernel, type MachineBuffers, type NodeMem, nodeOwner, nodeRegions } from '../kernel/kernel.js';
 import { initNodeMemory } from '../kernel/page-alloc.js';
 import { kswapd } from '../kernel/vmscan.js';
 import { readKernelFile } from '../kernel/procfs.js';
@@ -31,6 +31,7 @@ export function nodeWorkerApi() {
     attach(cfg: KernelConfig, bufs: MachineBuffers) {
       return guard(() => {
         kn = new Kernel(cfg, bufs);
+        kn.bindThread(nodeOwner(cfg.limits, nid));
         if (kn.node[nid]!.pages > 0) kswapd(kn, nid).catch((e: Error) => process.stderr.write(`numa-emu: kswapd of node ${nid} died: ${e.stack}\n`));
         return true;
       });

@@ -23,6 +23,7 @@ export interface TaskWorkerData {
 
 export function taskWorkerApi(data: TaskWorkerData) {
   const kn = new Kernel(data.cfg, data.bufs);
+  kn.bindThread(data.slot);
   const sys = new Sys(kn, data.slot);
   const syscalls = new Set<string>(SYSCALL_NAMES);
   return {

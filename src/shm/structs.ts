@@ -24,6 +24,8 @@ export const KHDR = defineStruct([
   'SLAB_LOCK', // spinlock: guards the mempolicy slab free list
   'SLAB_FREE', // first free policy slot (under SLAB_LOCK)
   'SLAB_LIVE', // atomic: policies allocated and not yet freed
+  'SPN_FREE', // first free sp_node slot (under SLAB_LOCK)
+  'SPN_LIVE', // atomic: sp_nodes allocated and not yet freed
   'TABLE_LOCK', // spinlock: guards allocation of task, mm and shmem slots
   'XA_LOCK', // spinlock: guards the xarray block pool free list
   'XA_FREE', // first free xarray block (under XA_LOCK)
@@ -61,7 +63,7 @@ export const POL = defineStruct([
   'USER_HI',
   'HOME_NODE',
   'NEXT_FREE', // slab free-list link (under SLAB_LOCK), 0 while in use
-  'GEN', // bumped on every free, so a stale index can be told from a live one
+  'GEN', // bumped on every free; pointers carry it (slab.ts), so a stale pointer is told apart
 ]);
 
 /**
@@ -81,6 +83,7 @@ export const TASK = defineStruct([
   'EUID',
   'CAPS', // capability bit mask (bit CAP_SYS_NICE...)
   'FILES', // fd table slot (shared by the threads of a process)
+  'ALLOC_LOCK', // spinlock: task_lock(), guards POLICY where the profile says so
 ], { lineAligned: true });
 export const TASK_RUNNING = 1;
 export const TASK_DEAD = 2;
@@ -92,10 +95,11 @@ export const MM = defineStruct([
   'USERS', // atomic: tasks using this mm
   'SEM',
   'SEM_WAITERS',
+  'SEM_OWNER',
   'NR_VMAS', // under SEM
   'PTL', // spinlock (page_table_lock): anon_vma assignment under a read-held SEM
 ], { lineAligned: true });
-assertLayout(MM.SEM_WAITERS === MM.SEM + RWSEM_WORDS - 1, 'mmap_sem takes RWSEM_WORDS consecutive words');
+assertLayout(MM.SEM_OWNER === MM.SEM + RWSEM_WORDS - 1, 'mmap_sem takes RWSEM_WORDS consecutive words');
 
 /**
  * An inode: the object behind a shared mapping, a SysV segment or a file (its address_space).
@@ -117,9 +121,11 @@ export const INODE = defineStruct([
   'NR_PAGES', // atomic: pages in the page cache
   'SP_SEM', // rw-semaphore: guards this inode's shared-policy ranges (sp->lock)
   'SP_SEM_WAITERS',
+  'SP_SEM_OWNER',
   'SP_COUNT', // ranges in use (under SP_SEM)
   'I_SEM', // rw-semaphore: i_rwsem
   'I_SEM_WAITERS',
+  'I_SEM_OWNER',
   'KEY', // SysV key
   'MODE', // SysV permission bits
   'UID', // SysV owner
@@ -133,15 +139,17 @@ export const INODE_SYSV = 2;
 export const INODE_FILE = 3;
 /** A tmpfs file (under /dev/shm): named and sized like a file, swap-backed with a shared policy like shmem. */
 export const INODE_TMPFS = 4;
-assertLayout(INODE.I_SEM_WAITERS === INODE.I_SEM + RWSEM_WORDS - 1, 'i_rwsem takes RWSEM_WORDS consecutive words');
-assertLayout(INODE.SP_SEM_WAITERS === INODE.SP_SEM + RWSEM_WORDS - 1, 'sp lock takes RWSEM_WORDS consecutive words');
+assertLayout(INODE.I_SEM_OWNER === INODE.I_SEM + RWSEM_WORDS - 1, 'i_rwsem takes RWSEM_WORDS consecutive words');
+assertLayout(INODE.SP_SEM_OWNER === INODE.SP_SEM + RWSEM_WORDS - 1, 'sp lock takes RWSEM_WORDS consecutive words');
 
 /**
- * One range of a shared policy (struct sp_node): page indexes [START, END) of the object use
- * POLICY, which the range owns (refcount 1, MPOL_F_SHARED set). Each object has SP_MAX of them,
- * sorted by START and disjoint, under the object's SP_SEM.
+ * One range of a shared policy (struct sp_node), a slot of the sp_node slab: page indexes
+ * [START, END) of an object use POLICY, a pointer the node owns one reference on (MPOL_F_SHARED
+ * set). An object's tree is the sorted, disjoint array of its nodes' pointers (SP_MAX per inode,
+ * ordered by START), under the object's SP_SEM. NEXT_FREE links free slots (under SLAB_LOCK); GEN
+ * is bumped on every free and carried by pointers (see slab.ts), so a stale node is told apart.
  */
-export const SP = defineStruct(['START', 'END', 'POLICY']);
+export const SPN = defineStruct(['START', 'END', 'POLICY', 'NEXT_FREE', 'GEN']);
 export const SP_MAX = 512;
 
 /**
