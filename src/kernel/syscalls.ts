@@ -24,6 +24,8 @@ import { type ShmidDs, doShmat, kernelShmctl, kernelShmdt, kernelShmget } from '
 import { findVma, vmaCount, vmaGet } from './vma.js';
 import { downRead, upRead } from '../shm/rwsem.js';
 import { VMA } from '../shm/structs.js';
+import { sitePoint } from '../sched/preempt.js';
+import { SITE } from './sites.js';
 
 /** get_mempolicy's results: `*mode` (a node number with MPOL_F_NODE) and the mask (null if none was asked for). */
 export interface GetMempolicyResult {
@@ -73,6 +75,15 @@ export class Sys {
   /** gettid(): this task's id. */
   gettid(): number {
     return this.kn.k[this.kn.task(this.slot) + TASK.TID];
+  }
+
+  /**
+   * sched_yield(): give up the CPU. Under the race engine it is a preemption point (site
+   * `sched_yield`) that a program may place between two steps of its own; otherwise it does
+   * nothing (every task has a CPU of its own).
+   */
+  schedYield(): void {
+    sitePoint(SITE.sched_yield);
   }
 
   /** getcpu(): the CPU this task runs on and its node. */

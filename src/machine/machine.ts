@@ -21,6 +21,7 @@ import { createProcess, exitTask } from '../kernel/task.js';
 import { pauseKswapd, withKswapdPaused } from '../kernel/vmscan.js';
 import { TASK } from '../shm/structs.js';
 import { type GetMempolicyResult, type Sys } from '../kernel/syscalls.js';
+import { type ControlSizes } from '../sched/control.js';
 import { type SyscallName, SYSCALL_NAMES } from './task-worker.js';
 import { type MachineOptions, buildConfig } from './topology.js';
 import { WorkerHost } from './worker-host.js';
@@ -169,9 +170,17 @@ export class Process {
 }
 
 /** An emulated NUMA machine. */
+/** What a race session gives every task worker of the machine (see src/race/session.ts). */
+interface RaceAttachment {
+  ctl: SharedArrayBuffer;
+  sizes: ControlSizes;
+  det: SharedArrayBuffer | null;
+}
+
 export class Machine {
   private readonly processes = new Set<Process>();
   private closed = false;
+  private race: RaceAttachment | null = null;
 
   private constructor(
     /** The validated description. */
@@ -251,11 +260,28 @@ export class Machine {
     return p;
   }
 
-  /** @internal start the worker of task `slot`. */
+  /** @internal start the worker of task `slot` (attached to the race session, if any). */
   async startTask(p: Process, slot: number): Promise<Task> {
     const tid = this.kn.k[this.kn.task(slot) + TASK.TID];
     const host = await WorkerHost.start('task', { cfg: this.config, bufs: this.bufs, slot }, `task ${tid}`);
+    if (this.race) await host.call('raceAttach', this.race.ctl, this.race.sizes, this.race.det);
     return new Task(p, tid, slot, host);
+  }
+
+  /** @internal the machine's shared buffers (a race session snapshots and restores them). */
+  get buffers(): MachineBuffers {
+    return this.bufs;
+  }
+
+  /** @internal the main thread's view of the kernel. */
+  get kernel(): Kernel {
+    return this.kn;
+  }
+
+  /** @internal attach every task worker, now and to come, to a race session's control and detector buffers. */
+  async attachRace(a: RaceAttachment): Promise<void> {
+    this.race = a;
+    for (const p of this.processes) for (const t of p.tasks) await t.host.call('raceAttach', a.ctl, a.sizes, a.det);
   }
 
   /**

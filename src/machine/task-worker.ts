@@ -10,6 +10,11 @@ import { Kernel, type MachineBuffers } from '../kernel/kernel.js';
 import { Sys } from '../kernel/syscalls.js';
 import { copyProcess, execMm, exitTask } from '../kernel/task.js';
 import { guard } from './wire.js';
+import { CTL, type ControlSizes, mapControl } from '../sched/control.js';
+import { raceLoop } from '../sched/race-loop.js';
+import { Runtime } from '../sched/runtime.js';
+import { objectClasses } from '../kernel/sites.js';
+import { resetKernelThread } from '../kernel/kernel.js';
 
 /** The system calls the main thread may forward to a task. */
 export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink'] as const;
@@ -21,12 +26,44 @@ export interface TaskWorkerData {
   slot: number;
 }
 
+/** The exported function `exportName` of the module at `modulePath` (absolute path or file URL). */
+async function loadExport(modulePath: string, exportName: string): Promise<(s: Sys, ...a: unknown[]) => unknown> {
+  const mod = (await import(modulePath.startsWith('file:') ? modulePath : pathToFileURL(modulePath).href)) as Record<string, unknown>;
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') throw new TypeError(`${modulePath} has no exported function ${exportName}`);
+  return fn as (s: Sys, ...a: unknown[]) => unknown;
+}
+
 export function taskWorkerApi(data: TaskWorkerData) {
   const kn = new Kernel(data.cfg, data.bufs);
   kn.bindThread(data.slot);
   const sys = new Sys(kn, data.slot);
   const syscalls = new Set<string>(SYSCALL_NAMES);
+  let rt: Runtime | null = null;
   return {
+    /** Attach this task to a race session: the scheduler's hooks and detectors, in free mode until an execution starts. */
+    raceAttach(ctlBuf: SharedArrayBuffer, sizes: ControlSizes, detBuf: SharedArrayBuffer | null) {
+      return guard(() => {
+        rt = new Runtime(mapControl(ctlBuf, sizes), -1, detBuf, objectClasses(kn));
+        rt.install();
+      });
+    },
+    /** Run `exportName(sys, arg)` of `modulePath` once per execution, as task `me`, until the session quits. */
+    raceLoop(me: number, modulePath: string, exportName: string, arg: unknown) {
+      return guard(async () => {
+        if (rt === null) throw new Error('numa-emu BUG: raceLoop before raceAttach');
+        const fn = await loadExport(modulePath, exportName);
+        rt.me = me;
+        const runtime = rt;
+        Atomics.add(runtime.ctl.c, CTL.READY, 1);
+        Atomics.notify(runtime.ctl.c, CTL.READY);
+        raceLoop(runtime, () => {
+          resetKernelThread();
+          return fn(sys, arg);
+        });
+        runtime.me = -1;
+      });
+    },
     call(name: string, args: unknown[]) {
       return guard(() => {
         if (!syscalls.has(name)) throw new TypeError(`no system call ${name}`);
@@ -35,10 +72,8 @@ export function taskWorkerApi(data: TaskWorkerData) {
     },
     run(modulePath: string, exportName: string, args: unknown[]) {
       return guard(async () => {
-        const mod = (await import(modulePath.startsWith('file:') ? modulePath : pathToFileURL(modulePath).href)) as Record<string, unknown>;
-        const fn = mod[exportName];
-        if (typeof fn !== 'function') throw new TypeError(`${modulePath} has no exported function ${exportName}`);
-        return await (fn as (s: Sys, ...a: unknown[]) => unknown)(sys, ...args);
+        const fn = await loadExport(modulePath, exportName);
+        return await fn(sys, ...args);
       });
     },
     clone(thread: boolean, cpu: number) {

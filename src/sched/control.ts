@@ -73,7 +73,7 @@ export const CTL = defineStruct([
   'REC_MAX',
   'TRACE_HASH',
   'SPIN_TURN', // polls of CUR before parking
-  'MIRROR', // free-running modes: keep running points out of the trace (0) or record them (1)
+  'READY', // atomic: race loops ready to run executions
 ]);
 export const CTL_MAGIC = 0x52414345; // "RACE"
 

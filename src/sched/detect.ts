@@ -422,6 +422,18 @@ export class Detector {
     return this.held.map((h) => siteName(h.site));
   }
 
+  /** A copy of the buffer (objects, quarantines), to start every execution from. */
+  save(): Int32Array {
+    return this.d.slice();
+  }
+
+  /** Restore a saved copy, keeping the lock-order graph a campaign accumulates across executions. */
+  restore(saved: Int32Array): void {
+    const graph = this.d.slice(this.layout.lockdep, this.layout.reports);
+    this.d.set(saved);
+    this.d.set(graph, this.layout.lockdep);
+  }
+
   /** Forget the lock-order graph (a new campaign). */
   clearLockdep(): void {
     this.d.fill(0, this.layout.lockdep, this.layout.witness + LOCKDEP_CLASSES * LOCKDEP_CLASSES);

@@ -49,8 +49,8 @@ export class Runtime implements SchedHooks, DetectContext {
 
   constructor(
     readonly ctl: Control,
-    /** This thread's task index in executions, or -1 (the coordinator, node workers). */
-    readonly me: number,
+    /** This thread's task index in executions, or -1 (the coordinator, node workers, a task before its race loop). */
+    public me: number,
     detBuf: SharedArrayBuffer | null,
     classes: readonly ObjectClassSpec[],
   ) {

@@ -93,6 +93,11 @@ export function siteName(id: number): string {
   return names[id] ?? '?';
 }
 
+/** True for the sites of the primitives (locks, unlocks, refcounts), false for the kernel's named sites. */
+export function isPrimitiveSite(id: number): boolean {
+  return naming !== null && id > naming.sites.length;
+}
+
 /** A site's id by name, or 0. */
 export function siteId(name: string): number {
   return byName.get(name) ?? 0;
