@@ -26,40 +26,16 @@ import { MAX_PAGE_CLUSTER, PAGE_SIZE } from './constants.js';
 import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
 import { filePages, filemapFault } from './filemap.js';
 import { type Kernel } from './kernel.js';
-import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
 import { clearPage, copyPage, frameOffset, getPage, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swapFreeBulk, swpSlot, waitOnSwapWriteout } from './swap.js';
 import { shmemGetPage } from './shmem.js';
-import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
+import { allocPageVma, vmaIlx } from './vma-policy.js';
 import { heldMmap } from './rmap.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
 
 /** A lost compareExchange: look at the entry again. */
 const RETRY = -0x10000;
 const MAX_FAULT_RETRIES = 1000;
-
-/** The policy that governs VMA `i` (get_vma_policy; no reference: mmap_sem pins it). */
-export function getVmaPolicy(kn: Kernel, t: number, m: number, i: number): number {
-  const p = kn.vmas[kn.vma(m, i) + VMA.POLICY];
-  return p !== 0 ? p : getTaskPolicy(kn, t);
-}
-
-/**
- * __get_vma_policy: the policy VMA `i` itself gives `addr`, without falling back to the task:
- * where the inode keeps the policy (shmem, SysV, files under seed 000), its shared policy for
- * that page (with a reference: release it with mpolCondPut), else the VMA's own; 0 for none.
- */
-export function vmaPolicyAt(kn: Kernel, m: number, i: number, addr: number): number {
-  const b = kn.vma(m, i);
-  const s = kn.vmas[b + VMA.INODE];
-  return s !== 0 && inodeHasSharedPolicy(kn, s) ? spLookup(kn, s, vmaIlx(kn, m, i, addr)) : kn.vmas[b + VMA.POLICY];
-}
-
-/** The interleave index of `addr` in VMA `i`: its page offset in the mapping. */
-export function vmaIlx(kn: Kernel, m: number, i: number, addr: number): number {
-  const b = kn.vma(m, i);
-  return kn.vmas[b + VMA.PGOFF] + (addr - kn.vmas[b + VMA.START]) / PAGE_SIZE;
-}
 
 /** page_mapcount */
 export function pageMapcount(kn: Kernel, pfn: number): number {
@@ -89,7 +65,7 @@ function anonVmaPrepare(kn: Kernel, m: number, i: number): number {
  * zeroed (`from` is the zero page), a copy of page `from`, or read from swap slot -from - 1.
  */
 function newAnonPage(kn: Kernel, t: number, m: number, i: number, addr: number, from: number): number {
-  const pfn = allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, i), vmaIlx(kn, m, i, addr));
+  const pfn = allocPageVma(kn, t, m, i, addr);
   if (pfn < 0) {
     if (!memalloc.noreclaim) Atomics.add(kn.k, KHDR.OOM_KILLS, 1);
     return -ENOMEM;

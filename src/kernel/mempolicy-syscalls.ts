@@ -4,9 +4,10 @@
  * semantics and the locks. Errors are returned as negative errno values, in the kernel's order
  * of checks for the running profile.
  *
- * Locking: set_mempolicy and mbind hold the caller's mmap_sem for write while they replace a
- * task or VMA policy (the 2007 fix: nobody can be using the old policy without holding the
- * semaphore for read); get_mempolicy with an address holds it for read while it looks at the VMA.
+ * Locking: mbind holds the caller's mmap_sem for write while it replaces VMA policies (nobody can
+ * be using the old one without holding it for read); set_mempolicy replaces the task policy under
+ * the lock its era takes (none, mmap_sem, task_lock: kn.profile.rc); get_mempolicy with an address
+ * holds mmap_sem for read while it looks at the VMA and its policy.
  */
 import { downRead, downWrite, upRead, upWrite } from '../shm/rwsem.js';
 import { MM, POL, PTE_PFN_MASK, PTE_SWAP, TASK } from '../shm/structs.js';
@@ -41,19 +42,25 @@ import {
   type UserNodes,
   isInterleave,
   mpolEqual,
-  mpolCondPut,
   mpolDup,
   mpolGet,
+  mpolGetTransient,
   mpolNew,
   mpolPut,
+  mpolPutTransient,
   mpolReport,
+  mpolUse,
   mpolSetNodemask,
   nextInterleaveNode,
 } from './mempolicy.js';
 import { migrateQueued, migratableAlone } from './migrate.js';
 import { inodeHasSharedPolicy, mpolSetSharedPolicy } from './shared-policy.js';
 import { heldMmap } from './rmap.js';
-import { vmaPolicyAt } from './memory.js';
+import { lookupPut, lookupRef, vmaPolicyAt } from './vma-policy.js';
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
+import { sitePoint } from '../sched/preempt.js';
+import { detector } from '../sched/detect.js';
+import { SITE } from './sites.js';
 import { pageMapcount } from './memory.js';
 import { pageAlign } from './mmap.js';
 import { Nodemask } from './nodemask.js';
@@ -101,26 +108,37 @@ function taskMm(kn: Kernel, t: number): number {
 // ---------------------------------------------------------------------------------------------
 // set_mempolicy
 
-/** do_set_mempolicy: replace the task's policy under mmap_sem (write). */
+/**
+ * Replace task `t`'s policy pointer with `p` under the lock its era takes (none before 2.6.26:
+ * B01's writer; mmap_sem for write, 2.6.26-3.17; task_lock, 3.18 on); returns the old pointer.
+ */
+function replaceTaskPolicy(kn: Kernel, t: number, p: number): number {
+  const tb = kn.task(t);
+  const lock = kn.profile.rc.setMempolicyLock;
+  const sem = kn.mm(taskMm(kn, t)) + MM.SEM;
+  if (lock === 'mmap_sem') downWrite(kn.k, sem);
+  else if (lock === 'task_lock') spinLock(kn.k, tb + TASK.ALLOC_LOCK);
+  sitePoint(SITE['do_set_mempolicy:replace']);
+  const old = kn.k[tb + TASK.POLICY];
+  kn.k[tb + TASK.POLICY] = p;
+  if (p !== 0 && isInterleave(kn.k[kn.pol(p) + POL.MODE])) kn.k[tb + TASK.IL_PREV] = IL_PREV_RESET;
+  if (lock === 'mmap_sem') upWrite(kn.k, sem);
+  else if (lock === 'task_lock') spinUnlock(kn.k, tb + TASK.ALLOC_LOCK);
+  return old;
+}
+
+/** do_set_mempolicy: a new policy object, its node mask, then the replace; the old one is dropped. */
 function doSetMempolicy(kn: Kernel, t: number, mode: number, flags: number, nodes: UserNodes): number {
   const p = mpolNew(kn, mode, flags, nodes);
   if (p < 0) return p;
-  const sem = kn.mm(taskMm(kn, t)) + MM.SEM;
-  downWrite(kn.k, sem);
   if (p !== 0) {
     const err = mpolSetNodemask(kn, p, nodes);
     if (err < 0) {
-      upWrite(kn.k, sem);
       mpolPut(kn, p);
       return err;
     }
   }
-  const tb = kn.task(t);
-  const old = kn.k[tb + TASK.POLICY];
-  kn.k[tb + TASK.POLICY] = p;
-  if (p !== 0 && isInterleave(kn.k[kn.pol(p) + POL.MODE])) kn.k[tb + TASK.IL_PREV] = IL_PREV_RESET;
-  upWrite(kn.k, sem);
-  mpolPut(kn, old);
+  mpolPut(kn, replaceTaskPolicy(kn, t, p), SITE['do_set_mempolicy:replace']);
   return 0;
 }
 
@@ -154,7 +172,12 @@ function lookupNode(kn: Kernel, t: number, addr: number): number {
   return pfn < 0 ? -EFAULT : kn.pfnToNid(pfn);
 }
 
-/** do_get_mempolicy */
+/**
+ * do_get_mempolicy. With MPOL_F_ADDR the policy is the VMA's (a shared one with a transient
+ * reference), looked up under mmap_sem; the lock is held until the policy has been read (before
+ * 4.13 it was dropped first: B16, CVE-2018-10675). With MPOL_F_NODE as well, the page's node is
+ * found by faulting it in, with the lock dropped and the policy pinned meanwhile (pol_refcount).
+ */
 function doGetMempolicy(kn: Kernel, t: number, addr: number, flags: number): MempolicyInfo | number {
   const valid = MPOL_F_NODE | MPOL_F_ADDR | (kn.profile.memsAllowedFlag ? MPOL_F_MEMS_ALLOWED : 0);
   if (flags > 0xffffffff || (flags & ~valid) !== 0) return -EINVAL;
@@ -162,48 +185,47 @@ function doGetMempolicy(kn: Kernel, t: number, addr: number, flags: number): Mem
     if (flags & (MPOL_F_NODE | MPOL_F_ADDR)) return -EINVAL;
     return { mode: 0, mask: kn.memoryNodes };
   }
-  const taskPol = kn.k[kn.task(t) + TASK.POLICY];
+  if (!(flags & MPOL_F_ADDR)) return addr !== 0 ? -EINVAL : taskPolicyInfo(kn, t, flags);
   const sem = kn.mm(taskMm(kn, t)) + MM.SEM;
-  let pol = taskPol;
-  let locked = false;
-  if (flags & MPOL_F_ADDR) {
-    downRead(kn.k, sem);
-    const i = vmaLookup(kn, taskMm(kn, t), addr);
-    if (i < 0) {
-      upRead(kn.k, sem);
-      return -EFAULT;
-    }
-    // __get_vma_policy: the shared policy for a shmem VMA (with a reference), else the VMA's;
-    // NULL means default here, never the task policy.
-    pol = vmaPolicyAt(kn, taskMm(kn, t), i, addr);
-    locked = true;
-  } else if (addr !== 0) {
-    return -EINVAL;
+  downRead(kn.k, sem);
+  const i = vmaLookup(kn, taskMm(kn, t), addr);
+  if (i < 0) {
+    upRead(kn.k, sem);
+    return -EFAULT;
   }
+  // __get_vma_policy: NULL means default here, never the task policy.
+  let pol = vmaPolicyAt(kn, taskMm(kn, t), i, addr);
+  const ref = lookupRef.taken;
   if (pol === 0) pol = DEFAULT_POLICY;
+  let locked = true;
+  if (kn.profile.rc.getMempolicyEarlyUnlock) {
+    upRead(kn.k, sem);
+    locked = false;
+    sitePoint(SITE['do_get_mempolicy:after_early_unlock']);
+  }
+  mpolUse(kn, pol, SITE['do_get_mempolicy:after_early_unlock']);
   const report = mpolReport(kn, pol);
   let mode = report.mode;
   if (flags & MPOL_F_NODE) {
-    if (flags & MPOL_F_ADDR) {
-      mpolGet(kn, pol);
-      upRead(kn.k, sem);
-      locked = false;
-      mode = lookupNode(kn, t, addr);
-      mpolPut(kn, pol);
-      if (mode < 0) {
-        mpolCondPut(kn, pol);
-        return mode;
-      }
-    } else if (pol === taskPol && isInterleave(kn.k[kn.pol(pol) + POL.MODE])) {
-      mode = nextInterleaveNode(kn, t, pol);
-    } else {
-      mpolCondPut(kn, pol);
-      return -EINVAL;
-    }
+    mpolGetTransient(kn, pol, SITE['do_get_mempolicy:after_early_unlock']);
+    if (locked) upRead(kn.k, sem);
+    locked = false;
+    mode = lookupNode(kn, t, addr);
+    mpolPutTransient(kn, pol, SITE['do_get_mempolicy:after_early_unlock']);
   }
   if (locked) upRead(kn.k, sem);
-  mpolCondPut(kn, pol);
-  return { mode, mask: report.mask };
+  if (kn.profile.rc.getMempolicyDropsLookup) lookupPut(kn, pol, ref, SITE['do_get_mempolicy:after_early_unlock']);
+  return mode < 0 ? mode : { mode, mask: report.mask };
+}
+
+/** get_mempolicy without an address: the task's own policy (MPOL_F_NODE: the next interleave node). */
+function taskPolicyInfo(kn: Kernel, t: number, flags: number): MempolicyInfo | number {
+  const taskPol = kn.k[kn.task(t) + TASK.POLICY];
+  const pol = taskPol === 0 ? DEFAULT_POLICY : taskPol;
+  const report = mpolReport(kn, pol);
+  if (!(flags & MPOL_F_NODE)) return { mode: report.mode, mask: report.mask };
+  if (pol === taskPol && isInterleave(kn.k[kn.pol(pol) + POL.MODE])) return { mode: nextInterleaveNode(kn, t, pol), mask: report.mask };
+  return -EINVAL;
 }
 
 /**
@@ -280,24 +302,32 @@ function queuePagesRange(kn: Kernel, m: number, start: number, end: number, node
 }
 
 /**
- * vma_replace_policy: VMA `i` gets its own copy of `pol`; a shmem VMA also sets the shared
+ * vma_replace_policy: VMA `i` gets policy `pol` (from 3.7 its own copy; before, `pol` itself,
+ * shared with every VMA of the range and the tree: B11), and a shmem VMA also sets the shared
  * policy of its pages in the object (vm_ops->set_policy), which is what allocation obeys.
  */
 function vmaReplacePolicy(kn: Kernel, m: number, i: number, pol: number): number {
-  const copy = mpolDup(kn, pol);
-  if (copy < 0) return copy;
+  detector?.assertHeld(kn.k, kn.mm(m) + MM.SEM, true, 'a VMA policy is replaced with mmap_sem held for write');
+  sitePoint(SITE.vma_replace_policy);
+  let nw = pol;
+  if (kn.profile.rc.copies) {
+    nw = mpolDup(kn, pol);
+    if (nw < 0) return nw;
+  } else {
+    mpolGet(kn, pol, SITE.vma_replace_policy);
+  }
   const ino = vmaGet(kn, m, i, VMA.INODE);
   if (ino !== 0 && inodeHasSharedPolicy(kn, ino)) {
     const pgoff = vmaGet(kn, m, i, VMA.PGOFF);
-    const err = mpolSetSharedPolicy(kn, ino, pgoff, pgoff + (vmaGet(kn, m, i, VMA.END) - vmaGet(kn, m, i, VMA.START)) / PAGE_SIZE, copy);
+    const err = mpolSetSharedPolicy(kn, ino, pgoff, pgoff + (vmaGet(kn, m, i, VMA.END) - vmaGet(kn, m, i, VMA.START)) / PAGE_SIZE, nw);
     if (err < 0) {
-      mpolPut(kn, copy);
+      mpolPut(kn, nw);
       return err;
     }
   }
   const old = vmaGet(kn, m, i, VMA.POLICY);
-  vmaSet(kn, m, i, VMA.POLICY, copy);
-  mpolPut(kn, old);
+  vmaSet(kn, m, i, VMA.POLICY, nw);
+  mpolPut(kn, old, SITE.vma_replace_policy);
   return 0;
 }
 

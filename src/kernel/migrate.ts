@@ -12,10 +12,20 @@
 import { PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel } from './kernel.js';
-import { allocPagesMpol } from './mempolicy.js';
-import { getVmaPolicy, vmaIlx } from './memory.js';
+import { allocPageVma } from './vma-policy.js';
 import { vmaLookup } from './vma.js';
+import { sitePoint } from '../sched/preempt.js';
+import { SITE } from './sites.js';
 import { copyPage, lruAdd, pageWord, prepNewPage, putPage } from './page-alloc.js';
+
+/**
+ * new_vma_page: the destination of a migration, allocated through the VMA's policy as a fault
+ * would (alloc_page_vma, with its era's reference rules: B03 leaked the shared lookup here).
+ */
+function newVmaPage(kn: Kernel, t: number, m: number, vma: number, addr: number): number {
+  sitePoint(SITE.new_vma_page);
+  return allocPageVma(kn, t, m, vma, addr);
+}
 
 /** True if `pfn` can be migrated by switching one entry of this mm. */
 export function migratableAlone(kn: Kernel, pfn: number): boolean {
@@ -33,7 +43,7 @@ export function migrateQueued(kn: Kernel, t: number, m: number, addrs: readonly 
     const pte = Atomics.load(kn.ptes, pi);
     const old = (pte & PTE_PFN_MASK) - 1;
     // Reclaim may have swapped the page out since it was queued (it needs no mmap_sem for that).
-    const pfn = pte === 0 || pte & PTE_SWAP ? -1 : allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, vma), vmaIlx(kn, m, vma, addr));
+    const pfn = pte === 0 || pte & PTE_SWAP ? -1 : newVmaPage(kn, t, m, vma, addr);
     if (pfn < 0) {
       failed++;
       continue;

@@ -2,11 +2,13 @@
  * /proc/<pid>/numa_maps (fs/proc/task_mmu.c show_numa_map, mpol_to_str).
  *
  * One line per VMA: start address, policy token, backing file, then page counts gathered from
- * the page table (the zero page is not counted, as vm_normal_page() skips it). Runs under the
- * mm's mmap_sem held for read.
+ * the page table (the zero page is not counted, as vm_normal_page() skips it). A read is the
+ * kernel's seq_file: m_start pins the mm and takes its mmap_sem for read, show formats each VMA,
+ * m_stop releases; how show reaches the task's policy, and which references it takes and drops,
+ * is each era's (kn.profile.rc), since this file was where several of the refcount bugs lived.
  */
 import { downRead, upRead } from '../shm/rwsem.js';
-import { INODE, INODE_FILE, INODE_SYSV, INODE_TMPFS, MM, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, PG_SWAPCACHE, POL, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
+import { INODE, INODE_FILE, INODE_SYSV, INODE_TMPFS, MM, TASK, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, PG_SWAPCACHE, POL, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import {
   MPOL_BIND,
   MPOL_F_NUMA_BALANCING,
@@ -20,8 +22,14 @@ import {
   PAGE_SIZE,
 } from './constants.js';
 import { type Kernel } from './kernel.js';
-import { DEFAULT_POLICY, getTaskPolicy, mpolCondPut, polNodes } from './mempolicy.js';
-import { vmaPolicyAt } from './memory.js';
+import { DEFAULT_POLICY, mpolGetTransient, mpolPutTransient, mpolUse, polNodes } from './mempolicy.js';
+import { lookupPut, lookupRef } from './vma-policy.js';
+import { mmGet, mmPut } from './mm.js';
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
+import { sitePoint } from '../sched/preempt.js';
+import { detector } from '../sched/detect.js';
+import { SITE } from './sites.js';
+import { vmaPolicyAt } from './vma-policy.js';
 import { inodePathname } from './fs.js';
 import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
@@ -39,6 +47,8 @@ const MODE_NAMES: Record<number, string> = {
 /** mpol_to_str: "interleave:0-3", "bind=static:1", "default". */
 export function mpolToStr(kn: Kernel, p: number, sep: string): string {
   if (p === 0 || p === DEFAULT_POLICY) return 'default';
+  sitePoint(SITE.mpol_to_str);
+  mpolUse(kn, p, SITE.mpol_to_str);
   const mode = kn.k[kn.pol(p) + POL.MODE];
   const flags = kn.k[kn.pol(p) + POL.FLAGS];
   let s = MODE_NAMES[mode] ?? 'unknown';
@@ -108,20 +118,86 @@ function statsText(kn: Kernel, md: NumaMapsStats): string {
   return s;
 }
 
+/** What m_start took for the read: the mm (with a reference) and, if the era pins one, a snapshot of the task's policy. */
+interface NumaMapsPriv {
+  t: number;
+  m: number;
+  snapshot: number;
+}
+
+/**
+ * m_start: pin the mm and take its mmap_sem for read; from 3.7 also pin a snapshot of the task's
+ * policy, taken under task_lock (9e7814404b77).
+ */
+function mStart(kn: Kernel, t: number, m: number): NumaMapsPriv {
+  mmGet(kn, m);
+  let snapshot = 0;
+  const rule = kn.profile.rc.numaMapsTaskPolicy;
+  if (rule === 'pin-fallback' || rule === 'snapshot') {
+    const lock = kn.task(t) + TASK.ALLOC_LOCK;
+    spinLock(kn.k, lock);
+    snapshot = kn.k[kn.task(t) + TASK.POLICY];
+    mpolGetTransient(kn, snapshot, SITE['numa_maps:after_m_start']);
+    spinUnlock(kn.k, lock);
+  }
+  downRead(kn.k, kn.mm(m) + MM.SEM);
+  sitePoint(SITE['numa_maps:after_m_start']);
+  return { t, m, snapshot };
+}
+
+/** m_stop: drop what m_start took. */
+function mStop(kn: Kernel, p: NumaMapsPriv): void {
+  upRead(kn.k, kn.mm(p.m) + MM.SEM);
+  sitePoint(SITE['numa_maps:m_stop']);
+  mpolPutTransient(kn, p.snapshot, SITE['numa_maps:m_stop']);
+  mmPut(kn, p.m);
+}
+
+/**
+ * The task policy a VMA without its own falls back to, as the era reads it: the live pointer
+ * with no lock and no reference (before 2.6.23: B01), with a reference taken after the load
+ * (2.6.23-25: B01 form b), under the mm's mmap_sem (2.6.26-3.6: B13), the live pointer although a
+ * snapshot is pinned (3.7-3.17: B15), or the snapshot (3.18 on). Returns the policy and whether a
+ * reference must be dropped.
+ */
+function fallbackPolicy(kn: Kernel, p: NumaMapsPriv): { pol: number; ref: boolean } {
+  const rule = kn.profile.rc.numaMapsTaskPolicy;
+  if (rule === 'snapshot') return { pol: p.snapshot, ref: false };
+  if (rule === 'mmap_sem') detector?.assertHeld(kn.k, kn.mm(p.m) + MM.SEM, false, 'another task\'s policy is read with its mm\'s mmap_sem held');
+  const pol = kn.k[kn.task(p.t) + TASK.POLICY];
+  sitePoint(SITE['get_vma_policy:after_task_policy_load']);
+  if (rule !== 'unlocked-ref') return { pol, ref: false };
+  mpolGetTransient(kn, pol, SITE['get_vma_policy:after_task_policy_load']);
+  return { pol, ref: true };
+}
+
+/** The policy token of VMA `i` (show_numa_map's first field). */
+function vmaPolicyText(kn: Kernel, p: NumaMapsPriv, i: number, start: number, sep: string): string {
+  const rc = kn.profile.rc;
+  const lock = kn.task(p.t) + TASK.ALLOC_LOCK;
+  // Rientjes' interim 3.7 fix looked the policy up under task_lock: a sleeping tree lock below it is B14.
+  if (rc.numaMapsTaskLock) spinLock(kn.k, lock);
+  const own = vmaPolicyAt(kn, p.m, i, start);
+  const ownRef = lookupRef.taken;
+  const fb = own === 0 ? fallbackPolicy(kn, p) : { pol: 0, ref: false };
+  if (rc.numaMapsTaskLock) spinUnlock(kn.k, lock);
+  const text = mpolToStr(kn, own !== 0 ? own : fb.pol, sep);
+  if (rc.numaMapsDropsLookup) lookupPut(kn, own, ownRef, SITE['numa_maps:show']);
+  if (fb.ref) mpolPutTransient(kn, fb.pol, SITE['numa_maps:show']);
+  return text;
+}
+
 /** The text of /proc/<pid>/numa_maps for task `t` (null when the profile has no such file). */
 export function showNumaMaps(kn: Kernel, t: number, m: number): string | null {
   const fmt = kn.profile.numaMaps;
   if (fmt === null) return null;
-  const sem = kn.mm(m) + MM.SEM;
-  downRead(kn.k, sem);
+  const priv = mStart(kn, t, m);
   try {
-    const taskPol = getTaskPolicy(kn, t);
     let out = '';
     for (let i = 0; i < vmaCount(kn, m); i++) {
+      sitePoint(SITE['numa_maps:show']);
       const v = vmaRead(kn, m, i);
-      const own = vmaPolicyAt(kn, m, i, v.start);
-      let line = `${v.start.toString(16).padStart(8, '0')} ${mpolToStr(kn, own !== 0 ? own : taskPol, fmt.sep)}`;
-      mpolCondPut(kn, own);
+      let line = `${v.start.toString(16).padStart(8, '0')} ${vmaPolicyText(kn, priv, i, v.start, fmt.sep)}`;
       if (v.inode !== 0) line += ` file=${mangle(inodePath(kn, v.inode))}`;
       const md = gatherStats(kn, m, v.start, v.end);
       if (md.pages > 0) {
@@ -132,6 +208,6 @@ export function showNumaMaps(kn: Kernel, t: number, m: number): string | null {
     }
     return out;
   } finally {
-    upRead(kn.k, sem);
+    mStop(kn, priv);
   }
 }

@@ -5,20 +5,28 @@
  * page in the index holds one reference for the index and one more per page-table entry mapping
  * it (MAPCOUNT counts those). Placement: the object's shared policy for the page's index, else
  * the task's policy, interleaved by the page's index in the object, plus the inode number in
- * profiles after 2.6.x so that two objects do not start on the same node.
+ * profiles after 2.6.x so that two objects do not start on the same node. The allocation goes
+ * through alloc_page_vma on a pseudo-VMA carrying the looked-up policy (vma-policy.ts), so each
+ * era's reference rules apply to it; a swapped-out page comes back with the aligned cluster of
+ * 2^page-cluster swapped-out pages around it (shmem swap-in readahead), all placed by the
+ * faulting page's policy, each at its own interleave index. Readahead pages only take free memory.
  *
  * Locking. Index slots are installed with compareExchange (see xarray.ts).
  */
-import { INODE, INODE_SHMEM, PG_DIRTY, PG_SWAPBACKED } from '../shm/structs.js';
+import { INODE, INODE_SHMEM, PAGE, PG_DIRTY, PG_SWAPBACKED } from '../shm/structs.js';
+import { sitePoint } from '../sched/preempt.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
-import { allocPagesMpol, getTaskPolicy, mpolCondPut } from './mempolicy.js';
+import { getTaskPolicy } from './mempolicy.js';
 import { spLookup } from './shared-policy.js';
 import { inodeCreate } from './inode.js';
-import { clearPage, prepNewPage } from './page-alloc.js';
+import { clearPage, lruAdd, memalloc, pageWord, prepNewPage, putPage } from './page-alloc.js';
 import { findGetPage, installCachePage } from './filemap.js';
 import { readSwapSlot, swapFree } from './swap.js';
 import { BUG } from '../shm/layout.js';
+import { SITE } from './sites.js';
+import { allocPagePseudo, lookupPut } from './vma-policy.js';
+import { xaLoad, xaReplace } from './xarray.js';
 
 /** shmem_file_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
 export function shmemCreate(kn: Kernel, pages: number, kind = INODE_SHMEM): number {
@@ -30,27 +38,95 @@ export function shmemIlx(kn: Kernel, s: number, index: number): number {
   return kn.profile.anonPgoff === 'zero' ? index : kn.k[kn.inode(s) + INODE.INO] + index;
 }
 
+/** shmem_alloc_page: a page for `index` by the object's shared policy (else the task's); pfn or -1. */
+function shmemAllocPage(kn: Kernel, t: number, s: number, index: number): number {
+  const shared = spLookup(kn, s, index);
+  sitePoint(SITE.shmem_alloc_page);
+  const pfn = allocPagePseudo(kn, t, shared !== 0 ? shared : getTaskPolicy(kn, t), shmemIlx(kn, s, index), false);
+  // The allocator drops the lookup's reference in era 2; otherwise shmem drops its own (B12 when it forgets).
+  if (kn.profile.rc.shmemAllocDropsLookup) lookupPut(kn, shared, shared !== 0, SITE.shmem_alloc_page);
+  return pfn;
+}
+
+/**
+ * shmem_swapin: page `index` (its slot value `v` < 0) and the swapped-out pages of its cluster,
+ * read back and put in the index; returns the faulting page's pfn (pinned), -ENOMEM, or 0 when
+ * its slot changed meanwhile (retry). With the policy's shared flag the allocations would each drop
+ * a reference (B07); mpol_cond_assign (from 2.6.26) allocates with an unshared copy instead and
+ * drops the lookup's reference once.
+ */
+function shmemSwapin(kn: Kernel, t: number, s: number, index: number, v: number): number {
+  const rc = kn.profile.rc;
+  const shared = spLookup(kn, s, index);
+  sitePoint(SITE.shmem_swapin);
+  const pol = shared !== 0 ? shared : getTaskPolicy(kn, t);
+  const unshared = shared !== 0 && rc.sharedFlag && rc.shmemSwapinCopy;
+  const root = kn.k[kn.inode(s) + INODE.ROOT];
+  const span = 1 << kn.cfg.pageCluster;
+  const first = index - (index % span);
+  const last = Math.min(first + span, kn.k[kn.inode(s) + INODE.PAGES]);
+  let mine = -ENOMEM;
+  for (let j = first; j < last; j++) {
+    const self = j === index;
+    const old = self ? v : xaLoad(kn, root, j);
+    if (old >= 0) continue;
+    memalloc.noreclaim = !self;
+    let pfn: number;
+    try {
+      pfn = allocPagePseudo(kn, t, pol, shmemIlx(kn, s, j), unshared);
+    } finally {
+      memalloc.noreclaim = false;
+    }
+    if (pfn < 0) {
+      if (self) break;
+      continue;
+    }
+    prepNewPage(kn, pfn, PG_SWAPBACKED | PG_DIRTY, s, j);
+    readSwapSlot(kn, -old - 1, pfn);
+    const installed = installSwapped(kn, s, j, pfn, old, self);
+    if (self) mine = installed ? pfn : 0;
+  }
+  if (unshared || !rc.sharedFlag) lookupPut(kn, shared, shared !== 0, SITE.shmem_swapin);
+  return mine;
+}
+
+/**
+ * Put a page read back from swap in the index in place of its swap entry (with a pin for the
+ * caller when `pin`); false, and the page freed, if the slot changed meanwhile.
+ */
+function installSwapped(kn: Kernel, s: number, j: number, pfn: number, old: number, pin: boolean): boolean {
+  const nm = kn.pfnNode(pfn);
+  Atomics.store(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), pin ? 2 : 1);
+  if (!xaReplace(kn, kn.k[kn.inode(s) + INODE.ROOT], j, old, pfn + 1)) {
+    if (pin) putPage(kn, pfn);
+    putPage(kn, pfn);
+    return false;
+  }
+  Atomics.add(kn.k, kn.inode(s) + INODE.NR_PAGES, 1);
+  lruAdd(kn, pfn);
+  swapFree(kn, -old - 1);
+  return true;
+}
+
 /**
  * shmem_get_folio: the page at `index`, allocated if absent by the object's shared policy for
- * that index, else by the task's policy (shmem_get_pgoff_policy). Returns a pfn (the caller
- * maps it) or -ENOMEM.
+ * that index, else by the task's policy, or read back from swap. Returns a pfn (pinned: the
+ * caller maps it) or -ENOMEM.
  */
 export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, write: boolean): number {
   for (let tries = 0; tries < MAX_SHMEM_RETRIES; tries++) {
     const v = findGetPage(kn, s, index);
     if (v > 0) return v - 1;
-    // Absent (v 0) or swapped out (v = -(slot + 1)): a page placed by the policy in force now.
-    const shared = spLookup(kn, s, index);
-    const pfn = allocPagesMpol(kn, t, shared !== 0 ? shared : getTaskPolicy(kn, t), shmemIlx(kn, s, index));
-    mpolCondPut(kn, shared);
-    if (pfn < 0) return -ENOMEM;
-    prepNewPage(kn, pfn, PG_SWAPBACKED | (write || v < 0 ? PG_DIRTY : 0), s, index);
-    if (v < 0) readSwapSlot(kn, -v - 1, pfn);
-    else clearPage(kn, pfn);
-    if (installCachePage(kn, s, index, pfn, v) >= 0) {
-      if (v < 0) swapFree(kn, -v - 1);
-      return pfn;
+    if (v < 0) {
+      const pfn = shmemSwapin(kn, t, s, index, v);
+      if (pfn !== 0) return pfn;
+      continue;
     }
+    const pfn = shmemAllocPage(kn, t, s, index);
+    if (pfn < 0) return -ENOMEM;
+    prepNewPage(kn, pfn, PG_SWAPBACKED | (write ? PG_DIRTY : 0), s, index);
+    clearPage(kn, pfn);
+    if (installCachePage(kn, s, index, pfn, 0) >= 0) return pfn;
   }
   BUG(`shmem page ${index} of inode ${s} never settled`);
   return -ENOMEM;

@@ -9,7 +9,7 @@
  * EFAULT with signal SIGBUS.
  */
 import { MM, TASK } from '../shm/structs.js';
-import { EACCES, EFAULT, EINVAL, EIO, type SystemError, systemError } from './errno.js';
+import { EACCES, EBUSY, EFAULT, EINVAL, EIO, type SystemError, systemError } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { type AccessFault, userLoad, userStore, userTouch } from './memory.js';
 import { kernelGetMempolicy, kernelMbind, kernelSetMempolicy } from './mempolicy-syscalls.js';
@@ -17,7 +17,7 @@ import { doMmap, doMunmap } from './mmap.js';
 import { readKernelFile } from './procfs.js';
 import { argTypeError, bytesArg, intArg, lengthArg, loffArg, nodemaskArg, ulongArg } from './syscall-args.js';
 import { MAP_ANONYMOUS, PAGE_SIZE } from './constants.js';
-import { setAffinity } from './task.js';
+import { execMm, exitTask, setAffinity } from './task.js';
 import { doClose, doFsync, doFtruncate, doOpen, doRead, doUnlink, doWrite, mmapFileInode } from './fs.js';
 import { inodePut } from './inode.js';
 import { type ShmidDs, doShmat, kernelShmctl, kernelShmdt, kernelShmget } from './ipc-shm.js';
@@ -84,6 +84,25 @@ export class Sys {
    */
   schedYield(): void {
     sitePoint(SITE.sched_yield);
+  }
+
+  /**
+   * exit(): this task ends now (its policy and its hold on the mm are dropped, its slot freed).
+   * For a program run with task.run or by the race engine: after it, the program must return
+   * without another call. (From the main thread, use Process.exit().)
+   */
+  exit(): void {
+    exitTask(this.kn, this.slot);
+  }
+
+  /**
+   * execve(): the process gets a new, empty address space (its VMA policies go with the old one);
+   * the task policy stays. Inside a task, only a process with no other thread may do it here
+   * (EBUSY otherwise); from the main thread, Task.exec() ends the other threads first.
+   */
+  execve(): void {
+    if (Atomics.load(this.kn.k, this.kn.mm(this.mm()) + MM.USERS) > 1) throw systemError(EBUSY, 'execve', { detail: 'other threads share the address space' });
+    check(execMm(this.kn, this.slot), 'execve');
   }
 
   /** getcpu(): the CPU this task runs on and its node. */

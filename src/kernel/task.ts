@@ -125,6 +125,7 @@ export function execMm(kn: Kernel, t: number): number {
   const m = mmAlloc(kn, kn.k[b + TASK.TGID]);
   if (m < 0) return m;
   const old = kn.k[b + TASK.MM];
+  sitePoint(SITE['exec:switch_mm']);
   kn.k[b + TASK.MM] = m;
   mmPut(kn, old);
   return 0;

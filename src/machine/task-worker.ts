@@ -10,9 +10,10 @@ import { Kernel, type MachineBuffers } from '../kernel/kernel.js';
 import { Sys } from '../kernel/syscalls.js';
 import { copyProcess, execMm, exitTask } from '../kernel/task.js';
 import { guard } from './wire.js';
-import { CTL, type ControlSizes, mapControl } from '../sched/control.js';
+import { type ControlSizes, mapControl } from '../sched/control.js';
 import { raceLoop } from '../sched/race-loop.js';
 import { Runtime } from '../sched/runtime.js';
+import { detector } from '../sched/detect.js';
 import { objectClasses } from '../kernel/sites.js';
 import { resetKernelThread } from '../kernel/kernel.js';
 
@@ -32,6 +33,33 @@ async function loadExport(modulePath: string, exportName: string): Promise<(s: S
   const fn = mod[exportName];
   if (typeof fn !== 'function') throw new TypeError(`${modulePath} has no exported function ${exportName}`);
   return fn as (s: Sys, ...a: unknown[]) => unknown;
+}
+
+/**
+ * The Sys a race program gets: every call ends with the detectors' system-call exit check (a
+ * transient reference still held is a leak, named by the site that took it).
+ */
+function tracedSys(sys: Sys): Sys {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(sys, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== 'function') return v;
+      let w = wrapped.get(prop);
+      if (w === undefined) {
+        const name = String(prop);
+        w = (...args: unknown[]) => {
+          try {
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          } finally {
+            detector?.syscallExit(name);
+          }
+        };
+        wrapped.set(prop, w);
+      }
+      return w;
+    },
+  });
 }
 
 export function taskWorkerApi(data: TaskWorkerData) {
@@ -55,11 +83,10 @@ export function taskWorkerApi(data: TaskWorkerData) {
         const fn = await loadExport(modulePath, exportName);
         rt.me = me;
         const runtime = rt;
-        Atomics.add(runtime.ctl.c, CTL.READY, 1);
-        Atomics.notify(runtime.ctl.c, CTL.READY);
+        const traced = tracedSys(sys);
         raceLoop(runtime, () => {
           resetKernelThread();
-          return fn(sys, arg);
+          return fn(traced, arg);
         });
         runtime.me = -1;
       });

@@ -31,7 +31,10 @@ function writeResult(rt: Runtime, kind: number, text: string): void {
 /** Run `program` once per execution until the coordinator quits. */
 export function raceLoop(rt: Runtime, program: () => unknown): void {
   const c = rt.ctl.c;
+  // Ready only once the starting epoch is known: an execution started after this point is ours.
   let epoch = Atomics.load(c, CTL.EPOCH);
+  Atomics.add(c, CTL.READY, 1);
+  Atomics.notify(c, CTL.READY);
   for (;;) {
     for (let spin = 0; Atomics.load(c, CTL.EPOCH) === epoch; spin++) if (spin > EPOCH_SPIN) Atomics.wait(c, CTL.EPOCH, epoch, 200);
     epoch = Atomics.load(c, CTL.EPOCH);
