@@ -15,6 +15,8 @@ import { type Decision, type Fault, type Schedule, formatSchedule, parseSchedule
 import { executionSeed, pctBound, wilson95 } from '../sched/stats.js';
 import { StepKind } from '../sched/control.js';
 import { siteName } from '../sched/sites.js';
+import { type LaneRow, laneRows } from '../sched/lanes.js';
+import { parseDirected } from '../sched/directed.js';
 import { type RaceSession } from './session.js';
 
 /** What a campaign explores. */
@@ -56,6 +58,8 @@ export interface Shrunk {
   constraints: string[];
   /** Replays the shrinker ran. */
   replays: number;
+  /** The lane diagram of the shrunk schedule (render with lanesText / lanesHtml). */
+  lanes: LaneRow[];
 }
 
 /** A campaign's outcome (also a shard's, and what merge combines). */
@@ -100,7 +104,7 @@ function strategyLabel(spec: CampaignSpec, k: number): string {
 /** The schedule string of execution result `r` (call right after it ran, for the state hash). */
 export function scheduleOf(session: RaceSession, r: ExecResult, strategy: string): string {
   const s: Schedule = {
-    scenario: session.scenario.name ?? session.scenario.module,
+    scenario: session.ref,
     kernel: session.kernelName,
     machineSeed: session.machineSeed,
     strategy,
@@ -165,7 +169,7 @@ export function runCampaign(session: RaceSession, spec: CampaignSpec): CampaignR
   const shrunk = firstHit !== null && spec.shrink !== false ? shrinkSchedule(session, firstHit.schedule) : null;
   return {
     version: 1,
-    scenario: session.scenario.name ?? session.scenario.module,
+    scenario: session.ref,
     kernel: session.kernelName,
     machineSeed: session.machineSeed,
     strategy: spec.strategy,
@@ -201,6 +205,8 @@ export interface ReplayOutcome {
   divergedAt: number | null;
   stateHash: string;
   expectedStateHash: string;
+  /** The replay's lane diagram. */
+  lanes: LaneRow[];
 }
 
 function replaySpec(decisions: readonly Decision[], faults: readonly Fault[], wantTrace: boolean): ExecSpec {
@@ -216,13 +222,17 @@ export function replaySchedule(session: RaceSession, text: string, wantTrace = t
   if (s.digest === '') {
     // A schedule converted from a recorded run carries no trace: the strategy's own check says whether it was followed.
     divergedAt = result.diverged > 0 ? result.diverged - 1 : null;
-    return { result, verified: divergedAt === null, divergedAt, stateHash, expectedStateHash: s.stateHash };
+    return { result, verified: divergedAt === null, divergedAt, stateHash, expectedStateHash: s.stateHash, lanes: lanesOf(session, result) };
   }
   const n = Math.max(result.digest.length, s.digest.length);
   for (let i = 0; i < n && divergedAt === null; i++) if (result.digest[i] !== s.digest[i]) divergedAt = i;
   if (divergedAt === null && (result.steps !== s.steps || result.traceHash !== s.traceHash)) divergedAt = Math.min(result.steps, s.steps);
   const verified = divergedAt === null && (s.stateHash === '' || s.stateHash === stateHash);
-  return { result, verified, divergedAt, stateHash, expectedStateHash: s.stateHash };
+  return { result, verified, divergedAt, stateHash, expectedStateHash: s.stateHash, lanes: lanesOf(session, result) };
+}
+
+function lanesOf(session: RaceSession, r: ExecResult): LaneRow[] {
+  return r.trace === null ? [] : laneRows(r.trace, session.executor.ntasks, r.reports);
 }
 
 // ---------------------------------------------------------------------------------------------- shrinking
@@ -267,11 +277,11 @@ const SUBSET_MAX = 3;
 
 /**
  * Shrink a failing schedule to the fewest preemptions, then the fewest steps, keeping its failure
- * signature (kind and site of the first report). The failing run's preemptions are candidates:
- * every subset of at most three of them is tried, smallest first, with the default choices
- * everywhere else (stay; on a block or an end, the lowest runnable task); if none reproduces
- * the failure, switches are removed one at a time while it still fails. Then each remaining
- * preemption is moved to an earlier point of its task while the failure comes sooner.
+ * signature (kind and site of the first report), with the default choices everywhere else (stay;
+ * on a block or an end, the lowest runnable task): no preemption at all; one preemption at any
+ * point of the failing run; then every pair and triple of the failing run's own preemptions; if
+ * none reproduces the failure, switches are removed one at a time while it still fails. Then each
+ * remaining preemption is moved to an earlier point of its task while the failure comes sooner.
  */
 export function shrinkSchedule(session: RaceSession, text: string): Shrunk {
   const s = parseSchedule(text);
@@ -287,13 +297,27 @@ export function shrinkSchedule(session: RaceSession, text: string): Shrunk {
   const preemptive = (d: Decision) => d.kind === StepKind.Point && d.task >= 0;
   const count = (r: ExecResult) => r.decisions.filter(preemptive).length;
   const start = best.decisions.filter((d) => d.kind === StepKind.Start);
-  const found = subsetSearch(best.decisions.filter(preemptive));
+  const found = singleSearch(best.trace!) ?? subsetSearch(best.decisions.filter(preemptive));
   if (found !== null) best = found;
   else greedy();
   while (replays < SHRINK_BUDGET && moveEarlier());
 
+  /** No preemption, then one preemption at any point of the failing run (to any other runnable task). */
+  function singleSearch(trace: readonly TraceStep[]): ExecResult | null {
+    const none = run(start);
+    if (keeps(none)) return none;
+    for (const [step, t] of trace.entries()) {
+      if (t.kind !== StepKind.Point || t.task < 0) continue;
+      for (let next = 0; next < session.executor.ntasks && replays < SHRINK_BUDGET; next++) {
+        if (next === t.task || !(t.runnable & (1 << next))) continue;
+        const r = run([...start, { step, task: t.task, site: siteName(t.site), occ: t.occ, kind: StepKind.Point, next }]);
+        if (keeps(r)) return r;
+      }
+    }
+    return null;
+  }
   function subsetSearch(pre: Decision[]): ExecResult | null {
-    for (let k = 0; k <= Math.min(SUBSET_MAX, pre.length); k++) {
+    for (let k = 2; k <= Math.min(SUBSET_MAX, pre.length); k++) {
       for (const sub of subsets(pre, k)) {
         if (replays >= SHRINK_BUDGET) return null;
         const r = run([...start, ...sub]);
@@ -333,14 +357,29 @@ export function shrinkSchedule(session: RaceSession, text: string): Shrunk {
   // Run the winner once more for its end state and a clean trace.
   const final = run(best.decisions);
   const schedule = scheduleOf(session, final, 'shrunk');
-  return { schedule, preemptions: count(final), steps: final.steps, constraints: constraintsOf(final.trace!), replays };
+  return { schedule, preemptions: count(final), steps: final.steps, constraints: constraintsOf(final.trace!), replays, lanes: laneRows(final.trace!, session.executor.ntasks, final.reports) };
+}
+
+/** What a directed run gives: its reports, its schedule string (replayable), its lane diagram. */
+export interface DirectedOutcome {
+  schedule: string;
+  reports: Report[];
+  steps: number;
+  lanes: LaneRow[];
+}
+
+/** Run the directed schedule `text` ("T1@site > T2 > T1", see directed.ts) once. */
+export function runDirected(session: RaceSession, text: string): DirectedOutcome {
+  const d = parseDirected(text);
+  const r = session.execute({ mode: 'controlled', strategy: { kind: 'directed', segments: d.segments }, faults: d.faults, seed: 0, wantTrace: true });
+  return { schedule: scheduleOf(session, r, `directed/${text}`), reports: r.reports, steps: r.steps, lanes: lanesOf(session, r) };
 }
 
 /** Convert a recorded free run into a schedule string (replayable in controlled mode). */
 export function scheduleOfRecord(session: RaceSession, r: ExecResult, record: readonly (readonly [number, number])[]): string {
   const decisions = recordToDecisions(record, session.executor.ntasks);
   return formatSchedule({
-    scenario: session.scenario.name ?? session.scenario.module,
+    scenario: session.ref,
     kernel: session.kernelName,
     machineSeed: session.machineSeed,
     strategy: 'recorded',

@@ -26,6 +26,8 @@ import { DEFAULT_RACE_MACHINE, type RaceCheckContext, type RaceScenario } from '
 
 /** How a session is built. */
 export interface SessionOptions {
+  /** How a schedule string names the scenario (a module path, or 'bug:<id>'): default its path. */
+  ref?: string;
   /** Kernel profile or variant (default: the scenario's machine's, else '6.12'). */
   kernel?: string;
   /** Machine seed (default 1). */
@@ -46,6 +48,8 @@ export class RaceSession {
     readonly executor: Executor,
     readonly kernelName: string,
     readonly machineSeed: number,
+    /** The scenario as schedule strings name it. */
+    readonly ref: string,
     private readonly loops: Promise<unknown>[],
   ) {}
 
@@ -88,7 +92,7 @@ export class RaceSession {
     const slots = setup.tasks.map((t) => t.slot);
     const check = (results: TaskResult[]) => endCheck(sc, machine, rt.det!, slots, results);
     const executor = new Executor(ctl, n, { restore, endCheck: check, det: rt.det }, o.hangMs, sizes.maxSteps);
-    return new RaceSession(sc, machine, executor, machine.profile, machineSeed, loops);
+    return new RaceSession(sc, machine, executor, machine.profile, machineSeed, o.ref ?? sc.module, loops);
   }
 
   /** Run one execution. */
