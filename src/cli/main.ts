@@ -17,10 +17,12 @@ import { Machine } from '../machine/machine.js';
 import { type MachineOptions } from '../machine/topology.js';
 import { PROFILE_NAMES } from '../kernel/profiles.js';
 import { type OptSpec, type ParsedOpt, UsageError, getopt } from './args.js';
+import { ScheduleError } from '../sched/schedule.js';
 import { runDemo, type DemoResult } from './demo.js';
 import { formatHardware, formatNumastat, hardwareInfo, numastatTable } from './format.js';
 import { NUMACTL_OPTS, NUMACTL_USAGE, parseNumactl, runNumactl } from './numactl.js';
 import { type NumastatOptions, runNumastat } from './numastat.js';
+import { type CliOutcome, MERGE_USAGE, RACE_OPTS, RACE_USAGE, REPLAY_USAGE, SHRINK_USAGE, parseRaceArgs, runMergeCommand, runRaceCommand, runReplayCommand, runShrinkCommand } from './race.js';
 
 const USAGE = `usage: numa-emu <command> [options]
 commands:
@@ -29,6 +31,11 @@ commands:
   numastat    per-node allocation counters (numastat); with -p <pid>, -m, -n: numastat's MB tables
   numactl     a policy on a SysV segment (--shm) or a file (--file), as numactl does; see
               numa-emu numactl --help
+  race        explore the interleavings of a race scenario, or reproduce a catalogued
+              refcount bug (--bug <id>, --list); see numa-emu race --help
+  replay      replay a schedule string, proving it bit-exact
+  shrink      shrink a failing schedule string to its fewest preemptions
+  merge       combine the --json results of the shards of one campaign
 options:
   --json              print JSON instead of text
   --kernel <profile>  kernel profile: ${PROFILE_NAMES.join(', ')}
@@ -69,7 +76,25 @@ const COMMANDS: Record<string, { opts: OptSpec[]; usage: string }> = {
   hardware: { opts: [], usage: USAGE },
   numastat: { opts: NUMASTAT_OPTS, usage: NUMASTAT_USAGE },
   numactl: { opts: NUMACTL_OPTS, usage: NUMACTL_USAGE },
+  race: { opts: RACE_OPTS, usage: RACE_USAGE },
+  replay: { opts: [], usage: REPLAY_USAGE },
+  shrink: { opts: [], usage: SHRINK_USAGE },
+  merge: { opts: [], usage: MERGE_USAGE },
 };
+
+/** The race engine's commands: they build their own machines (in pool workers). */
+async function raceCommand(args: Args): Promise<CliOutcome> {
+  switch (args.command) {
+    case 'race':
+      return runRaceCommand(parseRaceArgs(args.opts, args.words), args.json, args.options.kernel);
+    case 'replay':
+      return runReplayCommand(args.words, args.json);
+    case 'shrink':
+      return runShrinkCommand(args.words, args.json);
+    default:
+      return runMergeCommand(args.words, args.json);
+  }
+}
 
 interface Args {
   command: string;
@@ -150,6 +175,13 @@ async function main(): Promise<void> {
     process.stdout.write((COMMANDS[args.command] ?? { usage: USAGE }).usage);
     return;
   }
+  if (['race', 'replay', 'shrink', 'merge'].includes(args.command)) {
+    const r = await raceCommand(args);
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    process.exitCode = r.exitCode;
+    return;
+  }
   // Check the command line before building the machine.
   const numactlArgs = args.command === 'numactl' ? parseNumactl(args.opts, args.words) : null;
   const nsOpts = args.command === 'numastat' ? numastatOptions(args) : null;
@@ -201,6 +233,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: Error) => {
+  if (e instanceof ScheduleError) {
+    process.stderr.write(`numa-emu: ${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   if (e instanceof UsageError) {
     process.stderr.write(`numa-emu: ${e.message}\n${e.usage ?? USAGE}`);
     process.exitCode = 2;

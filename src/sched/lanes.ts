@@ -51,7 +51,7 @@ export function laneRows(trace: readonly TraceStep[], ntasks: number, reports: r
     }
     rows.push({ step: s, cells, report: here.length > 0 });
   }
-  for (const r of reports) if (r.step < 0 || r.step >= trace.length) rows.push({ step: -1, cells: [`✖ ${r.kind} (${r.task === 'kernel' ? 'end of execution' : r.task}): ${r.object ?? r.site}`], report: true });
+  for (const r of reports) if (r.step < 0 || r.step >= trace.length) rows.push({ step: -1, cells: [`✖ ${r.kind} (${r.task === 'kernel' ? 'end of execution' : r.task}): ${r.message}`], report: true });
   return rows;
 }
 
