@@ -105,9 +105,13 @@ export class RaceSession {
     return hashBuffers(this.machine.buffers);
   }
 
-  /** End the race loops, close the machine, take the scheduler out of this thread. */
+  /**
+   * End the race loops, close the machine, take the scheduler out of this thread. The machine is
+   * restored first: an aborted execution may have left locks held and objects half-built.
+   */
   async close(): Promise<void> {
     try {
+      this.executor.restore();
       this.executor.quit();
       await Promise.allSettled(this.loops);
       await this.machine.close();

@@ -127,6 +127,11 @@ export class Executor {
     return this.collect(spec, results, completed);
   }
 
+  /** Put the machine back in its starting state (no execution may be running). */
+  restore(): void {
+    this.host.restore();
+  }
+
   /** Ask every task's race loop to return. */
   quit(): void {
     Atomics.store(this.ctl.c, CTL.QUIT, 1);
