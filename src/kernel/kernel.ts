@@ -12,7 +12,7 @@ import { DENTRY, FDT, FILE, INODE, KERNEL_MAGIC, KHDR, MAX_FDS, MM, NAME_WORDS, 
 import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
 import { PAGE_SIZE } from './constants.js';
-import { Nodemask } from './nodemask.js';
+import { MACHINE_MAX_NODES, Nodemask } from './nodemask.js';
 import { type KernelProfile, findProfile } from './profiles.js';
 
 /** Word offsets of the regions of the kernel buffer. */
@@ -31,6 +31,8 @@ export interface KernelRegions {
   readonly fds: number;
   readonly swapMap: number;
   readonly swapCache: number;
+  /** iw_table: one weighted-interleave weight per node id (weighted-interleave.ts). */
+  readonly iw: number;
 }
 
 /** Carve the kernel buffer for the given table sizes (slot 0 of each table is NULL). */
@@ -50,7 +52,8 @@ export function kernelRegions(l: KernelLimits): KernelRegions {
   const fds = p.take('fds', l.maxMms * MAX_FDS);
   const swapMap = p.take('swapMap', l.swapSlots);
   const swapCache = p.take('swapCache', l.swapSlots);
-  return { words: p.words, pol, task, mm, inode, sp, xa, dentry, names, file, fdt, fds, swapMap, swapCache };
+  const iw = p.take('iw', MACHINE_MAX_NODES);
+  return { words: p.words, pol, task, mm, inode, sp, xa, dentry, names, file, fdt, fds, swapMap, swapCache, iw };
 }
 
 /** Offsets inside a node's buffer: header, struct pages, free stack (words), frames (bytes). */

@@ -118,7 +118,10 @@ function doSetMempolicy(kn: Kernel, t: number, mode: number, flags: number, node
   const tb = kn.task(t);
   const old = kn.k[tb + TASK.POLICY];
   kn.k[tb + TASK.POLICY] = p;
-  if (p !== 0 && isInterleave(kn.k[kn.pol(p) + POL.MODE])) kn.k[tb + TASK.IL_PREV] = IL_PREV_RESET;
+  if (p !== 0 && isInterleave(kn.k[kn.pol(p) + POL.MODE])) {
+    kn.k[tb + TASK.IL_PREV] = IL_PREV_RESET;
+    kn.k[tb + TASK.IL_WEIGHT] = 0;
+  }
   upWrite(kn.k, sem);
   mpolPut(kn, old);
   return 0;

@@ -14,7 +14,7 @@ import { type Kernel } from './kernel.js';
 import { type AccessFault, userLoad, userStore, userTouch } from './memory.js';
 import { kernelGetMempolicy, kernelMbind, kernelSetMempolicy } from './mempolicy-syscalls.js';
 import { doMmap, doMunmap } from './mmap.js';
-import { readKernelFile } from './procfs.js';
+import { readKernelFile, writeKernelFile } from './procfs.js';
 import { argTypeError, bytesArg, intArg, lengthArg, loffArg, nodemaskArg, ulongArg } from './syscall-args.js';
 import { MAP_ANONYMOUS, PAGE_SIZE } from './constants.js';
 import { setAffinity } from './task.js';
@@ -270,6 +270,14 @@ export class Sys {
     const r = readKernelFile(this.kn, path, this.gettid());
     if (typeof r === 'number') throw systemError(r, 'open', { detail: path });
     return r;
+  }
+
+  /** Write a kernel file (/sys/kernel/mm/mempolicy/weighted_interleave/node<N>), as `echo data > path`. */
+  writeFile(path: string, data: string): void {
+    if (typeof path !== 'string') throw argTypeError('open', 'path', 'a string', path);
+    if (typeof data !== 'string') throw argTypeError('write', 'data', 'a string', data);
+    const euid = this.kn.k[this.kn.task(this.slot) + TASK.EUID];
+    check(writeKernelFile(this.kn, path, data, euid), 'write');
   }
 
   private mm(): number {
