@@ -205,10 +205,10 @@ for (const name of SYSCALL_NAMES) {
 
 /** A process: an address space and its tasks. */
 export class Process {
-  private readonly live: Task[] = [];
-  private first: Task | undefined;
-  private exiting: Promise<void> | null = null;
-  private readonly starting = new Set<Promise<unknown>>();
+  readonly #live: Task[] = [];
+  #first: Task | undefined;
+  #exiting: Promise<void> | null = null;
+  readonly #starting = new Set<Promise<unknown>>();
 
   /** @internal */
   constructor(
@@ -220,18 +220,18 @@ export class Process {
 
   /** The main task (the first one). It stays this process's main task after exit (its calls then reject with ERR_TASK_EXITED). */
   get main(): Task {
-    return this.first!;
+    return this.#first!;
   }
 
   /** The process's live tasks, main first. */
   get tasks(): readonly Task[] {
-    return this.live;
+    return this.#live;
   }
 
   /** @internal */
   adopt(t: Task): Task {
-    this.first ??= t;
-    this.live.push(t);
+    this.#first ??= t;
+    this.#live.push(t);
     return t;
   }
 
@@ -240,7 +240,7 @@ export class Process {
     checkOptions('spawnThread', 'options', opts, CLONE_SHAPE);
     const cpu = opts.cpu ?? (await this.main.getcpu()).cpu;
     const slot = await this.main.request<number>('clone', [true, cpu], 'spawnThread()');
-    return this.adopt(await this.track(this.machine.startTask(this, slot)));
+    return this.adopt(await this.#track(this.machine.startTask(this, slot)));
   }
 
   /** fork(): a child process with a copy-on-write copy of the address space, the task policy and the VMA policies. */
@@ -258,18 +258,18 @@ export class Process {
 
   /** @internal exit, giving calls in flight `graceMs` to settle. */
   exitWithin(graceMs: number): Promise<void> {
-    this.exiting ??= this.exitAll(graceMs);
-    return this.exiting;
+    this.#exiting ??= this.#exitAll(graceMs);
+    return this.#exiting;
   }
 
   /** @internal why calls to this process's tasks are refused, or null. */
   refusal(): Error | null {
-    return this.exiting ? exitedError(this.main) : null;
+    return this.#exiting ? exitedError(this.main) : null;
   }
 
   /** @internal make every task but `keep` exit (exec's de_thread). */
   async deThread(keep: Task): Promise<void> {
-    await Promise.all(this.live.filter((t) => t !== keep).map((t) => this.endTask(t, this.machine.graceMs)));
+    await Promise.all(this.#live.filter((t) => t !== keep).map((t) => this.endTask(t, this.machine.graceMs)));
   }
 
   /**
@@ -280,8 +280,8 @@ export class Process {
   async endTask(t: Task, graceMs: number): Promise<void> {
     if (t.state === 'exited') return;
     t.state = 'exiting';
-    const i = this.live.indexOf(t);
-    if (i >= 0) this.live.splice(i, 1);
+    const i = this.#live.indexOf(t);
+    if (i >= 0) this.#live.splice(i, 1);
     const m = this.machine;
     const settled = await t.host.idle(graceMs);
     if (t.died) m.reap(t.slot);
@@ -295,17 +295,17 @@ export class Process {
     await t.host.terminate();
   }
 
-  private async exitAll(graceMs: number): Promise<void> {
-    for (const t of this.live) t.state = 'exiting';
-    await Promise.allSettled([...this.starting]);
-    await Promise.all([...this.live].map((t) => this.endTask(t, graceMs)));
+  async #exitAll(graceMs: number): Promise<void> {
+    for (const t of this.#live) t.state = 'exiting';
+    await Promise.allSettled([...this.#starting]);
+    await Promise.all([...this.#live].map((t) => this.endTask(t, graceMs)));
     this.machine.forget(this);
   }
 
   /** Keep `work` (a task being started) in the set an exit waits for. */
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.starting.add(work);
-    const done = () => this.starting.delete(work);
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#starting.add(work);
+    const done = () => this.#starting.delete(work);
     work.then(done, done);
     return work;
   }
@@ -316,13 +316,13 @@ export class Process {
  * let `await using m = await Machine.create()` end it.
  */
 export class Machine {
-  private readonly processes = new Set<Process>();
-  private readonly starting = new Set<Promise<unknown>>();
-  private readonly faultLog: MachineFault[] = [];
-  private closing: Promise<CloseReport> | null = null;
-  private closed = false;
+  readonly #processes = new Set<Process>();
+  readonly #starting = new Set<Promise<unknown>>();
+  readonly #faultLog: MachineFault[] = [];
+  #closing: Promise<CloseReport> | null = null;
+  #closed = false;
   /** Process whose task policy and CPU new processes inherit (set by `numa-emu numactl` for a workload). */
-  private spawnParent: Process | null = null;
+  #spawnParent: Process | null = null;
   /** @internal grace period of exit() and of close() without options. */
   readonly graceMs = DEFAULT_GRACE_MS;
 
@@ -336,7 +336,7 @@ export class Machine {
     /** @internal */
     private readonly nodeHosts: Map<number, WorkerHost>,
   ) {
-    for (const [nid, h] of nodeHosts) h.onFault = (message) => this.nodeFault(nid, h, message);
+    for (const [nid, h] of nodeHosts) h.onFault = (message) => this.#nodeFault(nid, h, message);
   }
 
   /**
@@ -392,7 +392,7 @@ export class Machine {
 
   /** Faults so far: kswapds or workers that died, tasks ended by force (see MachineFault). */
   get faults(): readonly MachineFault[] {
-    return this.faultLog;
+    return this.#faultLog;
   }
 
   /** SLIT distance between two node ids. */
@@ -405,7 +405,7 @@ export class Machine {
     const refused = this.refusal();
     if (refused) throw refused;
     checkOptions('spawnProcess', 'options', opts, SPAWN_SHAPE);
-    const parent = this.spawnParent?.main;
+    const parent = this.#spawnParent?.main;
     const uid = opts.uid ?? 0;
     const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE'] : []));
     const cpu = opts.cpu ?? (parent ? Atomics.load(this.kn.k, this.kn.task(parent.slot) + TASK.CPU) : 0);
@@ -422,7 +422,7 @@ export class Machine {
   /** @internal start the worker of a process whose first task is `slot`. */
   async adoptProcess(slot: number): Promise<Process> {
     const p = new Process(this, this.kn.k[this.kn.task(slot) + TASK.TGID]);
-    this.processes.add(p);
+    this.#processes.add(p);
     p.adopt(await this.startTask(p, slot));
     return p;
   }
@@ -450,8 +450,8 @@ export class Machine {
       }
       return t;
     })();
-    this.starting.add(work);
-    const done = () => this.starting.delete(work);
+    this.#starting.add(work);
+    const done = () => this.#starting.delete(work);
     work.then(done, done);
     return work;
   }
@@ -466,28 +466,28 @@ export class Machine {
 
   /** @internal */
   forget(p: Process): void {
-    this.processes.delete(p);
+    this.#processes.delete(p);
   }
 
   /** @internal new processes inherit `p`'s task policy and (by default) its CPU, as a workload numactl started. */
   setSpawnParent(p: Process | null): void {
-    this.spawnParent = p;
+    this.#spawnParent = p;
   }
 
   /** @internal why calls are refused now (the machine is closing), or null. */
   refusal(): Error | null {
-    return this.closing ? closedError() : null;
+    return this.#closing ? closedError() : null;
   }
 
   /** @internal record a fault; those that lose work or reclaim are also a process warning. */
   fault(f: MachineFault): void {
-    this.faultLog.push(f);
+    this.#faultLog.push(f);
     if (f.kind === 'task-worker-died') return;
     const [first, ...rest] = f.message.split('\n');
     process.emitWarning(`numa-emu: ${first}`, { code: 'NUMA_EMU_FAULT', detail: rest.length > 0 ? rest.join('\n') : undefined });
   }
 
-  private nodeFault(nid: number, h: WorkerHost, message: string): void {
+  #nodeFault(nid: number, h: WorkerHost, message: string): void {
     // A node worker that ended took its kswapd with it: nobody may wait for that kswapd again.
     if (h.died) markKswapdDead(this.kn.node[nid]!.i32);
     this.fault({ kind: h.died ? 'node-worker-died' : 'kswapd-died', node: nid, message });
@@ -529,10 +529,10 @@ export class Machine {
    * audit that cannot finish (state too broken to walk) are reported as problems.
    */
   audit(): AuditReport {
-    const faults = this.faultLog.filter((f) => f.kind === 'kswapd-died' || f.kind === 'node-worker-died').map((f) => f.message.split('\n')[0]);
+    const faults = this.#faultLog.filter((f) => f.kind === 'kswapd-died' || f.kind === 'node-worker-died').map((f) => f.message.split('\n')[0]);
     try {
       // After close the node workers are gone: nothing runs any more, so there is no kswapd to pause.
-      const r = this.closed ? auditKernel(this.kn) : withKswapdPaused(this.kn, KSWAPD_PAUSE_LIMIT_MS, (busy) => this.auditWhilePaused(busy));
+      const r = this.#closed ? auditKernel(this.kn) : withKswapdPaused(this.kn, KSWAPD_PAUSE_LIMIT_MS, (busy) => this.#auditWhilePaused(busy));
       r.problems.unshift(...faults);
       return r;
     } catch (e) {
@@ -541,7 +541,7 @@ export class Machine {
     }
   }
 
-  private auditWhilePaused(busy: number[]): AuditReport {
+  #auditWhilePaused(busy: number[]): AuditReport {
     const r = auditKernel(this.kn);
     for (const nid of busy) r.problems.push(`kswapd of node ${nid} did not finish its round within ${KSWAPD_PAUSE_LIMIT_MS} ms: this audit may have seen reclaim half done`);
     return r;
@@ -558,8 +558,8 @@ export class Machine {
     checkOptions('Machine.close', 'options', options, CLOSE_SHAPE);
     const grace = options.graceMs ?? this.graceMs;
     if (!(grace >= 0 && grace <= 2 ** 31 - 1)) throw optionValueError('Machine.close', `graceMs ${grace} is not a number of milliseconds in 0..2^31-1`);
-    this.closing ??= this.shutdown(grace);
-    return this.closing;
+    this.#closing ??= this.#shutdown(grace);
+    return this.#closing;
   }
 
   /** `await using m = await Machine.create()`: close the machine at the end of the scope. */
@@ -567,15 +567,15 @@ export class Machine {
     await this.close();
   }
 
-  private async shutdown(graceMs: number): Promise<CloseReport> {
-    await Promise.allSettled([...this.starting]);
-    await Promise.all([...this.processes].map((p) => p.exitWithin(graceMs)));
+  async #shutdown(graceMs: number): Promise<CloseReport> {
+    await Promise.allSettled([...this.#starting]);
+    await Promise.all([...this.#processes].map((p) => p.exitWithin(graceMs)));
     // No node worker may end in the middle of a reclaim round (an audit after close would see it half done).
     for (const nid of pauseKswapd(this.kn, KSWAPD_PAUSE_LIMIT_MS)) {
       if (!kswapdDead(this.kn, nid)) this.fault({ kind: 'kswapd-stuck', node: nid, message: `kswapd of node ${nid} was still reclaiming ${KSWAPD_PAUSE_LIMIT_MS} ms after close() asked it to stop; its worker was ended in the round` });
     }
     await Promise.all([...this.nodeHosts.values()].map(async (h) => (await h.idle(graceMs), h.terminate(closedError()))));
-    this.closed = true;
-    return { faults: [...this.faultLog] };
+    this.#closed = true;
+    return { faults: [...this.#faultLog] };
   }
 }

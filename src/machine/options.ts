@@ -19,6 +19,9 @@ export type FieldType =
   | 'string|number'
   | 'number|number[]'
   | '(string|number)[]'
+  | 'unknown[]'
+  /** A plain object whose own keys are checked elsewhere (a nested description with its own checker). */
+  | 'object'
   | { object: Shape }
   | { array: Shape };
 
@@ -98,6 +101,10 @@ function typeOk(t: Exclude<FieldType, object>, v: unknown): boolean {
       return num(v) || arr(v, num);
     case '(string|number)[]':
       return arr(v, (x) => num(x) || typeof x === 'string');
+    case 'unknown[]':
+      return Array.isArray(v);
+    case 'object':
+      return isPlainObject(v);
   }
 }
 
@@ -111,6 +118,8 @@ function typeName(t: FieldType): string {
     'string|number': 'a number or a string',
     'number|number[]': 'a number or an array of numbers',
     '(string|number)[]': 'an array of numbers or strings',
+    'unknown[]': 'an array',
+    object: 'an object',
   };
   return names[t];
 }

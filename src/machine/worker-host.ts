@@ -142,6 +142,7 @@ export class WorkerHost {
     if (this.ended) return;
     this.ended = reason;
     this.rejectAll(reason);
+    this.worker.ref(); // the process waits for the worker's end, even when nothing else holds it
     await Thread.terminate(this.proxy);
   }
 
