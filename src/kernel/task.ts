@@ -9,7 +9,7 @@
  * Locking: slots are taken under TABLE_LOCK (slots.ts); TASK.CPU is atomic; the other task
  * fields are written by the task itself or before the task runs.
  */
-import { downWrite, upWrite } from '../shm/rwsem.js';
+import { downRead, downWrite, upRead, upWrite } from '../shm/rwsem.js';
 import { KHDR, MM, TASK, TASK_DEAD, TASK_RUNNING } from '../shm/structs.js';
 import { EAGAIN, EINVAL, ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
@@ -118,19 +118,26 @@ export function copyProcess(kn: Kernel, parent: number, thread: boolean, cpu: nu
 /**
  * A new process started by task `parent` takes its task policy and interleave position, as
  * copy_process copies them (a workload numactl exec'd starts its processes under numactl's
- * policy). Called before the new task runs; its policy is replaced under its mmap_sem. 0 or -ENOMEM.
+ * policy). Called from another thread than the parent's, before the new task runs: the parent's
+ * policy is copied under its mmap_sem held for read (it may be replacing it), the new task's
+ * replaced under its own held for write. 0 or -ENOMEM.
  */
 export function inheritTaskPolicy(kn: Kernel, t: number, parent: number): number {
   const pb = kn.task(parent);
   const b = kn.task(t);
+  const psem = kn.mm(kn.k[pb + TASK.MM]) + MM.SEM;
+  downRead(kn.k, psem);
   const policy = mpolDup(kn, kn.k[pb + TASK.POLICY]);
+  const ilPrev = kn.k[pb + TASK.IL_PREV];
+  const ilWeight = kn.k[pb + TASK.IL_WEIGHT];
+  upRead(kn.k, psem);
   if (policy < 0) return policy;
   const sem = kn.mm(kn.k[b + TASK.MM]) + MM.SEM;
   downWrite(kn.k, sem);
   const old = kn.k[b + TASK.POLICY];
   kn.k[b + TASK.POLICY] = policy;
-  kn.k[b + TASK.IL_PREV] = kn.k[pb + TASK.IL_PREV];
-  kn.k[b + TASK.IL_WEIGHT] = kn.k[pb + TASK.IL_WEIGHT];
+  kn.k[b + TASK.IL_PREV] = ilPrev;
+  kn.k[b + TASK.IL_WEIGHT] = ilWeight;
   upWrite(kn.k, sem);
   mpolPut(kn, old);
   return 0;

@@ -176,7 +176,11 @@ export class Task {
     return this.request<T>('run', [modulePath, exportName, args], 'task.run()', [modulePath, exportName, ...args]);
   }
 
-  /** execve: the process's other threads exit, the address space is replaced by an empty one (VMA policies go), the task policy stays. */
+  /**
+   * execve: the process's other threads exit, the address space is replaced by an empty one
+   * (VMA policies go), the task policy stays. @throws ENOMEM (no free mm slot); ERR_TASK_EXITED,
+   * ERR_MACHINE_CLOSED once they end.
+   */
   async exec(): Promise<void> {
     const refused = this.refusal();
     if (refused) throw refused;
@@ -235,7 +239,10 @@ export class Process {
     return t;
   }
 
-  /** clone(CLONE_VM|CLONE_THREAD): a new task in this process, on `opts.cpu` (default: the main task's). */
+  /**
+   * clone(CLONE_VM|CLONE_THREAD): a new task in this process, on `opts.cpu` (default: the main
+   * task's). @throws EINVAL (a CPU the machine lacks), EAGAIN (the task table is full), ENOMEM.
+   */
   async spawnThread(opts: CloneOptions = {}): Promise<Task> {
     checkOptions('spawnThread', 'options', opts, CLONE_SHAPE);
     const cpu = opts.cpu ?? (await this.main.getcpu()).cpu;
@@ -243,7 +250,11 @@ export class Process {
     return this.adopt(await this.#track(this.machine.startTask(this, slot)));
   }
 
-  /** fork(): a child process with a copy-on-write copy of the address space, the task policy and the VMA policies. */
+  /**
+   * fork(): a child process with a copy-on-write copy of the address space, the task policy and
+   * the VMA policies, on `opts.cpu` (default: the main task's). @throws EINVAL (a CPU the machine
+   * lacks), EAGAIN (the task table is full), ENOMEM (no mm slot, or the policy slab is full).
+   */
   async fork(opts: CloneOptions = {}): Promise<Process> {
     checkOptions('fork', 'options', opts, CLONE_SHAPE);
     const cpu = opts.cpu ?? (await this.main.getcpu()).cpu;
@@ -264,7 +275,7 @@ export class Process {
 
   /** @internal why calls to this process's tasks are refused, or null. */
   refusal(): Error | null {
-    return this.#exiting ? exitedError(this.main) : null;
+    return this.#exiting ? lifecycleError('ERR_TASK_EXITED', `process ${this.pid} has exited`, { pid: this.pid }) : null;
   }
 
   /** @internal make every task but `keep` exit (exec's de_thread). */
@@ -400,12 +411,17 @@ export class Machine {
     return this.kn.distance(a, b);
   }
 
-  /** Create a process whose main task runs on `opts.cpu`. Rejects with ERR_MACHINE_CLOSED once close() began. */
+  /**
+   * Create a process whose main task runs on `opts.cpu`, as init's child (uid 0 with
+   * CAP_SYS_NICE and CAP_SYS_RESOURCE unless told otherwise). @throws EINVAL (a CPU the machine
+   * lacks), EAGAIN (the task table is full), ENOMEM; ERR_MACHINE_CLOSED once close() began.
+   */
   async spawnProcess(opts: SpawnOptions = {}): Promise<Process> {
     const refused = this.refusal();
     if (refused) throw refused;
     checkOptions('spawnProcess', 'options', opts, SPAWN_SHAPE);
-    const parent = this.#spawnParent?.main;
+    // A parent that is exiting passes nothing on (its policy may be going).
+    const parent = this.#spawnParent && !this.#spawnParent.refusal() ? this.#spawnParent.main : undefined;
     const uid = opts.uid ?? 0;
     const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE'] : []));
     const cpu = opts.cpu ?? (parent ? Atomics.load(this.kn.k, this.kn.task(parent.slot) + TASK.CPU) : 0);

@@ -17,9 +17,9 @@
 import { Thread, Worker, spawn } from 'threads';
 import { type Reply, type WorkerFault, fromWire, lifecycleError, uncloneableError } from './wire.js';
 
-/** The error of a call to a worker that died. */
-export function workerDiedError(name: string, exitCode: number): Error {
-  return lifecycleError('ERR_TASK_DIED', `${name} died (worker exit code ${exitCode})`, { exitCode });
+/** The error of a call to a worker that died: ERR_TASK_DIED for a task's, ERR_NODE_DIED for a node's. */
+export function workerDiedError(entry: 'node' | 'task', name: string, exitCode: number): Error {
+  return lifecycleError(entry === 'node' ? 'ERR_NODE_DIED' : 'ERR_TASK_DIED', `${name} died (worker exit code ${exitCode})`, { exitCode });
 }
 
 
@@ -59,6 +59,7 @@ export class WorkerHost {
     /** 'task 1001', 'node 2': how messages name the worker. */
     readonly name: string,
     private readonly worker: NativeWorker,
+    entry: 'node' | 'task',
   ) {
     // Every call in flight adds a listener (threads.js): hundreds at once are expected, not a leak.
     worker.setMaxListeners(0);
@@ -68,7 +69,7 @@ export class WorkerHost {
     });
     worker.on('exit', (code) => {
       if (this.ended || signalled) return;
-      this.died = workerDiedError(name, code);
+      this.died = workerDiedError(entry, name, code);
       this.rejectAll(this.died);
       this.onFault?.(this.died.message);
     });
@@ -80,7 +81,7 @@ export class WorkerHost {
     const worker = new Worker(`../../workers/${entry}.js`, { workerData });
     try {
       const proxy = await spawn<Proxy>(worker, { timeout: 30_000 });
-      return new WorkerHost(proxy, name, worker as unknown as NativeWorker);
+      return new WorkerHost(proxy, name, worker as unknown as NativeWorker, entry);
     } catch (e) {
       await (worker as unknown as { terminate(): Promise<number> }).terminate();
       throw e;
