@@ -16,7 +16,8 @@
  * Placement follows alloc_pages_mpol(): interleave by index (the offset of the page in its
  * mapping) or by the task's counter when there is no index; preferred and local fall back along
  * the node's zonelist; bind stays inside its mask (nearest node first, or node-id order in 2.6.x
- * profiles) and fails rather than leave it.
+ * profiles) and fails rather than leave it. Weighted interleave picks its node by the sysfs
+ * weights (weighted-interleave.ts).
  */
 import { BUG_ON } from '../shm/layout.js';
 import { refcountDecAndTest, refcountInc } from '../shm/refcount.js';

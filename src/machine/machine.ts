@@ -170,7 +170,7 @@ export class Task {
    * worker, as `fn(sys, ...args)`, where `sys` offers every system call synchronously. Resolves
    * with the function's value; an exception it throws rejects with the worker-side stack (your
    * file and line). `args` and the value must be structured-cloneable (an argument that is not
-   * is a TypeError with code ERR_INVALID_ARG_TYPE).
+   * is a TypeError with code ERR_INVALID_ARG_TYPE, a value ERR_INVALID_RETURN_VALUE).
    */
   run<T = unknown>(modulePath: string, exportName: string, ...args: unknown[]): Promise<T> {
     return this.request<T>('run', [modulePath, exportName, args], 'task.run()', [modulePath, exportName, ...args]);

@@ -87,6 +87,16 @@ function kindOf(v: unknown): string {
 }
 
 /**
+ * The TypeError (code ERR_INVALID_RETURN_VALUE, as Node names a value a callback must not
+ * return) for a value `what` produced in the worker that cannot cross back.
+ */
+export function uncloneableResultError(what: string, cause: unknown): TypeError {
+  const e = new TypeError(`the value ${what} resolved with in the task's worker thread cannot be sent back: only structured-cloneable values cross (${(cause as Error)?.message ?? cause})`) as TypeError & { code: string };
+  e.code = 'ERR_INVALID_RETURN_VALUE';
+  return e;
+}
+
+/**
  * The TypeError (code ERR_INVALID_ARG_TYPE) for arguments of `what` that cannot cross to a
  * worker (postMessage's DataCloneError): names the first argument that cannot, by position.
  */

@@ -15,7 +15,7 @@
  * - Messages a worker posts on its own (`{ type: 'numa-emu:fault', ... }`) reach `onFault`.
  */
 import { Thread, Worker, spawn } from 'threads';
-import { type Reply, type WorkerFault, fromWire, lifecycleError, uncloneableError } from './wire.js';
+import { type Reply, type WorkerFault, fromWire, lifecycleError, uncloneableError, uncloneableResultError } from './wire.js';
 
 /** The error of a call to a worker that died: ERR_TASK_DIED for a task's, ERR_NODE_DIED for a node's. */
 export function workerDiedError(entry: 'node' | 'task', name: string, exitCode: number): Error {
@@ -38,6 +38,14 @@ type NativeWorker = {
  */
 let signalled = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void (signalled = true));
+
+/**
+ * A DataCloneError thrown here (a DOMException from postMessage) is about the arguments; one the
+ * worker reports (threads.js rebuilds it as a plain Error) is about the value it sends back.
+ */
+function cloneError(what: string, args: readonly unknown[], e: Error): TypeError {
+  return e instanceof DOMException ? uncloneableError(what, args, e) : uncloneableResultError(what, e);
+}
 
 function isFault(m: unknown): m is WorkerFault {
   return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'numa-emu:fault';
@@ -112,7 +120,7 @@ export class WorkerHost {
         },
         (e: Error) => {
           if (!this.settle(reject)) return;
-          reject(e?.name === 'DataCloneError' ? uncloneableError(what, userArgs, e) : (this.died ?? e));
+          reject(e?.name === 'DataCloneError' ? cloneError(what, userArgs, e) : (this.died ?? e));
         },
       );
     });

@@ -118,7 +118,7 @@ describe('machine lifetime', () => {
     expect(m.audit().policiesLive).to.equal(0);
   });
 
-  it('an argument that cannot cross to the worker is a TypeError ERR_INVALID_ARG_TYPE naming it, and the task lives on', () =>
+  it('an argument that cannot cross to the worker is a TypeError ERR_INVALID_ARG_TYPE naming it, a value that cannot come back ERR_INVALID_RETURN_VALUE; the task lives on', () =>
     withMachine(SMALL, async (m) => {
       const p = await m.spawnProcess({ cpu: 4 });
       const err = (await p.main.run(PROBE, 'echo', 1, () => 2).catch((e: Error) => e)) as CodedError;
@@ -130,6 +130,10 @@ describe('machine lifetime', () => {
       expect(err2.code).to.equal('ERR_INVALID_ARG_TYPE');
       expect(err2.message).to.contain('argument 3 of mbind()').and.contain('a symbol');
       expect(await p.main.run(PROBE, 'echo', 1, [2n], { three: 'x' })).to.deep.equal([1, [2n], { three: 'x' }]);
+      const back = (await p.main.run(PROBE, 'returnsFunction').catch((e: Error) => e)) as CodedError;
+      expect(back).to.be.instanceOf(TypeError);
+      expect(back.code).to.equal('ERR_INVALID_RETURN_VALUE');
+      expect(back.message).to.contain('task.run() resolved with').and.contain('cannot be sent back');
       expect(await p.main.getcpu()).to.deep.equal({ cpu: 4, node: 2 });
     }));
 });
