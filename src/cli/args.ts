@@ -1,7 +1,9 @@
 /**
  * A small getopt_long: long options as `--name value` or `--name=value` (a unique prefix of a
  * long name is accepted, as getopt_long does), short options as `-x value`, `-xvalue` or bundled
- * flags (`-Td`), `--` ends the options. Errors are UsageError (the CLI exits with code 2).
+ * flags (`-Td`), `--` ends the options; with `stopAtWord` so does the first word that is not an
+ * option (getopt's '+', as numactl parses: what follows is the command's). Errors are
+ * UsageError (the CLI exits with code 2).
  */
 
 /** A bad command line: the CLI prints the message and the usage, and exits with code 2. */
@@ -34,7 +36,7 @@ export interface ParsedOpt {
 }
 
 /** Parse `argv` against `specs`; options and positional words come back in command-line order. */
-export function getopt(argv: readonly string[], specs: readonly OptSpec[], usage?: string): { opts: ParsedOpt[]; words: string[] } {
+export function getopt(argv: readonly string[], specs: readonly OptSpec[], usage?: string, stopAtWord = false): { opts: ParsedOpt[]; words: string[] } {
   const opts: ParsedOpt[] = [];
   const words: string[] = [];
   const fail = (msg: string): never => {
@@ -73,6 +75,9 @@ export function getopt(argv: readonly string[], specs: readonly OptSpec[], usage
         }
         opts.push({ name: spec!.long, given: `-${a[j]}`, value: undefined });
       }
+    } else if (stopAtWord) {
+      words.push(...argv.slice(i));
+      break;
     } else words.push(a);
   }
   return { opts, words };

@@ -16,6 +16,7 @@ import {
   PROT_WRITE,
   PAGE_SIZE,
 } from '../kernel/constants.js';
+import { findProfile } from '../kernel/profiles.js';
 import { type Machine, type Task } from '../machine/machine.js';
 import { type NumastatTable, numastatTable } from './format.js';
 
@@ -57,7 +58,8 @@ export async function runDemo(m: Machine): Promise<DemoResult> {
   const second = 1n << BigInt(ids[1 % ids.length]);
   const remote = ids.length > 1 ? ids.slice(1) : ids;
   const remoteMask = remote.reduce((s, id) => s | (1n << BigInt(id)), 0n);
-  const hasLocal = m.profile !== '2.6.7';
+  // MPOL_LOCAL exists where the profile's MPOL_MAX is above it (not in 2.6.x).
+  const hasLocal = findProfile(m.profile)!.mpolMax > MPOL_LOCAL;
   const regions = [
     await place(p.main, 'default (task on first node)', async () => {}),
     await place(far, 'default (thread on last node)', async () => {}),

@@ -1,26 +1,29 @@
 #!/usr/bin/env node
 /**
  * numa-emu's command line: `hardware` (numactl --hardware), `numastat` (compatibility mode, or
- * numastat's MB tables with -p/-m/-n), `numactl` (numactl's shared-memory mode: a policy on a
- * SysV segment or a file, --touch, --dump, --dump-nodes) and `demo`, each with `--json`, on the
- * default machine or one described by `--machine <file.json>`, under `--kernel <profile>`.
- * `--scenario <module>` runs a module's `scenario(machine)` export first, so that numastat and
- * hardware show the state a workload left (and `numastat -p` finds its processes).
+ * numastat's MB tables with -p/-m/-n), `numactl` (a policy and CPU binding for a workload
+ * module, --show, --hardware, or numactl's shared-memory mode: a policy on a SysV segment or a
+ * file, --touch, --dump, --dump-nodes) and `demo`, each with `--json`, on the default machine or
+ * one described by `--machine <file.json>` (checked as Machine.create checks its options), under
+ * `--kernel <profile>`. `--scenario <module>` runs a module's `scenario(machine)` export first,
+ * so that numastat and hardware show the state a workload left (and `numastat -p` finds its
+ * processes).
  *
  * Exit codes: 0 success, 1 a failure while running (a system call of numactl, an unreadable
- * process, a bad machine file), 2 a bad command line.
+ * process, a bad machine file, a failing workload), 2 a bad command line.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Machine } from '../machine/machine.js';
-import { type MachineOptions } from '../machine/topology.js';
+import { isPlainObject } from '../machine/options.js';
+import { type MachineOptions, buildConfig } from '../machine/topology.js';
 import { PROFILE_NAMES } from '../kernel/profiles.js';
 import { type OptSpec, type ParsedOpt, UsageError, getopt } from './args.js';
 import { ScheduleError } from '../sched/schedule.js';
 import { runDemo, type DemoResult } from './demo.js';
 import { formatHardware, formatNumastat, hardwareInfo, numastatTable } from './format.js';
-import { NUMACTL_OPTS, NUMACTL_USAGE, parseNumactl, runNumactl } from './numactl.js';
+import { type NumactlCommand, NUMACTL_OPTS, NUMACTL_USAGE, parseNumactl, runNumactl, runNumactlProcess } from './numactl.js';
 import { type NumastatOptions, runNumastat } from './numastat.js';
 import { type CliOutcome, MERGE_USAGE, RACE_OPTS, RACE_USAGE, REPLAY_USAGE, SHRINK_USAGE, parseRaceArgs, runMergeCommand, runRaceCommand, runReplayCommand, runShrinkCommand } from './race.js';
 
@@ -29,7 +32,8 @@ commands:
   demo        place memory under each policy from tasks on different nodes; show where it went
   hardware    the machine's nodes, CPUs, memory and distances (numactl --hardware)
   numastat    per-node allocation counters (numastat); with -p <pid>, -m, -n: numastat's MB tables
-  numactl     a policy on a SysV segment (--shm) or a file (--file), as numactl does; see
+  numactl     run a scenario module under a policy and CPU binding, --show, --hardware, or a
+              policy on a SysV segment (--shm) or a file (--file), as numactl does; see
               numa-emu numactl --help
   race        explore the interleavings of a race scenario, or reproduce a catalogued
               refcount bug (--bug <id>, --list); see numa-emu race --help
@@ -71,11 +75,12 @@ const NUMASTAT_OPTS: OptSpec[] = [
   { long: 'z', short: 'z', arg: false, shortOnly: true },
 ];
 
-const COMMANDS: Record<string, { opts: OptSpec[]; usage: string }> = {
+/** Each command's options and usage; `stopAtWord`: its first word ends the options (numactl's command). */
+const COMMANDS: Record<string, { opts: OptSpec[]; usage: string; stopAtWord?: boolean }> = {
   demo: { opts: [], usage: USAGE },
   hardware: { opts: [], usage: USAGE },
   numastat: { opts: NUMASTAT_OPTS, usage: NUMASTAT_USAGE },
-  numactl: { opts: NUMACTL_OPTS, usage: NUMACTL_USAGE },
+  numactl: { opts: NUMACTL_OPTS, usage: NUMACTL_USAGE, stopAtWord: true },
   race: { opts: RACE_OPTS, usage: RACE_USAGE },
   replay: { opts: [], usage: REPLAY_USAGE },
   shrink: { opts: [], usage: SHRINK_USAGE },
@@ -102,6 +107,8 @@ interface Args {
   help: boolean;
   options: MachineOptions;
   scenario?: string;
+  /** The --machine file, if one was given. */
+  machineFile?: string;
   /** The command's own options and words, in order. */
   opts: ParsedOpt[];
   words: string[];
@@ -124,14 +131,15 @@ function parseArgs(argv: string[]): Args {
   const before = getopt(ci < 0 ? argv : argv.slice(0, ci), GLOBAL_OPTS, USAGE);
   if (ci >= 0 && !Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command ${command}`, USAGE);
   const spec = COMMANDS[command] ?? { opts: [], usage: USAGE };
-  const after = getopt(ci < 0 ? [] : argv.slice(ci + 1), [...GLOBAL_OPTS, ...spec.opts], spec.usage);
+  const after = getopt(ci < 0 ? [] : argv.slice(ci + 1), [...GLOBAL_OPTS, ...spec.opts], spec.usage, spec.stopAtWord);
   const args: Args = { command, json: false, help: false, options: {}, opts: [], words: after.words };
   for (const o of [...before.opts, ...after.opts]) {
     if (o.name === 'json') args.json = true;
     else if (o.name === 'help') args.help = true;
     else if (o.name === 'kernel') args.options.kernel = o.value;
     else if (o.name === 'machine') {
-      const m = JSON.parse(readFileSync(o.value!, 'utf8')) as MachineOptions;
+      const m = readMachineFile(o.value!);
+      args.machineFile = o.value;
       args.options = { ...m, kernel: args.options.kernel ?? m.kernel };
     } else if (o.name === 'scenario') args.scenario = resolve(o.value!);
     else args.opts.push(o);
@@ -140,6 +148,37 @@ function parseArgs(argv: string[]): Args {
   if (command === '' && !args.help) throw new UsageError('no command', USAGE);
   if (['demo', 'hardware'].includes(command) && args.words.length > 0) throw new UsageError(`unexpected argument ${args.words[0]}`, USAGE);
   return args;
+}
+
+/** A bad --machine file: the CLI prints the message and exits with code 1. */
+class MachineFileError extends Error {}
+
+/** The Machine.create options of a --machine file: a JSON object. */
+function readMachineFile(path: string): MachineOptions {
+  let text: string;
+  let value: unknown;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new MachineFileError(`--machine ${path}: ${(e as Error).message}`);
+  }
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new MachineFileError(`--machine ${path}: not JSON (${(e as Error).message})`);
+  }
+  if (!isPlainObject(value)) throw new MachineFileError(`--machine ${path}: the file must hold a JSON object of Machine.create options, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`);
+  return value as MachineOptions;
+}
+
+/** The machine options, checked before anything starts (a --machine file's errors name the file). */
+function checkMachineOptions(args: Args): void {
+  try {
+    buildConfig(args.options);
+  } catch (e) {
+    if (args.machineFile === undefined) throw e;
+    throw new MachineFileError(`--machine ${args.machineFile}: ${(e as Error).message.replace(/^Machine\.create: /, '')}`);
+  }
 }
 
 /** numastat's options; null for the compatibility mode (no numastat option or PID at all). */
@@ -169,6 +208,62 @@ function demoText(d: DemoResult): string {
   return s;
 }
 
+/** What a command prints: its JSON value, its text, and what goes to stderr; a failing exit code. */
+interface Output {
+  out: unknown;
+  text: string;
+  stderr?: string;
+  exitCode?: number;
+  /** The tool stopped half-way (numactl's failures): `text` is what it printed before, and there is no JSON. */
+  stopped?: boolean;
+}
+
+/** Import `path` and run its `scenario(machine, ...args)`; `what` names it in errors. */
+async function runScenario(m: Machine, path: string, args: string[], what: string): Promise<void> {
+  const mod = (await import(pathToFileURL(path).href)) as { scenario?: (m: Machine, ...a: string[]) => Promise<void> };
+  if (typeof mod.scenario !== 'function') throw new Error(`${what}: ${path} exports no scenario(machine)`);
+  await mod.scenario(m, ...args);
+}
+
+async function numactlCommand(m: Machine, cmd: NumactlCommand): Promise<Output> {
+  if (cmd.mode === 'hardware') {
+    const h = await hardwareInfo(m);
+    return { out: h, text: formatHardware(h) };
+  }
+  if (cmd.mode === 'shm') {
+    const r = await runNumactl(m, cmd.shm);
+    return { out: r.json, text: r.stdout, stderr: r.stderr, exitCode: r.exitCode, stopped: r.exitCode !== 0 };
+  }
+  const { outcome, process: numactl, json } = await runNumactlProcess(m, cmd.process, cmd.mode === 'show');
+  const stderr = outcome.stderr.map((l) => `${l}\n`).join('');
+  if (outcome.failed || cmd.mode === 'show') return { out: json, text: outcome.stdout, stderr, exitCode: outcome.failed ? 1 : 0, stopped: outcome.failed };
+  process.stderr.write(stderr);
+  // numactl would exec the command: the workload's processes start under numactl's policy and CPU.
+  m.setSpawnParent(numactl);
+  await runScenario(m, resolve(cmd.module), cmd.args, `numactl: execution of \`${cmd.module}'`);
+  json.command = [cmd.module, ...cmd.args];
+  return { out: json, text: '' };
+}
+
+async function runCommand(m: Machine, args: Args, numactl: NumactlCommand | null, nsOpts: NumastatOptions | null): Promise<Output> {
+  const ids = m.nodes.map((n) => n.id);
+  if (args.command === 'demo') {
+    const d = await runDemo(m);
+    return { out: d, text: `${demoText(d)}\nnumastat:\n${formatNumastat(d.numastat, ids)}` };
+  }
+  if (args.command === 'hardware') {
+    const h = await hardwareInfo(m);
+    return { out: h, text: formatHardware(h) };
+  }
+  if (numactl) return numactlCommand(m, numactl);
+  if (nsOpts) {
+    const r = await runNumastat(m, nsOpts);
+    return { out: r.report, text: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+  }
+  const t = await numastatTable(m);
+  return { out: t, text: formatNumastat(t, ids) };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
@@ -182,51 +277,19 @@ async function main(): Promise<void> {
     process.exitCode = r.exitCode;
     return;
   }
-  // Check the command line before building the machine.
-  const numactlArgs = args.command === 'numactl' ? parseNumactl(args.opts, args.words) : null;
+  // Check the command line and the machine options before building the machine.
+  const numactl = args.command === 'numactl' ? parseNumactl(args.opts, args.words) : null;
   const nsOpts = args.command === 'numastat' ? numastatOptions(args) : null;
+  checkMachineOptions(args);
   const m = await Machine.create(args.options);
   try {
-    if (args.scenario) {
-      const mod = (await import(pathToFileURL(args.scenario).href)) as { scenario?: (m: Machine) => Promise<void> };
-      if (typeof mod.scenario !== 'function') throw new Error(`${args.scenario} exports no scenario(machine)`);
-      await mod.scenario(m);
-    }
-    const ids = m.nodes.map((n) => n.id);
-    let out: unknown;
-    let text: string;
-    if (args.command === 'demo') {
-      const d = await runDemo(m);
-      out = d;
-      text = `${demoText(d)}\nnumastat:\n${formatNumastat(d.numastat, ids)}`;
-    } else if (args.command === 'hardware') {
-      const h = await hardwareInfo(m);
-      out = h;
-      text = formatHardware(h);
-    } else if (args.command === 'numactl') {
-      const r = await runNumactl(m, numactlArgs!);
-      out = r.json;
-      text = r.stdout;
-      process.exitCode = r.exitCode;
-      if (r.exitCode !== 0) {
-        // What numactl printed before it failed, then its perror lines.
-        if (!args.json) process.stdout.write(text);
-        process.stderr.write(r.stderr);
-        return;
-      }
-      process.stderr.write(r.stderr);
-    } else if (nsOpts) {
-      const r = await runNumastat(m, nsOpts);
-      out = r.report;
-      text = r.stdout;
-      process.stderr.write(r.stderr);
-      process.exitCode = r.exitCode;
-    } else {
-      const t = await numastatTable(m);
-      out = t;
-      text = formatNumastat(t, ids);
-    }
-    process.stdout.write(args.json ? `${JSON.stringify(out, null, 2)}\n` : text);
+    if (args.scenario) await runScenario(m, args.scenario, [], '--scenario');
+    const r = await runCommand(m, args, numactl, nsOpts);
+    process.exitCode = r.exitCode ?? 0;
+    process.stderr.write(r.stderr ?? '');
+    // A tool that stopped half-way printed only its text so far (then its perror lines).
+    if (r.stopped) process.stdout.write(args.json ? '' : r.text);
+    else process.stdout.write(args.json ? `${JSON.stringify(r.out, null, 2)}\n` : r.text);
   } finally {
     await m.close();
   }

@@ -41,7 +41,8 @@ import { cFixed, oct4, strerror } from './cfmt.js';
 /** libnuma's nodemask size (bits): a kernel nodemask_t with NODES_SHIFT 10. */
 export const LIBNUMA_NODEMASK_BITS = 1024;
 
-export type PolicyOption = 'interleave' | 'membind' | 'preferred' | 'localalloc';
+/** The policy options of numactl (each maps to a mode in shm mode and in process mode). */
+export type PolicyOption = 'interleave' | 'weighted-interleave' | 'membind' | 'preferred' | 'preferred-many' | 'localalloc';
 
 /** What the command line asked for, after parsing and validation (plain data: crosses to the worker). */
 export interface NumactlPlan {
@@ -107,13 +108,29 @@ class Stop extends Error {
   }
 }
 
-const mask = (nodes: number[]): bigint => nodes.reduce((m, n) => m | (1n << BigInt(n)), 0n);
+/** A node list as a mask. */
+export const mask = (nodes: number[]): bigint => nodes.reduce((m, n) => m | (1n << BigInt(n)), 0n);
 
-function nodesOf(m: bigint | null): number[] {
+/** A mask as a node list. */
+export function nodesOf(m: bigint | null): number[] {
   const out: number[] = [];
   if (m === null) return out;
   for (let i = 0; m >> BigInt(i) !== 0n; i++) if ((m >> BigInt(i)) & 1n) out.push(i);
   return out;
+}
+
+/**
+ * libnuma's set_preferred_many probe (set_kernel_abi): can the kernel do MPOL_PREFERRED_MANY?
+ * It sets it, then restores the default policy the probing process had.
+ */
+export function hasPreferredMany(sys: Sys): boolean {
+  try {
+    sys.setMempolicy(MPOL_PREFERRED_MANY, 1n, LIBNUMA_NODEMASK_BITS);
+  } catch {
+    return false; // EINVAL on kernels before 5.15
+  }
+  sys.setMempolicy(MPOL_DEFAULT, 0n, LIBNUMA_NODEMASK_BITS + 1);
+  return true;
 }
 
 /** Run the plan as the task `sys` belongs to. */
@@ -142,16 +159,8 @@ export function numactlInTask(sys: Sys, plan: NumactlPlan): NumactlOutcome {
     }
   };
   try {
-    // libnuma's set_kernel_abi: can the kernel do MPOL_PREFERRED_MANY? Then --preferred binds
-    // with it (numa_set_bind_policy(0)).
-    let hasPreferredMany = false;
-    try {
-      sys.setMempolicy(MPOL_PREFERRED_MANY, 1n, LIBNUMA_NODEMASK_BITS);
-      hasPreferredMany = true;
-      sys.setMempolicy(MPOL_DEFAULT, 0n, LIBNUMA_NODEMASK_BITS + 1);
-    } catch {
-      // EINVAL on kernels before 5.15: --preferred uses MPOL_PREFERRED.
-    }
+    // libnuma's set_kernel_abi: with MPOL_PREFERRED_MANY, --preferred binds with it (numa_set_bind_policy(0)).
+    const preferredMode = hasPreferredMany(sys) ? MPOL_PREFERRED_MANY : MPOL_PREFERRED;
 
     const size = plan.offset + plan.length;
     let base: number;
@@ -204,11 +213,17 @@ export function numactlInTask(sys: Sys, plan: NumactlPlan): NumactlOutcome {
       if (step === 'policy' && plan.policy) {
         const flags = plan.strict ? MPOL_MF_STRICT : 0;
         const { option, nodes } = plan.policy;
+        // numa_interleave_memory serves --weighted-interleave too (numactl has no weighted mbind);
+        // numa_tonode_memory(find_first(mask)) --preferred and --preferred-many, with bind_policy
+        // as numa_set_bind_policy(0) left it.
+        const interleave = { mode: MPOL_INTERLEAVE, m: nodes, context: 'setting interleave mask' };
+        const preferred = { mode: preferredMode, m: nodes.slice(0, 1), context: 'setting preferred node' };
         const call: Record<PolicyOption, { mode: number; m: number[] | null; context: string }> = {
-          interleave: { mode: MPOL_INTERLEAVE, m: nodes, context: 'setting interleave mask' },
+          interleave,
+          'weighted-interleave': interleave,
           membind: { mode: MPOL_BIND, m: nodes, context: 'setting membind' },
-          // numa_tonode_memory(find_first(mask)) with bind_policy as numa_set_bind_policy(0) left it.
-          preferred: { mode: hasPreferredMany ? MPOL_PREFERRED_MANY : MPOL_PREFERRED, m: nodes.slice(0, 1), context: 'setting preferred node' },
+          preferred,
+          'preferred-many': preferred,
           localalloc: { mode: MPOL_LOCAL, m: null, context: 'local allocation' },
         };
         const c = call[option];

@@ -1,7 +1,16 @@
 /**
- * `numa-emu numactl`: numactl's shared-memory mode (numactl.c main, shm.c, libnuma.c) on a fresh
- * emulated machine. A process (main task on CPU 0) attaches the object, applies the policy with
- * mbind, touches the pages and dumps, all as system calls of that task (numactl-task.ts).
+ * `numa-emu numactl`: numactl (numactl.c main, shm.c, libnuma.c; numactl 2.0.19 with the --show
+ * of its development tree) on a fresh emulated machine, in its four modes:
+ *
+ * - process mode, `numa-emu numactl [policy] [--cpunodebind=|--physcpubind=] [--balancing] --
+ *   <module> [args]`: a numactl process (main task on CPU 0) applies the policy and the CPU
+ *   binding to itself (numactl-process.ts), then the module's `scenario(machine, ...args)` runs
+ *   as the command numactl would exec: every process it spawns starts with that task policy and
+ *   on that CPU, as children of the exec'd command would;
+ * - `--show`: the same process prints its policy and binding as numactl's show() does;
+ * - `--hardware`: the machine's layout;
+ * - shared-memory mode (`--shm`/`--file`): a process attaches the object, applies the policy with
+ *   mbind, touches the pages and dumps, all as system calls of that task (numactl-task.ts).
  *
  * Differences from numactl, all forced by one run = one fresh machine or chosen for clarity:
  * - The object options (--shm/--file, --length, --offset, --shmmode, --shmid) and --strict may
@@ -17,24 +26,37 @@
  *   the low 16 bits of the FNV-1a hash of NAME folded (h ^ h >>> 16), 1 if the key would be 0
  *   (IPC_PRIVATE). No key file is created. A NAME starting with /dev/shm/ is a file, as numactl's
  *   tmpfs files are (here a file of the emulator's flat namespace: see the README).
+ * - An emulated task runs on one CPU: a CPU binding runs the process on the set's first CPU.
  * - Bad command lines exit with code 2 (numactl exits 1); failures of the emulated system calls
  *   exit with code 1 after numactl's own perror-style lines.
  */
 import { fileURLToPath } from 'node:url';
-import { type Machine } from '../machine/machine.js';
+import { type Machine, type Process } from '../machine/machine.js';
 import { MPOL_MF_STRICT } from '../kernel/constants.js';
 import { type OptSpec, UsageError } from './args.js';
 import { hex16 } from './cfmt.js';
+import { type ProcessOutcome, type ProcessPlan, type ProcessStep, policyName } from './numactl-process.js';
 import { type DumpRange, type NodeRange, type NumactlOutcome, type NumactlPlan, type NumactlStep, type PolicyOption } from './numactl-task.js';
 
-export const NUMACTL_USAGE = `usage: numa-emu numactl [--interleave= | -i <nodes>] [--membind= | -m <nodes>]
-                        [--preferred= | -p <node>] [--localalloc | -l] [--strict | -t]
+export const NUMACTL_USAGE = `usage: numa-emu numactl [--interleave= | -i <nodes>] [--weighted-interleave= | -w <nodes>]
+                        [--membind= | -m <nodes>] [--preferred= | -p <node>]
+                        [--preferred-many= | -P <nodes>] [--localalloc | -l] [--balancing | -b]
+                        [--cpunodebind= | -N <nodes>] [--physcpubind= | -C <cpus>]
+                        [--] <scenario module> [args...]
+       numa-emu numactl [policy and binding options] --show | -s
+       numa-emu numactl --hardware | -H
+       numa-emu numactl [--interleave= | -i <nodes>] [--weighted-interleave= | -w <nodes>]
+                        [--membind= | -m <nodes>] [--preferred= | -p <node>]
+                        [--preferred-many= | -P <nodes>] [--localalloc | -l] [--strict | -t]
                         (--shm | -S <name> | --file | -f <path>) --length | -L <length>
                         [--offset | -o <offset>] [--shmmode | -M <mode>] [--shmid | -I <id>]
-                        [--touch | -T] [--dump | -d] [--dump-nodes | -D] [--json]
-                        [--kernel <profile>] [--machine <file>] [--scenario <file>]
+                        [--touch | -T] [--dump | -d] [--dump-nodes | -D]
+       each with [--json] [--kernel <profile>] [--machine <file>] [--scenario <file>]
+A <scenario module> exports scenario(machine, ...args): the command numactl runs. Every process
+it spawns starts with the policy and on the CPU numactl set (the first CPU of a binding).
 <nodes> is a comma delimited list of node numbers or A-B ranges or all, optionally
-inverted with ! or made relative to the allowed nodes with +.
+inverted with ! or made relative to the allowed nodes with +; <cpus> likewise.
+--preferred takes one node; --balancing (before the policy) adds MPOL_F_NUMA_BALANCING to --membind.
 <length> and <offset> can have g (GB), m (MB) or k (KB) suffixes and must be page aligned.
 --shm creates (or attaches) a SysV segment keyed from <name>; a <name> under /dev/shm/ is a file.
 The object is attached first; the policy, --touch, --dump and --dump-nodes then act in
@@ -43,9 +65,17 @@ command-line order.
 
 export const NUMACTL_OPTS: OptSpec[] = [
   { long: 'interleave', short: 'i', arg: true },
+  { long: 'weighted-interleave', short: 'w', arg: true },
   { long: 'membind', short: 'm', arg: true },
   { long: 'preferred', short: 'p', arg: true },
+  { long: 'preferred-many', short: 'P', arg: true },
   { long: 'localalloc', short: 'l', arg: false },
+  { long: 'balancing', short: 'b', arg: false },
+  { long: 'cpunodebind', short: 'N', arg: true },
+  { long: 'cpubind', short: 'c', arg: true },
+  { long: 'physcpubind', short: 'C', arg: true },
+  { long: 'show', short: 's', arg: false },
+  { long: 'hardware', short: 'H', arg: false },
   { long: 'strict', short: 't', arg: false },
   { long: 'shm', short: 'S', arg: true },
   { long: 'file', short: 'f', arg: true },
@@ -59,8 +89,9 @@ export const NUMACTL_OPTS: OptSpec[] = [
 ];
 
 const PAGE = 4096;
+const POLICY_OPTIONS: readonly string[] = ['interleave', 'weighted-interleave', 'membind', 'preferred', 'preferred-many', 'localalloc'];
 
-/** The command line of `numactl`, before the machine exists (node lists are parsed later). */
+/** The command line of shared-memory mode, before the machine exists (node lists are parsed later). */
 export interface NumactlArgs {
   object: { kind: 'sysv'; name: string } | { kind: 'file'; path: string };
   shmid: number;
@@ -72,6 +103,26 @@ export interface NumactlArgs {
   /** The policy, --touch, --dump and --dump-nodes, in command-line order. */
   steps: NumactlStep[];
 }
+
+/** A policy or CPU option of process mode, as given. */
+export type ProcessArg = { kind: 'policy'; option: PolicyOption; spec: string | null; given: string } | { kind: 'cpus'; by: 'nodes' | 'cpus'; spec: string; given: string };
+
+/** The command line of process mode (and --show). */
+export interface ProcessArgs {
+  args: ProcessArg[];
+  balancing: boolean;
+  /** Lines numactl prints on stderr and goes on (--strict for a process). */
+  warnings: string[];
+}
+
+/** What `numa-emu numactl` was asked to do. */
+export type NumactlCommand =
+  | { mode: 'shm'; shm: NumactlArgs }
+  | { mode: 'hardware' }
+  | { mode: 'show'; process: ProcessArgs }
+  | { mode: 'run'; process: ProcessArgs; module: string; args: string[] };
+
+type Opt = { name: string; given: string; value: string | undefined };
 
 function usage(msg: string): never {
   throw new UsageError(msg, NUMACTL_USAGE);
@@ -97,24 +148,67 @@ export function memsize(opt: string, s: string): number {
   return v;
 }
 
-/** Parse the numactl command's own options (the global ones were taken out by the caller). */
-export function parseNumactl(opts: { name: string; given: string; value: string | undefined }[], words: string[]): NumactlArgs {
-  if (words.length > 0) usage(`unexpected argument '${words[0]}' (numa-emu numactl acts on shared memory only, it runs no command)`);
+const SHM_ONLY = new Set(['shm', 'file', 'length', 'offset', 'shmmode', 'shmid', 'touch', 'dump', 'dump-nodes']);
+
+/**
+ * Parse the numactl command's own options and words (the global ones were taken out by the
+ * caller) into one of the four modes, with numactl's checks of what goes with what.
+ */
+export function parseNumactl(opts: Opt[], words: string[]): NumactlCommand {
+  const showAt = opts.findIndex((o) => o.name === 'show');
+  // numactl shows as soon as it meets --show, and exits: later options are never looked at.
+  const seen = showAt >= 0 ? opts.slice(0, showAt) : opts;
+  if (seen.some((o) => o.name === 'shm' || o.name === 'file')) {
+    const cpu = seen.find((o) => o.name === 'cpunodebind' || o.name === 'cpubind' || o.name === 'physcpubind');
+    if (cpu) usage(`cannot do ${cpu.given} on shared memory`);
+    if (showAt >= 0) usage('--show cannot be combined with --shm/--file');
+    return { mode: 'shm', shm: parseShm(seen.filter((o) => o.name !== 'balancing' && o.name !== 'hardware'), words) };
+  }
+  if (showAt < 0 && opts.some((o) => o.name === 'hardware')) return { mode: 'hardware' };
+  const process = parseProcess(seen);
+  if (showAt >= 0) return { mode: 'show', process };
+  if (words.length === 0) usage('numactl needs a <scenario module> to run (or --show, --hardware, --shm, --file)');
+  return { mode: 'run', process, module: words[0], args: words.slice(1) };
+}
+
+function parseProcess(opts: Opt[]): ProcessArgs {
+  const p: ProcessArgs = { args: [], balancing: false, warnings: [] };
+  let policy = false;
+  for (const o of opts) {
+    const v = o.value ?? '';
+    if (SHM_ONLY.has(o.name)) {
+      if (o.name === 'touch') usage(`${o.given} must be after shared memory specification`);
+      if (o.name === 'dump' || o.name === 'dump-nodes') usage(`cannot do ${o.given} without shared memory`);
+      usage(`shm related option ${o.given} for process`);
+    } else if (POLICY_OPTIONS.includes(o.name)) {
+      if (policy) usage('Conflicting policies');
+      policy = true;
+      p.args.push({ kind: 'policy', option: o.name as PolicyOption, spec: o.name === 'localalloc' ? null : v, given: o.given });
+    } else if (o.name === 'balancing') {
+      if (policy) usage('specify policy after --shm/--file'); // numactl's nopolicy(): --balancing must precede the policy
+      p.balancing = true;
+    } else if (o.name === 'cpunodebind' || o.name === 'cpubind' || o.name === 'physcpubind') {
+      p.args.push({ kind: 'cpus', by: o.name === 'physcpubind' ? 'cpus' : 'nodes', spec: v, given: o.given });
+    } else if (o.name === 'strict') p.warnings = ['numactl: warning. Strict flag for process ignored.'];
+  }
+  return p;
+}
+
+function parseShm(opts: Opt[], words: string[]): NumactlArgs {
+  if (words.length > 0) usage(`unexpected argument '${words[0]}' (numactl runs no command with --shm or --file)`);
   let object: NumactlArgs['object'] | null = null;
   let policy: NumactlArgs['policy'] = null;
   let length: number | null = null;
   const a: Omit<NumactlArgs, 'object' | 'length' | 'policy'> = { shmid: 0, mode: 0o600, offset: 0, strict: false, steps: [] };
   for (const o of opts) {
     const v = o.value ?? '';
+    if (POLICY_OPTIONS.includes(o.name)) {
+      if (policy) usage('Conflicting policies');
+      policy = { option: o.name as PolicyOption, spec: o.name === 'localalloc' ? null : v, given: o.given };
+      a.steps.push('policy');
+      continue;
+    }
     switch (o.name) {
-      case 'interleave':
-      case 'membind':
-      case 'preferred':
-      case 'localalloc':
-        if (policy) usage('Conflicting policies');
-        policy = { option: o.name, spec: o.name === 'localalloc' ? null : v, given: o.given };
-        a.steps.push('policy');
-        break;
       case 'shm':
       case 'file':
         if (object) usage('only one --shm or --file may be given');
@@ -149,7 +243,7 @@ export function parseNumactl(opts: { name: string; given: string; value: string 
         break;
     }
   }
-  if (!object) usage('numactl needs --shm <name> or --file <path>');
+  if (!object) throw new Error('numa-emu BUG: shared-memory mode without --shm or --file');
   if (length === null || length === 0) usage(`policy region length not specified before ${object.kind === 'file' ? '--file' : '--shm'}`);
   if (length % PAGE !== 0 || a.offset % PAGE !== 0) usage('policy region not page aligned');
   return { ...a, object, length, policy };
@@ -167,9 +261,10 @@ export function sysvKey(name: string, shmid: number): number {
 /**
  * libnuma's __numa_parse_nodestring against `allowed` (the memory nodes: numa_all_nodes_ptr with
  * no cpuset): "0-3", "0,2", "all", "!1" (inverted over node ids below the number of memory
- * nodes, as libnuma does), "+0-1" (relative to the allowed nodes). Throws a UsageError.
+ * nodes, as libnuma does), "+0-1" (relative to the allowed nodes). With `what` 'cpu' it is
+ * __numa_parse_cpustring over the machine's CPUs. Throws a UsageError.
  */
-export function parseNodestring(spec: string, allowed: readonly number[]): number[] {
+export function parseNodestring(spec: string, allowed: readonly number[], what: 'node' | 'cpu' = 'node'): number[] {
   const bad = (why: string): never => usage(`<${spec}> is invalid: ${why}`);
   const set = new Set<number>();
   const ok = new Set(allowed);
@@ -198,15 +293,15 @@ export function parseNodestring(spec: string, allowed: readonly number[]): numbe
     for (;;) {
       const start = s;
       const arg = getNr();
-      if (arg === null) bad(`unparseable node description '${start}'`);
-      if (!ok.has(arg!)) bad(`node argument ${arg! < 0 ? start : arg} is out of range`);
+      if (arg === null) bad(`unparseable ${what} description '${start}'`);
+      if (!ok.has(arg!)) bad(`${what} argument ${arg! < 0 ? start : arg} is out of range`);
       set.add(arg!);
       if (s[0] === '-') {
         s = s.slice(1);
         const rest = s;
         const arg2 = getNr();
-        if (arg2 === null) bad(`missing node argument '${rest}'`);
-        if (!ok.has(arg2!)) bad(`node argument ${arg2! < 0 ? rest : arg2} out of range`);
+        if (arg2 === null) bad(`missing ${what} argument '${rest}'`);
+        if (!ok.has(arg2!)) bad(`${what} argument ${arg2! < 0 ? rest : arg2} out of range`);
         for (let n = arg!; n <= arg2!; n++) if (ok.has(n)) set.add(n);
       }
       if (s[0] !== ',') break;
@@ -236,11 +331,6 @@ export function numactlPlan(args: NumactlArgs, memoryNodes: readonly number[]): 
   return { object, mode: args.mode, offset: args.offset, length: args.length, policy, strict: args.strict, steps: args.steps };
 }
 
-/** numactl's policy_name(): util.c knows the four original modes and prints others as [N]. */
-export function policyName(mode: number): string {
-  return ['default', 'preferred', 'bind', 'interleave'][mode] ?? `[${mode}]`;
-}
-
 /** dump_shm's line: "%016llx-%016llx: %s " then printmask("", mask): ": " and "%d " per node. */
 export function dumpLine(d: DumpRange): string {
   return `${hex16(d.start)}-${hex16(d.end)}: ${policyName(d.mode)} : ${d.nodes.map((n) => `${n} `).join('')}\n`;
@@ -252,6 +342,54 @@ export function dumpNodesLine(d: NodeRange): string {
 }
 
 const TASK_MODULE = fileURLToPath(new URL('./numactl-task.js', import.meta.url));
+const PROCESS_MODULE = fileURLToPath(new URL('./numactl-process.js', import.meta.url));
+
+/** Resolve process mode's node and CPU lists against the machine: the plan the numactl process runs. */
+export function processPlan(p: ProcessArgs, m: Machine, show: boolean): ProcessPlan {
+  const memoryNodes = m.nodes.filter((n) => n.memory > 0).map((n) => n.id);
+  const nodeCpus: Record<number, number[]> = Object.fromEntries(m.nodes.map((n) => [n.id, [...n.cpus]]));
+  const allCpus = m.nodes.flatMap((n) => n.cpus).sort((a, b) => a - b);
+  const list = (spec: string, allowed: readonly number[], what: 'node' | 'cpu') => {
+    if (spec === '') usage(`<${spec}> is invalid: an empty ${what} list`);
+    return parseNodestring(spec, allowed, what);
+  };
+  const steps = p.args.map((a): ProcessStep => {
+    if (a.kind === 'cpus') {
+      const cpus = a.by === 'cpus' ? list(a.spec, allCpus, 'cpu') : list(a.spec, memoryNodes, 'node').flatMap((n) => nodeCpus[n]);
+      return { kind: 'cpus', cpus: cpus.sort((x, y) => x - y) };
+    }
+    const nodes = a.spec === null ? [] : list(a.spec, memoryNodes, 'node');
+    if (a.option === 'preferred' && nodes.length !== 1) usage(`${a.given} takes exactly one node, not <${a.spec}> (numactl refuses it); --preferred-many takes several`);
+    return { kind: 'policy', option: a.option, nodes };
+  });
+  return { steps, balancing: p.balancing, show, memoryNodes, nodeCpus };
+}
+
+/** What `numa-emu numactl` in process mode or --show prints with --json. */
+export interface NumactlProcessJson {
+  kernel: string;
+  /** The numactl process (the workload's processes are started under its policy). */
+  pid: number;
+  /** The task policy it left: mode (with mode flags), its name, its nodes. */
+  policy: { mode: number; name: string; nodes: number[] };
+  /** The CPU it runs on (the first of a binding). */
+  cpu: number;
+  /** The workload run: module and arguments (process mode). */
+  command?: string[];
+}
+
+/**
+ * Process mode and --show: a numactl process (main task on CPU 0) applies the options to itself.
+ * Resolves with its outcome and the process, which the caller makes the parent of a workload.
+ */
+export async function runNumactlProcess(m: Machine, p: ProcessArgs, show: boolean): Promise<{ outcome: ProcessOutcome; process: Process; json: NumactlProcessJson }> {
+  const plan = processPlan(p, m, show);
+  const process = await m.spawnProcess({ cpu: 0 });
+  const outcome = await process.main.run<ProcessOutcome>(PROCESS_MODULE, 'numactlProcessInTask', plan);
+  outcome.stderr.unshift(...p.warnings);
+  const json: NumactlProcessJson = { kernel: m.profile, pid: outcome.pid, policy: { mode: outcome.mode, name: policyName(outcome.mode), nodes: outcome.nodes }, cpu: outcome.cpu };
+  return { outcome, process, json };
+}
 
 /** What `numa-emu numactl --json` prints. */
 export interface NumactlJson {

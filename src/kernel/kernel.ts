@@ -17,7 +17,7 @@ import { memalloc } from './page-alloc.js';
 import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
 import { PAGE_SIZE } from './constants.js';
-import { Nodemask } from './nodemask.js';
+import { MACHINE_MAX_NODES, Nodemask } from './nodemask.js';
 import { type KernelProfile, findProfile } from './profiles.js';
 
 /** Word offsets of the regions of the kernel buffer. */
@@ -38,6 +38,8 @@ export interface KernelRegions {
   readonly swapMap: number;
   readonly swapCache: number;
   readonly owners: number;
+  /** iw_table: one weighted-interleave weight per node id (weighted-interleave.ts). */
+  readonly iw: number;
 }
 
 /** Carve the kernel buffer for the given table sizes (slot 0 of each table is NULL). */
@@ -59,7 +61,8 @@ export function kernelRegions(l: KernelLimits): KernelRegions {
   const swapMap = p.take('swapMap', l.swapSlots);
   const swapCache = p.take('swapCache', l.swapSlots);
   const owners = p.take('owners', ownerTableWords(ownerCount(l)));
-  return { words: p.words, pol, task, mm, inode, sp, spn, xa, dentry, names, file, fdt, fds, swapMap, swapCache, owners };
+  const iw = p.take('iw', MACHINE_MAX_NODES);
+  return { words: p.words, pol, task, mm, inode, sp, spn, xa, dentry, names, file, fdt, fds, swapMap, swapCache, owners, iw };
 }
 
 /** Slots of the sp_node slab: the shared-policy ranges of every object together. */

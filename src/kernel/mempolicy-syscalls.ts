@@ -121,7 +121,10 @@ function replaceTaskPolicy(kn: Kernel, t: number, p: number): number {
   sitePoint(SITE['do_set_mempolicy:replace']);
   const old = kn.k[tb + TASK.POLICY];
   kn.k[tb + TASK.POLICY] = p;
-  if (p !== 0 && isInterleave(kn.k[kn.pol(p) + POL.MODE])) kn.k[tb + TASK.IL_PREV] = IL_PREV_RESET;
+  if (p !== 0 && isInterleave(kn.k[kn.pol(p) + POL.MODE])) {
+    kn.k[tb + TASK.IL_PREV] = IL_PREV_RESET;
+    kn.k[tb + TASK.IL_WEIGHT] = 0;
+  }
   if (lock === 'mmap_sem') upWrite(kn.k, sem);
   else if (lock === 'task_lock') spinUnlock(kn.k, tb + TASK.ALLOC_LOCK);
   return old;

@@ -16,7 +16,8 @@
  * Placement follows alloc_pages_mpol(): interleave by index (the offset of the page in its
  * mapping) or by the task's counter when there is no index; preferred and local fall back along
  * the node's zonelist; bind stays inside its mask (nearest node first, or node-id order in 2.6.x
- * profiles) and fails rather than leave it.
+ * profiles) and fails rather than leave it. Weighted interleave picks its node by the sysfs
+ * weights (weighted-interleave.ts).
  */
 import { BUG_ON } from '../shm/layout.js';
 import { refcountDecAndTest, refcountInc } from '../shm/refcount.js';
@@ -44,6 +45,7 @@ import { EINVAL, ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { Nodemask, nmFirst, nmNextIn, nmNth, nmTest, nmWeight } from './nodemask.js';
 import { allocPages } from './page-alloc.js';
+import { nextWeightedInterleaveNode, weightedInterleaveNid, weightedInterleaveNodes } from './weighted-interleave.js';
 
 /** Slot of the system default policy (slot 0 is NULL). */
 export const DEFAULT_POLICY = 1;
@@ -297,7 +299,10 @@ export function interleaveNodes(kn: Kernel, t: number, lo: number, hi: number): 
 /** The next node the process policy's counter will give (get_mempolicy MPOL_F_NODE). */
 export function nextInterleaveNode(kn: Kernel, t: number, p: number): number {
   const b = kn.pol(p);
-  return nmNextIn(kn.k[b + POL.NODES_LO], kn.k[b + POL.NODES_HI], kn.k[kn.task(t) + TASK.IL_PREV]);
+  const lo = kn.k[b + POL.NODES_LO];
+  const hi = kn.k[b + POL.NODES_HI];
+  if (kn.k[b + POL.MODE] === MPOL_WEIGHTED_INTERLEAVE) return nextWeightedInterleaveNode(kn, t, lo, hi);
+  return nmNextIn(lo, hi, kn.k[kn.task(t) + TASK.IL_PREV]);
 }
 
 /**
@@ -315,7 +320,11 @@ export function allocPagesMpol(kn: Kernel, t: number, p: number, ilx: number): n
   switch (mode) {
     case MPOL_INTERLEAVE:
     case MPOL_WEIGHTED_INTERLEAVE: {
-      const nid = ilx === NO_INTERLEAVE_INDEX ? interleaveNodes(kn, t, lo, hi) : offsetIlNode(lo, hi, ilx, local);
+      const weighted = mode === MPOL_WEIGHTED_INTERLEAVE;
+      const nid =
+        ilx === NO_INTERLEAVE_INDEX
+          ? (weighted ? weightedInterleaveNodes : interleaveNodes)(kn, t, lo, hi)
+          : (weighted ? weightedInterleaveNid(kn, lo, hi, ilx, local) : offsetIlNode(lo, hi, ilx, local));
       const pfn = allocPages(kn, kn.zonelist[nid], false, 0, 0, local);
       if (pfn >= 0 && kn.pfnToNid(pfn) === nid) Atomics.add(kn.node[nid]!.i32, NODE.INTERLEAVE_HIT, 1);
       return pfn;

@@ -1,15 +1,16 @@
 /**
- * The files numa-emu serves: /proc/<pid>/numa_maps, /proc/vmstat, /proc/meminfo and the node
- * files of sysfs. Returns the
- * text or -ENOENT, as open(2) would for a path that does not exist.
+ * The files numa-emu serves: /proc/<pid>/numa_maps, /proc/vmstat, /proc/meminfo, the node
+ * files of sysfs and the weighted-interleave weights (the one kind of file that can be written).
+ * Reads return the text or -ENOENT, as open(2) would for a path that does not exist.
  */
 import { KHDR, TASK } from '../shm/structs.js';
-import { ENOENT } from './errno.js';
+import { EACCES, ENOENT } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { nodeMemPages, nodeNumastat, readNodeFile } from './node-files.js';
 import { bdevFreeBlocks } from './blockdev.js';
 import { showNumaMaps } from './numa-maps.js';
 import { findTaskByTid } from './task.js';
+import { readIwFile, writeIwFile } from './weighted-interleave.js';
 
 /** Sum a node figure over the memory nodes. */
 function sumNodes(kn: Kernel, f: (p: ReturnType<typeof nodeMemPages>) => number): number {
@@ -75,5 +76,16 @@ export function readKernelFile(kn: Kernel, path: string, self: number): string |
     const text = showNumaMaps(kn, t, kn.k[kn.task(t) + TASK.MM]);
     return text ?? -ENOENT;
   }
-  return readNodeFile(kn, path) ?? -ENOENT;
+  return readNodeFile(kn, path) ?? readIwFile(kn, path) ?? -ENOENT;
+}
+
+/**
+ * Write `data` to a kernel file as a task with effective uid `euid` would (open O_WRONLY, write,
+ * close): 0, or -ENOENT (no such writable file), -EACCES (not root), -EINVAL (refused value).
+ */
+export function writeKernelFile(kn: Kernel, path: string, data: string, euid: number): number {
+  const r = writeIwFile(kn, path, data, euid);
+  if (r <= 0) return r;
+  // Every other file numa-emu serves is read-only (0444): opening it for writing is EACCES, as for an unprivileged writer of a root file.
+  return typeof readKernelFile(kn, path, 0) === 'string' ? -EACCES : -ENOENT;
 }

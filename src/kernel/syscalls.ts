@@ -14,7 +14,7 @@ import { type Kernel } from './kernel.js';
 import { type AccessFault, userLoad, userStore, userTouch } from './memory.js';
 import { kernelGetMempolicy, kernelMbind, kernelSetMempolicy } from './mempolicy-syscalls.js';
 import { doMmap, doMunmap } from './mmap.js';
-import { readKernelFile } from './procfs.js';
+import { readKernelFile, writeKernelFile } from './procfs.js';
 import { argTypeError, bytesArg, intArg, lengthArg, loffArg, nodemaskArg, ulongArg } from './syscall-args.js';
 import { MAP_ANONYMOUS, PAGE_SIZE } from './constants.js';
 import { execMm, exitTask, setAffinity } from './task.js';
@@ -53,73 +53,106 @@ function faultError(f: AccessFault, what: string): SystemError {
 }
 
 /**
- * The synchronous system-call interface of one task. Obtained inside a task worker as the first
- * argument of a function started with `task.run()`.
+ * The synchronous system-call interface of one task: the first argument of a function started
+ * with `task.run()`, inside the task's own worker. Calls keep their C names (camelCase) and C
+ * argument order; a failing call throws a Node-style error: an Error with `code` ('EINVAL', ...),
+ * `errno` (negative) and `syscall`. Integers may be numbers or bigints; negative ones wrap to
+ * unsigned as in C.
  */
 export class Sys {
+  /** @internal the last mask get_mempolicy returned, as words and as a bigint */
   private lastMaskLo = 0;
+  /** @internal */
   private lastMaskHi = 0;
+  /** @internal */
   private lastMask = 0n;
 
+  /** @internal */
   constructor(
+    /** @internal */
     private readonly kn: Kernel,
-    /** The task's slot in the kernel's task table. */
+    /** @internal The task's slot in the kernel's task table. */
     readonly slot: number,
   ) {}
 
-  /** getpid(): the process id (thread group id). */
+  /** `pid_t getpid(void)`: the process id (the thread group id). Never fails. */
   getpid(): number {
     return this.kn.k[this.kn.task(this.slot) + TASK.TGID];
   }
 
-  /** gettid(): this task's id. */
+  /** `pid_t gettid(void)`: this task's (thread's) id. Never fails. */
   gettid(): number {
     return this.kn.k[this.kn.task(this.slot) + TASK.TID];
   }
 
   /**
-   * sched_yield(): give up the CPU. Under the race engine it is a preemption point (site
+   * `int sched_yield(void)`: give up the CPU. Under the race engine it is a preemption point (site
    * `sched_yield`) that a program may place between two steps of its own; otherwise it does
-   * nothing (every task has a CPU of its own).
+   * nothing (every task has a CPU of its own). Never fails.
    */
   schedYield(): void {
     sitePoint(SITE.sched_yield);
   }
 
   /**
-   * exit(): this task ends now (its policy and its hold on the mm are dropped, its slot freed).
-   * For a program run with task.run or by the race engine: after it, the program must return
-   * without another call. (From the main thread, use Process.exit().)
+   * `void _exit(int status)` for this task alone: it ends now (its policy and its hold on the mm
+   * are dropped, its slot freed). For a program run with task.run or by the race engine: after
+   * it, the program must return without another call. (From the main thread, use Process.exit().)
+   * Never fails.
    */
   exit(): void {
     exitTask(this.kn, this.slot);
   }
 
   /**
-   * execve(): the process gets a new, empty address space (its VMA policies go with the old one);
-   * the task policy stays. Inside a task, only a process with no other thread may do it here
-   * (EBUSY otherwise); from the main thread, Task.exec() ends the other threads first.
+   * `int execve(...)`, as far as memory policy sees it: the process gets a new, empty address space
+   * (its VMA policies go with the old one); the task policy stays. Inside a task, only a process
+   * with no other thread may do it here; from the main thread, Task.exec() ends the other threads
+   * first.
+   * @throws EBUSY (other threads share the address space), ENOMEM (no mm slot left).
    */
   execve(): void {
     if (Atomics.load(this.kn.k, this.kn.mm(this.mm()) + MM.USERS) > 1) throw systemError(EBUSY, 'execve', { detail: 'other threads share the address space' });
     check(execMm(this.kn, this.slot), 'execve');
   }
 
-  /** getcpu(): the CPU this task runs on and its node. */
+  /** `int getcpu(unsigned *cpu, unsigned *node)`: the CPU this task runs on and that CPU's node. Never fails. */
   getcpu(): { cpu: number; node: number } {
     const cpu = Atomics.load(this.kn.k, this.kn.task(this.slot) + TASK.CPU);
     return { cpu, node: this.kn.cpuNode[cpu] };
   }
 
-  /** set_mempolicy(mode, nodemask, maxnode). */
+  /**
+   * `long set_mempolicy(int mode, const unsigned long *nodemask, unsigned long maxnode)`: set the
+   * task's (process) policy, used for allocations outside VMAs with a policy of their own.
+   * @param mode - MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL,
+   *   MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE (as the profile has them), or-ed with
+   *   MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES or MPOL_F_NUMA_BALANCING.
+   * @param nodemask - the node bits (a bigint; null or omitted for a NULL pointer).
+   * @param maxnode - how many bits the kernel reads, plus one (maxnode - 1 bits are read).
+   * @throws EINVAL (bad mode or flags, an empty or foreign mask where one is needed, maxnode
+   *   above a page of bits, mask bits set beyond MAX_NUMNODES, a mode or flag the profile
+   *   lacks), ENOMEM (the policy slab is full);
+   *   TypeError ERR_INVALID_ARG_TYPE for a value no C caller could pass.
+   */
   setMempolicy(mode: number, nodemask?: bigint | number | null, maxnode: number | bigint = 0): void {
     const n = 'set_mempolicy';
     check(kernelSetMempolicy(this.kn, this.slot, intArg(n, 'mode', mode), nodemaskArg(n, nodemask), ulongArg(n, 'maxnode', maxnode)), n);
   }
 
   /**
-   * get_mempolicy(&mode, nodemask, maxnode, addr, flags). `maxnode` null (or omitted) passes a
-   * NULL mask pointer; then `nodemask` in the result is null.
+   * `long get_mempolicy(int *mode, unsigned long *nodemask, unsigned long maxnode, void *addr,
+   * unsigned long flags)`: the task policy, the policy at `addr` (MPOL_F_ADDR), the node of the
+   * page at `addr` (MPOL_F_ADDR | MPOL_F_NODE), the next interleave node (MPOL_F_NODE), or the
+   * allowed nodes (MPOL_F_MEMS_ALLOWED).
+   * @param maxnode - bits of the mask to return, plus one; null (or omitted) passes a NULL mask
+   *   pointer, and `nodemask` in the result is then null.
+   * @param addr - an address in a mapping (with MPOL_F_ADDR), else 0.
+   * @param flags - MPOL_F_NODE, MPOL_F_ADDR, MPOL_F_MEMS_ALLOWED.
+   * @returns `mode` (with its mode flags; the node number when MPOL_F_NODE asks for one) and the mask.
+   * @throws EINVAL (unknown flags, maxnode below the kernel's node count, MPOL_F_NODE without an
+   *   interleaving task policy, an address with no flags), EFAULT (MPOL_F_ADDR on an unmapped
+   *   address); TypeError ERR_INVALID_ARG_TYPE for a value no C caller could pass.
    */
   getMempolicy(maxnode: number | bigint | null = null, addr: number | bigint = 0, flags: number | bigint = 0): GetMempolicyResult {
     const n = 'get_mempolicy';
@@ -129,7 +162,20 @@ export class Sys {
     return { mode: r.mode, nodemask: r.mask === null ? null : this.maskBigint(r.mask.lo, r.mask.hi) };
   }
 
-  /** mbind(addr, len, mode, nodemask, maxnode, flags). */
+  /**
+   * `long mbind(void *addr, unsigned long len, int mode, const unsigned long *nodemask, unsigned
+   * long maxnode, unsigned flags)`: set the policy of the VMAs (or the shared policy of the object)
+   * covering [addr, addr + len), splitting VMAs at the edges.
+   * @param addr - page-aligned start.
+   * @param len - length in bytes (rounded up to pages).
+   * @param mode - an MPOL_* mode with optional mode flags, as for setMempolicy.
+   * @param nodemask - node bits (null for a NULL pointer).
+   * @param maxnode - bits read, plus one.
+   * @param flags - MPOL_MF_STRICT, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL (as the profile has them).
+   * @throws EINVAL (unaligned addr, bad mode, flags or mask), EFAULT (part of the range is not
+   *   mapped), EIO (MPOL_MF_STRICT and a page already sits on a node the policy forbids), EPERM
+   *   (MPOL_MF_MOVE_ALL without CAP_SYS_NICE), ENOMEM; TypeError ERR_INVALID_ARG_TYPE.
+   */
   mbind(addr: number | bigint, len: number | bigint, mode: number | bigint, nodemask: bigint | number | null | undefined, maxnode: number | bigint, flags: number | bigint = 0): void {
     const n = 'mbind';
     const err = kernelMbind(
@@ -145,7 +191,20 @@ export class Sys {
     check(err, n);
   }
 
-  /** mmap(addr, length, prot, flags, fd, offset): anonymous mappings; returns the address. */
+  /**
+   * `void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)`: map
+   * anonymous memory (MAP_ANONYMOUS), shared memory (MAP_SHARED | MAP_ANONYMOUS) or a file.
+   * @param addr - a hint, or the exact place with MAP_FIXED / MAP_FIXED_NOREPLACE.
+   * @param prot - PROT_READ | PROT_WRITE | PROT_EXEC, or PROT_NONE.
+   * @param flags - MAP_PRIVATE or MAP_SHARED, with MAP_ANONYMOUS, MAP_FIXED, ...
+   * @param fd - the file for a file mapping (-1 for anonymous).
+   * @param offset - page-aligned offset in the file.
+   * @returns the address of the mapping.
+   * @throws EINVAL (zero length, unaligned offset or fixed address, neither private nor shared),
+   *   ENOMEM (no room in the address space, too many VMAs), EEXIST (MAP_FIXED_NOREPLACE over a
+   *   mapping), EBADF / EACCES (a file mapping with a bad fd or an fd opened without the access
+   *   `prot` needs), EOVERFLOW; TypeError ERR_INVALID_ARG_TYPE.
+   */
   mmap(addr: number | bigint, length: number | bigint, prot: number, flags: number, fd = -1, offset: number | bigint = 0): number {
     const n = 'mmap';
     const a = ulongArg(n, 'addr', addr);
@@ -163,13 +222,24 @@ export class Sys {
     return r;
   }
 
-  /** munmap(addr, length). */
+  /**
+   * `int munmap(void *addr, size_t length)`: unmap [addr, addr + length); pages, policies and
+   * object references of the range go.
+   * @throws EINVAL (unaligned addr, zero length, a range outside the address space), ENOMEM (a
+   *   split would pass the VMA limit); TypeError ERR_INVALID_ARG_TYPE.
+   */
   munmap(addr: number | bigint, length: number | bigint): void {
     const n = 'munmap';
     check(doMunmap(this.kn, this.mm(), ulongArg(n, 'addr', addr), ulongArg(n, 'length', length)), n);
   }
 
-  /** Read `length` bytes of emulated memory at `addr`. */
+  /**
+   * Read `length` bytes of emulated memory at `addr` (a user-space load: faults pages in under
+   * their policy).
+   * @throws EFAULT with `signal: 'SIGSEGV'` (unmapped or not readable), EFAULT with `signal:
+   *   'SIGBUS'` (past the end of the mapped object), ENOMEM (no page the policy allows: the
+   *   emulated OOM); TypeError ERR_INVALID_ARG_TYPE.
+   */
   load(addr: number | bigint, length: number): Uint8Array {
     const a = ulongArg('load', 'addr', addr);
     const len = lengthArg('load', length);
@@ -180,13 +250,23 @@ export class Sys {
     return out;
   }
 
-  /** Write `bytes` into emulated memory at `addr`. */
+  /**
+   * Write `bytes` into emulated memory at `addr` (a user-space store: faults pages in, breaks
+   * copy-on-write).
+   * @throws EFAULT with `signal: 'SIGSEGV'` (unmapped or not writable) or `'SIGBUS'` (past the
+   *   end of the object), ENOMEM (the emulated OOM); TypeError ERR_INVALID_ARG_TYPE.
+   */
   store(addr: number | bigint, bytes: ArrayBufferView): void {
     const f = userStore(this.kn, this.slot, ulongArg('store', 'addr', addr), bytesArg('store', bytes));
     if (f) throw faultError(f, 'store');
   }
 
-  /** Fault every page of [addr, addr + len) for reading or writing, leaving the bytes as they are. */
+  /**
+   * Fault every page of [addr, addr + len) for reading or writing, leaving the bytes as they are
+   * (what a program touching its memory does; a read of untouched anonymous memory maps the zero page).
+   * @param kind - 'read' or 'write' (default).
+   * @throws EFAULT with `signal` 'SIGSEGV' or 'SIGBUS', ENOMEM (the emulated OOM); TypeError ERR_INVALID_ARG_TYPE.
+   */
   touch(addr: number | bigint, len: number | bigint, kind: 'read' | 'write' = 'write'): void {
     if (kind !== 'read' && kind !== 'write') throw argTypeError('touch', 'kind', "'read' or 'write'", kind);
     const a = ulongArg('touch', 'addr', addr);
@@ -196,7 +276,14 @@ export class Sys {
     if (f) throw faultError(f, 'touch');
   }
 
-  /** shmget(key, size, shmflg): a SysV segment id. */
+  /**
+   * `int shmget(key_t key, size_t size, int shmflg)`: the id of the SysV segment for `key`,
+   * created with IPC_CREAT (IPC_PRIVATE always creates).
+   * @param shmflg - IPC_CREAT, IPC_EXCL, and the permission bits (0o600).
+   * @throws ENOENT (no segment and no IPC_CREAT), EEXIST (IPC_CREAT | IPC_EXCL and it exists),
+   *   EINVAL (size 0, above SHMMAX, or above the existing segment's size), EACCES (permissions),
+   *   ENOMEM; TypeError ERR_INVALID_ARG_TYPE.
+   */
   shmget(key: number, size: number | bigint, shmflg: number): number {
     const n = 'shmget';
     const r = kernelShmget(this.kn, this.slot, intArg(n, 'key', key), ulongArg(n, 'size', size), intArg(n, 'shmflg', shmflg));
@@ -204,7 +291,13 @@ export class Sys {
     return r;
   }
 
-  /** shmat(shmid, shmaddr, shmflg): the address the segment is attached at. */
+  /**
+   * `void *shmat(int shmid, const void *shmaddr, int shmflg)`: attach the segment; returns the address.
+   * @param shmaddr - null to let the kernel choose, else an address (rounded with SHM_RND).
+   * @param shmflg - SHM_RDONLY, SHM_RND, SHM_REMAP.
+   * @throws EINVAL (bad id, unaligned shmaddr without SHM_RND, SHM_REMAP without an address),
+   *   EACCES (permissions), ENOMEM (no room); TypeError ERR_INVALID_ARG_TYPE.
+   */
   shmat(shmid: number, shmaddr: number | bigint | null, shmflg = 0): number {
     const n = 'shmat';
     const r = doShmat(this.kn, this.slot, intArg(n, 'shmid', shmid), shmaddr === null ? 0 : ulongArg(n, 'shmaddr', shmaddr), intArg(n, 'shmflg', shmflg));
@@ -212,12 +305,21 @@ export class Sys {
     return r;
   }
 
-  /** shmdt(shmaddr). */
+  /**
+   * `int shmdt(const void *shmaddr)`: detach the segment attached at `shmaddr`; the last detach
+   * of a segment marked for removal destroys it.
+   * @throws EINVAL (no segment attached there, an unaligned address); TypeError ERR_INVALID_ARG_TYPE.
+   */
   shmdt(shmaddr: number | bigint): void {
     check(kernelShmdt(this.kn, this.slot, ulongArg('shmdt', 'shmaddr', shmaddr)), 'shmdt');
   }
 
-  /** shmctl(shmid, cmd): IPC_RMID (returns null) or IPC_STAT (returns the shmid_ds fields). */
+  /**
+   * `int shmctl(int shmid, int cmd, struct shmid_ds *buf)` for IPC_STAT (returns the shmid_ds
+   * fields) and IPC_RMID (marks the segment for removal; returns null).
+   * @throws EINVAL (bad id or cmd), EACCES (IPC_STAT without read permission), EPERM (IPC_RMID by
+   *   neither the owner, the creator nor root); TypeError ERR_INVALID_ARG_TYPE.
+   */
   shmctl(shmid: number, cmd: number): ShmidDs | null {
     const n = 'shmctl';
     const r = kernelShmctl(this.kn, this.slot, intArg(n, 'shmid', shmid), intArg(n, 'cmd', cmd));
@@ -228,7 +330,15 @@ export class Sys {
     return r;
   }
 
-  /** open(path, flags, mode): a file descriptor. The namespace is flat: a path is a name. */
+  /**
+   * `int open(const char *path, int flags, mode_t mode)`: a file descriptor. The namespace is flat
+   * (a path is a name); paths under /dev/shm/ are tmpfs files.
+   * @param flags - O_RDONLY, O_WRONLY or O_RDWR, with O_CREAT, O_EXCL, O_TRUNC, O_APPEND.
+   * @param mode - permission bits of a created file (default 0o644).
+   * @throws ENOENT (no such file without O_CREAT, an empty path), EEXIST (O_CREAT | O_EXCL and it
+   *   exists), EINVAL (bad access mode), ENAMETOOLONG, EMFILE (the process's fd table is full),
+   *   ENFILE / ENOMEM (the machine's file tables are full); TypeError ERR_INVALID_ARG_TYPE.
+   */
   open(path: string, flags: number, mode = 0o644): number {
     if (typeof path !== 'string') throw argTypeError('open', 'path', 'a string', path);
     const r = doOpen(this.kn, this.slot, path, intArg('open', 'flags', flags), intArg('open', 'mode', mode));
@@ -236,65 +346,95 @@ export class Sys {
     return r;
   }
 
-  /** close(fd). */
+  /** `int close(int fd)`. @throws EBADF (not an open fd); TypeError ERR_INVALID_ARG_TYPE. */
   close(fd: number): void {
     check(doClose(this.kn, this.slot, intArg('close', 'fd', fd)), 'close');
   }
 
-  /** read(fd, count): the bytes read (fewer at the end of the file). */
+  /**
+   * `ssize_t read(int fd, void *buf, size_t count)`: the bytes read from the file position (fewer
+   * at the end of the file), which advances. Sequential reads bring a readahead window in.
+   * @throws EBADF (bad fd, or opened write-only), ENOMEM (no page the task's policy allows); TypeError ERR_INVALID_ARG_TYPE.
+   */
   read(fd: number, count: number): Uint8Array {
     return this.readAt('read', fd, count, null);
   }
 
-  /** pread(fd, count, offset). */
+  /**
+   * `ssize_t pread(int fd, void *buf, size_t count, off_t offset)`: read at `offset`, leaving the position.
+   * @throws EBADF, EINVAL (negative offset), ENOMEM; TypeError ERR_INVALID_ARG_TYPE.
+   */
   pread(fd: number, count: number, offset: number | bigint): Uint8Array {
     return this.readAt('pread64', fd, count, offset);
   }
 
-  /** write(fd, bytes): the number of bytes written. */
+  /**
+   * `ssize_t write(int fd, const void *buf, size_t count)`: write at the file position (at the
+   * end with O_APPEND); returns the number of bytes written.
+   * @throws EBADF (bad fd, or opened read-only), EFBIG (past the largest file), ENOMEM; TypeError ERR_INVALID_ARG_TYPE.
+   */
   write(fd: number, bytes: ArrayBufferView): number {
     return this.writeAt('write', fd, bytes, null);
   }
 
-  /** pwrite(fd, bytes, offset). */
+  /**
+   * `ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)`: write at `offset`,
+   * leaving the position. @throws EBADF, EINVAL (negative offset), EFBIG, ENOMEM; TypeError ERR_INVALID_ARG_TYPE.
+   */
   pwrite(fd: number, bytes: ArrayBufferView, offset: number | bigint): number {
     return this.writeAt('pwrite64', fd, bytes, offset);
   }
 
-  /** ftruncate(fd, length). */
+  /**
+   * `int ftruncate(int fd, off_t length)`: cut or extend the file; pages past the end leave the
+   * page cache and every mapping. @throws EBADF, EINVAL (negative length, or the fd is read-only),
+   * EFBIG; TypeError ERR_INVALID_ARG_TYPE.
+   */
   ftruncate(fd: number, length: number | bigint): void {
     check(doFtruncate(this.kn, this.slot, intArg('ftruncate', 'fd', fd), loffArg('ftruncate', 'length', length)), 'ftruncate');
   }
 
-  /** fsync(fd): write the file's dirty pages to disk. */
+  /** `int fsync(int fd)`: write the file's dirty pages to disk. @throws EBADF, ENOSPC (the disk is full); TypeError ERR_INVALID_ARG_TYPE. */
   fsync(fd: number): void {
     check(doFsync(this.kn, this.slot, intArg('fsync', 'fd', fd)), 'fsync');
   }
 
-  /** unlink(path). */
+  /**
+   * `int unlink(const char *path)`: remove the name; the file lives on while it is open or mapped.
+   * @throws ENOENT (no such file); TypeError ERR_INVALID_ARG_TYPE.
+   */
   unlink(path: string): void {
     if (typeof path !== 'string') throw argTypeError('unlink', 'path', 'a string', path);
     check(doUnlink(this.kn, path), 'unlink');
   }
 
+  /** @internal */
   private readAt(n: string, fd: number, count: number, offset: number | bigint | null): Uint8Array {
     const r = doRead(this.kn, this.slot, intArg(n, 'fd', fd), ulongArg(n, 'count', count), offset === null ? null : loffArg(n, 'offset', offset));
     if (typeof r === 'number') throw systemError(r, n);
     return r;
   }
 
+  /** @internal */
   private writeAt(n: string, fd: number, bytes: ArrayBufferView, offset: number | bigint | null): number {
     const r = doWrite(this.kn, this.slot, intArg(n, 'fd', fd), bytesArg(n, bytes), offset === null ? null : loffArg(n, 'offset', offset));
     check(r, n);
     return r;
   }
 
-  /** sched_setaffinity to a single CPU. */
+  /**
+   * `sched_setaffinity(0, ...)` to the single CPU `cpu`: the task moves there, and local
+   * allocation follows it. @throws EINVAL (a CPU the machine lacks); TypeError ERR_INVALID_ARG_TYPE.
+   */
   setAffinity(cpu: number): void {
     check(setAffinity(this.kn, this.slot, cpu), 'sched_setaffinity');
   }
 
-  /** Read a kernel file (/proc/<pid>/numa_maps, /proc/self/numa_maps, /sys/devices/system/node/...). */
+  /**
+   * Read a kernel file (open, read, close): /proc/<pid>/numa_maps, /proc/self/numa_maps,
+   * /proc/vmstat, /proc/meminfo, /sys/devices/system/node/..., the weighted-interleave weights.
+   * @throws ENOENT (no such file, or numa_maps in a kernel before 2.6.14); TypeError ERR_INVALID_ARG_TYPE.
+   */
   readFile(path: string): string {
     if (typeof path !== 'string') throw argTypeError('open', 'path', 'a string', path);
     const r = readKernelFile(this.kn, path, this.gettid());
@@ -302,11 +442,25 @@ export class Sys {
     return r;
   }
 
+  /**
+   * Write a kernel file as `echo data > path` would: /sys/kernel/mm/mempolicy/weighted_interleave/node<N>
+   * takes a weight 1..255 (0 or '' restores the default, 1).
+   * @throws EACCES (the task is not root, or the file is read-only), ENOENT (no such file: the
+   *   profile lacks weighted interleave, or no node N), EINVAL (a value the file refuses); TypeError ERR_INVALID_ARG_TYPE.
+   */
+  writeFile(path: string, data: string): void {
+    if (typeof path !== 'string') throw argTypeError('open', 'path', 'a string', path);
+    if (typeof data !== 'string') throw argTypeError('write', 'data', 'a string', data);
+    const euid = this.kn.k[this.kn.task(this.slot) + TASK.EUID];
+    check(writeKernelFile(this.kn, path, data, euid), 'write');
+  }
+
+  /** @internal */
   private mm(): number {
     return this.kn.k[this.kn.task(this.slot) + TASK.MM];
   }
 
-  /** True when [addr, addr + len) lies inside mappings (checked before allocating a result buffer). */
+  /** @internal True when [addr, addr + len) lies inside mappings (checked before allocating a result buffer). */
   private covered(addr: number, len: number): boolean {
     if (len === 0) return true;
     const m = this.mm();
@@ -321,7 +475,7 @@ export class Sys {
     return at >= addr + len;
   }
 
-  /** The mask as a bigint, reusing the last one when the bits are the same (bigints cost). */
+  /** @internal The mask as a bigint, reusing the last one when the bits are the same (bigints cost). */
   private maskBigint(lo: number, hi: number): bigint {
     if (lo !== this.lastMaskLo || hi !== this.lastMaskHi || (lo === 0 && hi === 0)) {
       this.lastMaskLo = lo;

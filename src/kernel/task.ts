@@ -9,7 +9,8 @@
  * Locking: slots are taken under TABLE_LOCK (slots.ts); TASK.CPU is atomic; the other task
  * fields are written by the task itself or before the task runs.
  */
-import { KHDR, TASK, TASK_DEAD, TASK_RUNNING } from '../shm/structs.js';
+import { downRead, downWrite, upRead, upWrite } from '../shm/rwsem.js';
+import { KHDR, MM, TASK, TASK_DEAD, TASK_RUNNING } from '../shm/structs.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { markOwnerAlive } from '../shm/owner.js';
 import { sitePoint } from '../sched/preempt.js';
@@ -33,7 +34,7 @@ function allocPid(kn: Kernel): number {
   return Atomics.add(kn.k, KHDR.NEXT_PID, 1) + 1;
 }
 
-function fillTask(kn: Kernel, t: number, tid: number, tgid: number, m: number, init: TaskInit, policy: number, ilPrev: number): void {
+function fillTask(kn: Kernel, t: number, tid: number, tgid: number, m: number, init: TaskInit, policy: number, ilPrev: number, ilWeight: number): void {
   const b = kn.task(t);
   const { k } = kn;
   k[b + TASK.TID] = tid;
@@ -41,6 +42,7 @@ function fillTask(kn: Kernel, t: number, tid: number, tgid: number, m: number, i
   k[b + TASK.MM] = m;
   k[b + TASK.POLICY] = policy;
   k[b + TASK.IL_PREV] = ilPrev;
+  k[b + TASK.IL_WEIGHT] = ilWeight;
   k[b + TASK.UID] = init.uid;
   k[b + TASK.EUID] = init.euid;
   k[b + TASK.CAPS] = init.caps;
@@ -65,7 +67,7 @@ export function createProcess(kn: Kernel, init: TaskInit): number {
     freeSlot(kn, kn.regions.task, TASK.WORDS, t);
     return files;
   }
-  fillTask(kn, t, pid, pid, m, init, 0, 0);
+  fillTask(kn, t, pid, pid, m, init, 0, 0, 0);
   kn.k[kn.task(t) + TASK.FILES] = files;
   markOwnerAlive(t);
   return t;
@@ -113,10 +115,38 @@ export function copyProcess(kn: Kernel, parent: number, thread: boolean, cpu: nu
     return files;
   }
   if (thread) fdtShare(kn, files);
-  fillTask(kn, t, tid, thread ? kn.k[pb + TASK.TGID] : tid, m, taskCreds(kn, parent, cpu), policy, kn.k[pb + TASK.IL_PREV]);
+  fillTask(kn, t, tid, thread ? kn.k[pb + TASK.TGID] : tid, m, taskCreds(kn, parent, cpu), policy, kn.k[pb + TASK.IL_PREV], kn.k[pb + TASK.IL_WEIGHT]);
   kn.k[kn.task(t) + TASK.FILES] = files;
   markOwnerAlive(t);
   return t;
+}
+
+/**
+ * A new process started by task `parent` takes its task policy and interleave position, as
+ * copy_process copies them (a workload numactl exec'd starts its processes under numactl's
+ * policy). Called from another thread than the parent's, before the new task runs: the parent's
+ * policy is copied under its mmap_sem held for read (it may be replacing it), the new task's
+ * replaced under its own held for write. 0 or -ENOMEM.
+ */
+export function inheritTaskPolicy(kn: Kernel, t: number, parent: number): number {
+  const pb = kn.task(parent);
+  const b = kn.task(t);
+  const psem = kn.mm(kn.k[pb + TASK.MM]) + MM.SEM;
+  downRead(kn.k, psem);
+  const policy = mpolDup(kn, kn.k[pb + TASK.POLICY]);
+  const ilPrev = kn.k[pb + TASK.IL_PREV];
+  const ilWeight = kn.k[pb + TASK.IL_WEIGHT];
+  upRead(kn.k, psem);
+  if (policy < 0) return policy;
+  const sem = kn.mm(kn.k[b + TASK.MM]) + MM.SEM;
+  downWrite(kn.k, sem);
+  const old = kn.k[b + TASK.POLICY];
+  kn.k[b + TASK.POLICY] = policy;
+  kn.k[b + TASK.IL_PREV] = ilPrev;
+  kn.k[b + TASK.IL_WEIGHT] = ilWeight;
+  upWrite(kn.k, sem);
+  mpolPut(kn, old);
+  return 0;
 }
 
 /** exec: a new empty mm (VMA policies go with the old one); the task policy stays. 0 or -errno. */

@@ -27,7 +27,6 @@ import { freePagesBulk, freezePage, lruAdd, lruIsolate, pageFlags, pageWord, put
 import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { pageMapcount } from './memory.js';
 import { addToSwapCache, getSwapSlots, putUnusedSwapSlots, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
-import { futexWait } from '../shm/futex.js';
 import { SWAP_CLUSTER_MAX } from './constants.js';
 import { xaReplace, xaSlot } from './xarray.js';
 
@@ -231,29 +230,48 @@ export function kswapdBalance(kn: Kernel, nid: number): number {
 /**
  * kswapd's loop, for a node worker: sleep until an allocation wakes it (or a 100 ms slice
  * passes), then balance. It runs for the worker's life: the machine pauses it (pauseKswapd)
- * before it ends the worker.
+ * before it ends the worker. If a round throws (a broken invariant in reclaim), kswapd is dead:
+ * the node is marked so (nobody waits for its rounds any more) and the promise rejects.
  */
 export async function kswapd(kn: Kernel, nid: number): Promise<void> {
   const i32 = kn.node[nid]!.i32;
-  for (;;) {
-    const seq = Atomics.load(i32, NODE.KSWAPD_WAKE);
-    Atomics.store(i32, NODE.KSWAPD_BUSY, 1);
-    if (!Atomics.load(i32, NODE.KSWAPD_PAUSE) && Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_LOW)) kswapdBalance(kn, nid);
-    Atomics.store(i32, NODE.KSWAPD_BUSY, 0);
-    Atomics.notify(i32, NODE.KSWAPD_BUSY);
-    const w = Atomics.waitAsync(i32, NODE.KSWAPD_WAKE, seq, 100);
-    if (w.async) await w.value;
+  try {
+    for (;;) {
+      const seq = Atomics.load(i32, NODE.KSWAPD_WAKE);
+      Atomics.store(i32, NODE.KSWAPD_BUSY, 1);
+      if (!Atomics.load(i32, NODE.KSWAPD_PAUSE) && Atomics.load(i32, NODE.FREE) < Atomics.load(i32, NODE.WMARK_LOW)) kswapdBalance(kn, nid);
+      Atomics.store(i32, NODE.KSWAPD_BUSY, 0);
+      Atomics.notify(i32, NODE.KSWAPD_BUSY);
+      const w = Atomics.waitAsync(i32, NODE.KSWAPD_WAKE, seq, 100);
+      if (w.async) await w.value;
+    }
+  } catch (e) {
+    markKswapdDead(i32);
+    throw e;
   }
+}
+
+/** A node's kswapd is gone (it died, or its worker ended): clear its busy word and wake whoever waits on it. */
+export function markKswapdDead(i32: Int32Array): void {
+  Atomics.store(i32, NODE.KSWAPD_DEAD, 1);
+  Atomics.store(i32, NODE.KSWAPD_BUSY, 0);
+  Atomics.notify(i32, NODE.KSWAPD_BUSY);
+}
+
+/** True once node `nid`'s kswapd is dead. */
+export function kswapdDead(kn: Kernel, nid: number): boolean {
+  return Atomics.load(kn.node[nid]!.i32, NODE.KSWAPD_DEAD) !== 0;
 }
 
 /**
  * Hold every node's kswapd idle while `fn` runs (an audit reads the kernel without locks): each
- * kswapd finishes the round it is in, and starts no other until `fn` returns.
+ * kswapd finishes the round it is in, and starts no other until `fn` returns. `fn` receives the
+ * nodes whose kswapd did not stop within `limitMs` (see pauseKswapd).
  */
-export function withKswapdPaused<T>(kn: Kernel, fn: () => T): T {
-  pauseKswapd(kn);
+export function withKswapdPaused<T>(kn: Kernel, limitMs: number, fn: (stillBusy: number[]) => T): T {
+  const busy = pauseKswapd(kn, limitMs);
   try {
-    return fn();
+    return fn(busy);
   } finally {
     for (const nid of kn.memoryIdOrder) {
       const i32 = kn.node[nid]!.i32;
@@ -263,9 +281,29 @@ export function withKswapdPaused<T>(kn: Kernel, fn: () => T): T {
   }
 }
 
-/** Stop every node's kswapd at the end of its current round (before an audit, or for good before its worker ends). */
-export function pauseKswapd(kn: Kernel): void {
-  const nodes = kn.memoryIdOrder.map((nid) => kn.node[nid]!.i32);
-  for (const i32 of nodes) Atomics.store(i32, NODE.KSWAPD_PAUSE, 1);
-  for (const i32 of nodes) for (let round = 0; Atomics.load(i32, NODE.KSWAPD_BUSY); round++) futexWait(i32, NODE.KSWAPD_BUSY, 1, round, 'kswapd pause');
+/**
+ * Stop every node's kswapd at the end of its current round (before an audit, or for good before
+ * its worker ends). A dead kswapd is not waited for; a live one for at most `limitMs` (the
+ * machine's main thread must not block on a round that never ends). Returns the nodes whose
+ * kswapd was still in a round when the time ran out.
+ */
+export function pauseKswapd(kn: Kernel, limitMs: number): number[] {
+  const nodes = kn.memoryIdOrder;
+  for (const nid of nodes) Atomics.store(kn.node[nid]!.i32, NODE.KSWAPD_PAUSE, 1);
+  // The bound is a watchdog on the caller's thread; it decides nothing inside the emulated kernel.
+  const deadline = performance.now() + limitMs;
+  const busy: number[] = [];
+  for (const nid of nodes) {
+    const i32 = kn.node[nid]!.i32;
+    for (;;) {
+      if (!Atomics.load(i32, NODE.KSWAPD_BUSY) || Atomics.load(i32, NODE.KSWAPD_DEAD)) break;
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        busy.push(nid);
+        break;
+      }
+      Atomics.wait(i32, NODE.KSWAPD_BUSY, 1, Math.min(left, 50));
+    }
+  }
+  return busy;
 }

@@ -8,7 +8,8 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { type AuditReport } from '../kernel/audit.js';
-import { type MachineOptions } from './topology.js';
+import { type Shape, checkOptions } from './options.js';
+import { type MachineOptions, buildConfig } from './topology.js';
 import { type WireError } from './wire.js';
 
 /** What to run: `module`'s export `exportName`, called as `fn(machine, seed, ...args)`. */
@@ -42,8 +43,16 @@ export interface ExperimentJob {
   args: unknown[];
 }
 
-/** Run the scenario once per seed on a pool; results in seed order. */
+const SPEC_SHAPE: Shape = { module: 'string', exportName: 'string', seeds: 'number[]', machine: 'object', args: 'unknown[]', threads: 'number' };
+
+/**
+ * Run the scenario once per seed on a pool; results in seed order. The spec and its machine
+ * description are checked (by name and type, as Machine.create checks options) before any pool
+ * worker starts.
+ */
 export async function runExperiments(spec: ExperimentSpec): Promise<ExperimentResult[]> {
+  checkOptions('runExperiments', 'options', spec, SPEC_SHAPE);
+  buildConfig({ ...spec.machine, seed: spec.seeds[0] ?? 1 });
   const threads = spec.threads ?? 2;
   const pool = new Piscina({ filename: fileURLToPath(new URL('../../workers/experiment.js', import.meta.url)), minThreads: 1, maxThreads: threads });
   try {

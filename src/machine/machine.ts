@@ -8,6 +8,19 @@
  * (as init would) and starts its task's worker; fork and thread creation run in the parent
  * task's worker, as system calls of that task, before the child's worker starts. `close` makes
  * every live task exit (freeing its memory and policies in the kernel) and ends every worker.
+ *
+ * Lifetime rules. Once a machine, a process or a task is ending, calls to it are refused at
+ * once, with one code per reason:
+ *   ERR_MACHINE_CLOSED  close() has begun (any call made after it);
+ *   ERR_TASK_EXITED     the task's process has exited or is exiting (exit(), exec's de_thread);
+ *   ERR_TASK_DIED       the task's worker died on its own (its exit code in `exitCode`);
+ *   ERR_TASK_KILLED     the call was in flight when its task had to be ended by force.
+ * A task exits in the kernel only once none of its calls is in flight: each call in flight gets
+ * a grace period (`close({ graceMs })`, 2 s by default) to settle, after which the task's worker
+ * is ended, its calls reject with ERR_TASK_KILLED, the task is reaped from the main thread and
+ * the loss is reported (`machine.faults`, a process warning). So no call ever runs on a dead
+ * task and no promise is left pending. A worker keeps the process alive only while a call to it
+ * is in flight: a script that forgets close() still exits; `await using` closes the machine.
  */
 import { auditKernel, type AuditReport } from '../kernel/audit.js';
 import { type KernelConfig } from '../kernel/config.js';
@@ -16,21 +29,34 @@ import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers, bufferSizes, kernelRegions, mainOwner } from '../kernel/kernel.js';
 import { numaPolicyInit } from '../kernel/mempolicy.js';
 import { bdevFormat } from '../kernel/blockdev.js';
-import { readKernelFile } from '../kernel/procfs.js';
-import { createProcess, exitTask } from '../kernel/task.js';
-import { pauseKswapd, withKswapdPaused } from '../kernel/vmscan.js';
-import { TASK } from '../shm/structs.js';
-import { type GetMempolicyResult, type Sys } from '../kernel/syscalls.js';
+import { readKernelFile, writeKernelFile } from '../kernel/procfs.js';
+import { createProcess, exitTask, inheritTaskPolicy } from '../kernel/task.js';
+import { kswapdDead, markKswapdDead, pauseKswapd, withKswapdPaused } from '../kernel/vmscan.js';
+import { KHDR, TASK } from '../shm/structs.js';
+import { type Sys } from '../kernel/syscalls.js';
 import { type ControlSizes } from '../sched/control.js';
+import { LockOwnerDiedError, markOwnerDead } from '../shm/owner.js';
+import { upReadFor } from '../shm/rwsem.js';
+import { type Shape, checkOptions, optionValueError } from './options.js';
+import { allocShared } from './shared-buffer.js';
 import { type SyscallName, SYSCALL_NAMES } from './task-worker.js';
 import { type MachineOptions, buildConfig } from './topology.js';
+import { lifecycleError } from './wire.js';
 import { WorkerHost } from './worker-host.js';
+
+// Node 20.0-20.3 predate Symbol.asyncDispose (20.4 added it); `await using` looks it up.
+if (typeof Symbol.asyncDispose !== 'symbol') Object.defineProperty(Symbol, 'asyncDispose', { value: Symbol.for('nodejs.asyncDispose') });
 
 const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE };
 
+/** How long calls in flight may take to settle when their task must exit (close, exit), by default. */
+export const DEFAULT_GRACE_MS = 2000;
+/** How long the main thread waits for a kswapd round to end before an audit or close goes on without it. */
+const KSWAPD_PAUSE_LIMIT_MS = 5000;
+
 /** Credentials and placement of a new process. */
 export interface SpawnOptions {
-  /** CPU the main task runs on (default 0). */
+  /** CPU the main task runs on (default 0, or the CPU of the process that starts the workload under `numa-emu numactl`). */
   cpu?: number;
   /** uid (default 0). */
   uid?: number;
@@ -40,33 +66,89 @@ export interface SpawnOptions {
   caps?: (string | number)[];
 }
 
+/** Placement of a new thread or forked child. */
+export interface CloneOptions {
+  /** CPU the new task runs on (default: the main task's). */
+  cpu?: number;
+}
+
+/** Options of `machine.close()`. */
+export interface CloseOptions {
+  /**
+   * Milliseconds each task's calls in flight get to settle before its worker is ended by force
+   * (default 2000). A `task.run` function that never returns is ended after this.
+   */
+  graceMs?: number;
+}
+
+/** Something that went wrong outside any call: a kswapd or a worker that died, a task ended by force. */
+export interface MachineFault {
+  /** What happened. */
+  kind: 'kswapd-died' | 'node-worker-died' | 'kswapd-stuck' | 'task-worker-died' | 'task-killed';
+  /** The node it concerns (kswapd and node faults). */
+  node?: number;
+  /** The task it concerns (task faults). */
+  pid?: number;
+  tid?: number;
+  message: string;
+}
+
+/** What `machine.close()` resolves with. */
+export interface CloseReport {
+  /** Every fault of the machine's life, those of the close (tasks ended by force) included. */
+  faults: readonly MachineFault[];
+}
+
 /** A node as the machine describes it. */
 export interface NodeInfo {
+  /** Node id (0..63). */
   id: number;
+  /** The node's CPU numbers. */
   cpus: readonly number[];
   /** Memory in bytes. */
   memory: number;
 }
 
+const SPAWN_SHAPE: Shape = { cpu: 'number', uid: 'number', euid: 'number', caps: '(string|number)[]' };
+const CLONE_SHAPE: Shape = { cpu: 'number' };
+const CLOSE_SHAPE: Shape = { graceMs: 'number' };
+
 function capMask(caps: (string | number)[]): number {
   let mask = 0;
   for (const c of caps) {
     const bit = typeof c === 'number' ? c : CAP_NAMES[c];
-    if (bit === undefined || !Number.isInteger(bit) || bit < 0 || bit > 30) throw new RangeError(`unknown capability ${String(c)}`);
+    if (bit === undefined || !Number.isInteger(bit) || bit < 0 || bit > 30) throw optionValueError('spawnProcess', `unknown capability ${String(c)} (known: ${Object.keys(CAP_NAMES).join(', ')})`);
     mask |= 1 << bit;
   }
   return mask;
 }
 
-type AsyncSyscalls = { [K in SyscallName]: (...args: Parameters<Sys[K]>) => Promise<ReturnType<Sys[K]>> };
+function closedError(): Error {
+  return lifecycleError('ERR_MACHINE_CLOSED', 'the machine is closed (close() was called)');
+}
 
-/** A task (a thread of a process) on its own worker. System-call methods mirror `Sys`, as promises. */
+function exitedError(t: Task): Error {
+  return lifecycleError('ERR_TASK_EXITED', `task ${t.tid} of process ${t.pid} has exited`, { pid: t.pid, tid: t.tid });
+}
+
+/** Each system call of `Sys`, as a promise: same name, same arguments, same documentation. */
+type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
+
+/**
+ * A task (a thread of a process) on its own worker. Its system-call methods mirror `Sys` (same
+ * names, C argument order, errors), as promises; `run` executes your own function on the task's
+ * worker, with the synchronous `Sys`.
+ */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Task extends AsyncSyscalls {}
+export interface Task extends Promised<Pick<Sys, SyscallName>> {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Task {
+  /** @internal live: calls go through; exiting/exited: refused with ERR_TASK_EXITED. */
+  state: 'live' | 'exiting' | 'exited' = 'live';
+
   /** @internal */
   constructor(
+    /** The process this task belongs to. */
     readonly process: Process,
     /** Thread id. */
     readonly tid: number,
@@ -81,95 +163,172 @@ export class Task {
     return this.process.pid;
   }
 
-  /** Set if the task's worker died on its own. */
+  /** Set (an Error with code ERR_TASK_DIED) if the task's worker died on its own. */
   get died(): Error | null {
     return this.host.died;
   }
 
   /**
    * Run `exportName` of the module at `modulePath` (absolute path or file URL) on this task's
-   * worker, as `fn(sys, ...args)`, where `sys` offers every system call synchronously.
+   * worker, as `fn(sys, ...args)`, where `sys` offers every system call synchronously. Resolves
+   * with the function's value; an exception it throws rejects with the worker-side stack (your
+   * file and line). `args` and the value must be structured-cloneable (an argument that is not
+   * is a TypeError with code ERR_INVALID_ARG_TYPE, a value ERR_INVALID_RETURN_VALUE).
    */
   run<T = unknown>(modulePath: string, exportName: string, ...args: unknown[]): Promise<T> {
-    return this.host.call<T>('run', modulePath, exportName, args);
+    return this.request<T>('run', [modulePath, exportName, args], 'task.run()', [modulePath, exportName, ...args]);
   }
 
-  /** execve: the process's other threads exit, the address space is replaced by an empty one (VMA policies go), the task policy stays. */
+  /**
+   * execve: the process's other threads exit, the address space is replaced by an empty one
+   * (VMA policies go), the task policy stays. @throws ENOMEM (no free mm slot); ERR_TASK_EXITED,
+   * ERR_MACHINE_CLOSED once they end.
+   */
   async exec(): Promise<void> {
+    const refused = this.refusal();
+    if (refused) throw refused;
     await this.process.deThread(this);
-    await this.host.call('exec');
+    await this.request('exec', [], 'exec()');
+  }
+
+  /** @internal a call to the task's worker, unless the task or the machine refuses calls. */
+  request<T>(method: string, args: readonly unknown[], what: string, userArgs: readonly unknown[] = args): Promise<T> {
+    const refused = this.refusal();
+    return refused ? Promise.reject(refused) : this.host.call<T>(method, args, what, userArgs);
+  }
+
+  /** @internal why calls are refused now, or null. */
+  refusal(): Error | null {
+    return this.process.machine.refusal() ?? (this.state === 'live' ? null : exitedError(this));
   }
 }
 for (const name of SYSCALL_NAMES) {
   Object.defineProperty(Task.prototype, name, {
     value: function (this: Task, ...args: unknown[]) {
-      return this.host.call('call', name, args);
+      return this.request('call', [name, args], `${name}()`, args);
     },
   });
 }
 
 /** A process: an address space and its tasks. */
 export class Process {
-  private readonly live: Task[] = [];
+  readonly #live: Task[] = [];
+  #first: Task | undefined;
+  #exiting: Promise<void> | null = null;
+  readonly #starting = new Set<Promise<unknown>>();
 
   /** @internal */
   constructor(
+    /** The machine the process runs on. */
     readonly machine: Machine,
     /** Process id. */
     readonly pid: number,
   ) {}
 
-  /** The main task (the first one). */
+  /** The main task (the first one). It stays this process's main task after exit (its calls then reject with ERR_TASK_EXITED). */
   get main(): Task {
-    return this.live[0];
+    return this.#first!;
   }
 
   /** The process's live tasks, main first. */
   get tasks(): readonly Task[] {
-    return this.live;
+    return this.#live;
   }
 
   /** @internal */
   adopt(t: Task): Task {
-    this.live.push(t);
+    this.#first ??= t;
+    this.#live.push(t);
     return t;
   }
 
-  /** clone(CLONE_VM|CLONE_THREAD): a new task in this process, on `cpu` (default: the main task's). */
-  async spawnThread(opts: { cpu?: number } = {}): Promise<Task> {
+  /**
+   * clone(CLONE_VM|CLONE_THREAD): a new task in this process, on `opts.cpu` (default: the main
+   * task's). @throws EINVAL (a CPU the machine lacks), EAGAIN (the task table is full), ENOMEM.
+   */
+  async spawnThread(opts: CloneOptions = {}): Promise<Task> {
+    checkOptions('spawnThread', 'options', opts, CLONE_SHAPE);
     const cpu = opts.cpu ?? (await this.main.getcpu()).cpu;
-    const slot = await this.main.host.call<number>('clone', true, cpu);
-    return this.adopt(await this.machine.startTask(this, slot));
+    const slot = await this.main.request<number>('clone', [true, cpu], 'spawnThread()');
+    return this.adopt(await this.#track(this.machine.startTask(this, slot)));
   }
 
-  /** fork(): a child process with a copy-on-write copy of the address space, the task policy and the VMA policies. */
-  async fork(opts: { cpu?: number } = {}): Promise<Process> {
+  /**
+   * fork(): a child process with a copy-on-write copy of the address space, the task policy and
+   * the VMA policies, on `opts.cpu` (default: the main task's). @throws EINVAL (a CPU the machine
+   * lacks), EAGAIN (the task table is full), ENOMEM (no mm slot, or the policy slab is full).
+   */
+  async fork(opts: CloneOptions = {}): Promise<Process> {
+    checkOptions('fork', 'options', opts, CLONE_SHAPE);
     const cpu = opts.cpu ?? (await this.main.getcpu()).cpu;
-    const slot = await this.main.host.call<number>('clone', false, cpu);
+    const slot = await this.main.request<number>('clone', [false, cpu], 'fork()');
     return this.machine.adoptProcess(slot);
+  }
+
+  /** exit(): every task exits; the address space and the policies are freed. Calls made from now on reject with ERR_TASK_EXITED. Idempotent. */
+  exit(): Promise<void> {
+    return this.exitWithin(this.machine.graceMs);
+  }
+
+  /** @internal exit, giving calls in flight `graceMs` to settle. */
+  exitWithin(graceMs: number): Promise<void> {
+    this.#exiting ??= this.#exitAll(graceMs);
+    return this.#exiting;
+  }
+
+  /** @internal why calls to this process's tasks are refused, or null. */
+  refusal(): Error | null {
+    return this.#exiting ? lifecycleError('ERR_TASK_EXITED', `process ${this.pid} has exited`, { pid: this.pid }) : null;
   }
 
   /** @internal make every task but `keep` exit (exec's de_thread). */
   async deThread(keep: Task): Promise<void> {
-    for (const t of [...this.live]) if (t !== keep) await this.exitTask(t);
+    await Promise.all(this.#live.filter((t) => t !== keep).map((t) => this.endTask(t, this.machine.graceMs)));
   }
 
-  /** @internal a task exits in its own worker; a task whose worker died is reaped from here. */
-  async exitTask(t: Task): Promise<void> {
-    this.live.splice(this.live.indexOf(t), 1);
-    if (t.died) this.machine.reap(t.slot);
-    else await t.host.call('exit').catch(() => this.machine.reap(t.slot));
+  /**
+   * @internal end task `t`. It exits in its own worker once its calls in flight have settled;
+   * one whose worker died, or whose calls do not settle within `graceMs` (its worker is then
+   * ended, and the loss reported), is reaped from the main thread.
+   */
+  async endTask(t: Task, graceMs: number): Promise<void> {
+    if (t.state === 'exited') return;
+    t.state = 'exiting';
+    const i = this.#live.indexOf(t);
+    if (i >= 0) this.#live.splice(i, 1);
+    const m = this.machine;
+    const settled = await t.host.idle(graceMs);
+    if (t.died) m.reap(t.slot);
+    else if (!settled) {
+      const message = `task ${t.tid} of process ${t.pid} was ended by force: its calls in flight did not settle within ${graceMs} ms`;
+      await t.host.terminate(lifecycleError('ERR_TASK_KILLED', message, { pid: t.pid, tid: t.tid }));
+      m.reap(t.slot);
+      m.fault({ kind: 'task-killed', pid: t.pid, tid: t.tid, message });
+    } else await t.host.call('exit', []).catch(() => m.reap(t.slot));
+    t.state = 'exited';
     await t.host.terminate();
   }
 
-  /** exit(): every task exits; the address space and the policies are freed. */
-  async exit(): Promise<void> {
-    for (const t of [...this.live].reverse()) await this.exitTask(t);
+  async #exitAll(graceMs: number): Promise<void> {
+    for (const t of this.#live) t.state = 'exiting';
+    await Promise.allSettled([...this.#starting]);
+    await Promise.all([...this.#live].map((t) => this.endTask(t, graceMs)));
     this.machine.forget(this);
+  }
+
+  /** Keep `work` (a task being started) in the set an exit waits for. */
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#starting.add(work);
+    const done = () => this.#starting.delete(work);
+    work.then(done, done);
+    return work;
   }
 }
 
-/** An emulated NUMA machine. */
+/**
+ * An emulated NUMA machine. Create it with `Machine.create(options)`; end it with `close()`, or
+ * let `await using m = await Machine.create()` end it.
+ */
 /** What a race session gives every task worker of the machine (see src/race/session.ts). */
 interface RaceAttachment {
   ctl: SharedArrayBuffer;
@@ -178,19 +337,36 @@ interface RaceAttachment {
 }
 
 export class Machine {
-  private readonly processes = new Set<Process>();
-  private closed = false;
-  private race: RaceAttachment | null = null;
+  readonly #processes = new Set<Process>();
+  #race: RaceAttachment | null = null;
+  readonly #starting = new Set<Promise<unknown>>();
+  readonly #faultLog: MachineFault[] = [];
+  #closing: Promise<CloseReport> | null = null;
+  #closed = false;
+  /** Process whose task policy and CPU new processes inherit (set by `numa-emu numactl` for a workload). */
+  #spawnParent: Process | null = null;
+  /** @internal grace period of exit() and of close() without options. */
+  readonly graceMs = DEFAULT_GRACE_MS;
 
   private constructor(
     /** The validated description. */
     readonly config: KernelConfig,
+    /** @internal */
     private readonly kn: Kernel,
+    /** @internal */
     private readonly bufs: MachineBuffers,
+    /** @internal */
     private readonly nodeHosts: Map<number, WorkerHost>,
-  ) {}
+  ) {
+    for (const [nid, h] of nodeHosts) h.onFault = (message) => this.#nodeFault(nid, h, message);
+  }
 
-  /** Build a machine (the demo machine by default) and start its node workers. */
+  /**
+   * Build a machine (the demo machine by default) and start its node workers. Options are
+   * checked by name and type first: an unknown key is a RangeError naming it and the nearest
+   * known one, a value of the wrong type a TypeError with code ERR_INVALID_ARG_TYPE, a value out
+   * of range a RangeError with code ERR_INVALID_ARG_VALUE saying which limit and why.
+   */
   static async create(options: MachineOptions = {}): Promise<Machine> {
     const cfg = buildConfig(options);
     const sizes = bufferSizes(cfg.limits);
@@ -202,15 +378,15 @@ export class Machine {
         cfg.nodes.map(async (n) => {
           const h = await WorkerHost.start('node', null, `node ${n.id}`);
           hosts.set(n.id, h);
-          nodeBufs[n.id] = await h.call<SharedArrayBuffer>('create', n.id, n.pages, n.basePfn, n === firstMem ? n.basePfn : -1);
+          nodeBufs[n.id] = await h.call<SharedArrayBuffer>('create', [n.id, n.pages, n.basePfn, n === firstMem ? n.basePfn : -1]);
         }),
       );
       const bufs: MachineBuffers = {
-        kernel: new SharedArrayBuffer(sizes.kernel),
-        vmas: new SharedArrayBuffer(sizes.vmas),
-        ptes: new SharedArrayBuffer(sizes.ptes),
-        disk: new SharedArrayBuffer(sizes.disk),
-        swap: new SharedArrayBuffer(sizes.swap),
+        kernel: allocShared(sizes.kernel, 'the kernel tables'),
+        vmas: allocShared(sizes.vmas, 'the VMA tables'),
+        ptes: allocShared(sizes.ptes, 'the page tables'),
+        disk: allocShared(sizes.disk, 'the disk'),
+        swap: allocShared(sizes.swap, 'the swap device'),
         nodes: nodeBufs,
       };
       Kernel.format(new Int32Array(bufs.kernel), kernelRegions(cfg.limits), cfg.limits);
@@ -219,7 +395,7 @@ export class Machine {
       numaPolicyInit(kn);
       bdevFormat(kn.disk);
       bdevFormat(kn.swap);
-      await Promise.all([...hosts.values()].map((h) => h.call('attach', cfg, bufs)));
+      await Promise.all([...hosts.values()].map((h) => h.call('attach', [cfg, bufs])));
       return new Machine(cfg, kn, bufs, hosts);
     } catch (e) {
       await Promise.all([...hosts.values()].map((h) => h.terminate()));
@@ -237,35 +413,92 @@ export class Machine {
     return this.config.nodes.map((n) => ({ id: n.id, cpus: n.cpus, memory: n.pages * 4096 }));
   }
 
+  /** Faults so far: kswapds or workers that died, tasks ended by force (see MachineFault). */
+  get faults(): readonly MachineFault[] {
+    return this.#faultLog;
+  }
+
   /** SLIT distance between two node ids. */
   distance(a: number, b: number): number {
     return this.kn.distance(a, b);
   }
 
-  /** Create a process whose main task runs on `opts.cpu`. */
+  /**
+   * Create a process whose main task runs on `opts.cpu`, as init's child (uid 0 with
+   * CAP_SYS_NICE and CAP_SYS_RESOURCE unless told otherwise). @throws EINVAL (a CPU the machine
+   * lacks), EAGAIN (the task table is full), ENOMEM; ERR_MACHINE_CLOSED once close() began.
+   */
   async spawnProcess(opts: SpawnOptions = {}): Promise<Process> {
-    if (this.closed) throw new Error('machine is closed');
+    const refused = this.refusal();
+    if (refused) throw refused;
+    checkOptions('spawnProcess', 'options', opts, SPAWN_SHAPE);
+    // A parent that is exiting passes nothing on (its policy may be going).
+    const parent = this.#spawnParent && !this.#spawnParent.refusal() ? this.#spawnParent.main : undefined;
     const uid = opts.uid ?? 0;
     const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE'] : []));
-    const slot = createProcess(this.kn, { cpu: opts.cpu ?? 0, uid, euid: opts.euid ?? uid, caps });
+    const cpu = opts.cpu ?? (parent ? Atomics.load(this.kn.k, this.kn.task(parent.slot) + TASK.CPU) : 0);
+    const slot = createProcess(this.kn, { cpu, uid, euid: opts.euid ?? uid, caps });
     if (slot < 0) throw systemError(slot, 'fork');
+    const err = parent ? inheritTaskPolicy(this.kn, slot, parent.slot) : 0;
+    if (err < 0) {
+      exitTask(this.kn, slot);
+      throw systemError(err, 'fork');
+    }
     return this.adoptProcess(slot);
   }
 
   /** @internal start the worker of a process whose first task is `slot`. */
   async adoptProcess(slot: number): Promise<Process> {
     const p = new Process(this, this.kn.k[this.kn.task(slot) + TASK.TGID]);
-    this.processes.add(p);
+    this.#processes.add(p);
     p.adopt(await this.startTask(p, slot));
     return p;
   }
 
-  /** @internal start the worker of task `slot` (attached to the race session, if any). */
-  async startTask(p: Process, slot: number): Promise<Task> {
-    const tid = this.kn.k[this.kn.task(slot) + TASK.TID];
-    const host = await WorkerHost.start('task', { cfg: this.config, bufs: this.bufs, slot }, `task ${tid}`);
-    if (this.race) await host.call('raceAttach', this.race.ctl, this.race.sizes, this.race.det);
-    return new Task(p, tid, slot, host);
+  /**
+   * @internal start the worker of task `slot`. A task whose start completes after its process
+   * or the machine began to end is ended at once, and the start rejects with their reason.
+   */
+  startTask(p: Process, slot: number): Promise<Task> {
+    const work = (async () => {
+      const tid = this.kn.k[this.kn.task(slot) + TASK.TID];
+      let host: WorkerHost;
+      try {
+        host = await WorkerHost.start('task', { cfg: this.config, bufs: this.bufs, slot }, `task ${tid}`);
+      } catch (e) {
+        this.reap(slot);
+        throw e;
+      }
+      if (this.#race) await host.call('raceAttach', [this.#race.ctl, this.#race.sizes, this.#race.det]);
+      const t = new Task(p, tid, slot, host);
+      host.onFault = (message) => this.fault({ kind: 'task-worker-died', pid: p.pid, tid, message });
+      const refused = this.refusal() ?? p.refusal();
+      if (refused) {
+        await p.endTask(t, this.graceMs);
+        throw refused;
+      }
+      return t;
+    })();
+    this.#starting.add(work);
+    const done = () => this.#starting.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /**
+   * @internal do_exit for a task whose worker is gone: its policy, mm and slot are released from
+   * this thread. Its lock owner id is marked dead first: the read holds it listed are given back,
+   * and a lock it held exclusively fails its waiters at once (ERR_LOCK_OWNER_DIED) instead of
+   * letting them wait for ever; if it died holding such a lock, the reaping itself may fail so.
+   */
+  reap(slot: number): void {
+    for (const [arr, idx] of markOwnerDead(slot)) upReadFor(arr, idx);
+    try {
+      exitTask(this.kn, slot);
+    } catch (e) {
+      if (!(e instanceof LockOwnerDiedError)) throw e;
+      this.fault({ kind: 'task-worker-died', pid: this.kn.k[this.kn.task(slot) + TASK.TGID], tid: this.kn.k[this.kn.task(slot) + TASK.TID], message: `could not release task slot ${slot}: ${e.message}` });
+    }
   }
 
   /** @internal the machine's shared buffers (a race session snapshots and restores them). */
@@ -280,53 +513,122 @@ export class Machine {
 
   /** @internal attach every task worker, now and to come, to a race session's control and detector buffers. */
   async attachRace(a: RaceAttachment): Promise<void> {
-    this.race = a;
-    for (const p of this.processes) for (const t of p.tasks) await t.host.call('raceAttach', a.ctl, a.sizes, a.det);
-  }
-
-  /**
-   * @internal do_exit for a task whose worker is gone: its policy, mm and slot are released from
-   * this thread. A worker dies between system calls (user code in `run`), so it holds no lock.
-   */
-  reap(slot: number): void {
-    exitTask(this.kn, slot);
+    this.#race = a;
+    for (const p of this.#processes) for (const t of p.tasks) await t.host.call('raceAttach', [a.ctl, a.sizes, a.det]);
   }
 
   /** @internal */
   forget(p: Process): void {
-    this.processes.delete(p);
+    this.#processes.delete(p);
+  }
+
+  /** @internal new processes inherit `p`'s task policy and (by default) its CPU, as a workload numactl started. */
+  setSpawnParent(p: Process | null): void {
+    this.#spawnParent = p;
+  }
+
+  /** @internal why calls are refused now (the machine is closing), or null. */
+  refusal(): Error | null {
+    return this.#closing ? closedError() : null;
+  }
+
+  /** @internal record a fault; those that lose work or reclaim are also a process warning. */
+  fault(f: MachineFault): void {
+    this.#faultLog.push(f);
+    if (f.kind === 'task-worker-died') return;
+    const [first, ...rest] = f.message.split('\n');
+    process.emitWarning(`numa-emu: ${first}`, { code: 'NUMA_EMU_FAULT', detail: rest.length > 0 ? rest.join('\n') : undefined });
+  }
+
+  #nodeFault(nid: number, h: WorkerHost, message: string): void {
+    // A node worker that ended took its kswapd with it: nobody may wait for that kswapd again.
+    if (h.died) markKswapdDead(this.kn.node[nid]!.i32);
+    this.fault({ kind: h.died ? 'node-worker-died' : 'kswapd-died', node: nid, message });
   }
 
   /**
-   * Read a kernel file: `/proc/<pid>/numa_maps`, `/sys/devices/system/node/node<N>/numastat`,
-   * `.../meminfo`, `.../distance`, `.../cpulist`, and `/sys/devices/system/node/{online,possible,has_memory,has_cpu}`.
-   * Node files are served by the node's worker.
+   * Read a kernel file: `/proc/<pid>/numa_maps`, `/proc/vmstat`, `/proc/meminfo`,
+   * `/sys/devices/system/node/node<N>/{numastat,meminfo,distance,cpulist}`,
+   * `/sys/devices/system/node/{online,possible,has_memory,has_cpu}`,
+   * `/sys/kernel/mm/mempolicy/weighted_interleave/node<N>`. Node files are served by the node's
+   * worker. Rejects with ENOENT for a file that does not exist, ERR_MACHINE_CLOSED after close().
    */
   async readFile(path: string): Promise<string> {
+    const refused = this.refusal();
+    if (refused) throw refused;
     const node = /^\/sys\/devices\/system\/node\/node(\d+)\//.exec(path);
     const host = node ? this.nodeHosts.get(Number(node[1])) : undefined;
-    if (host) return host.call<string>('readFile', path);
+    if (host) return host.call<string>('readFile', [path]);
     const r = readKernelFile(this.kn, path, 0);
     if (typeof r === 'number') throw systemError(r, 'open', { detail: path });
     return r;
   }
 
-  /** Check every refcount and counter of the kernel against the references that exist (call when no task is in the kernel). */
-  audit(): AuditReport {
-    // After close the node workers are gone (possibly ended mid-round, their busy flag left set):
-    // nothing runs any more, so there is no kswapd to pause.
-    if (this.closed) return auditKernel(this.kn);
-    return withKswapdPaused(this.kn, () => auditKernel(this.kn));
+  /**
+   * Write a kernel file as root would (`echo 3 > /sys/kernel/mm/mempolicy/weighted_interleave/node0`):
+   * today the weighted-interleave weights, `node<N>` of that directory (1..255; 0 or '' restores
+   * the default, 1). Rejects with ENOENT (no such file), EINVAL (a value the file refuses).
+   */
+  async writeFile(path: string, data: string): Promise<void> {
+    const refused = this.refusal();
+    if (refused) throw refused;
+    const r = writeKernelFile(this.kn, path, data, 0);
+    if (r < 0) throw systemError(r, 'write', { detail: path });
   }
 
-  /** Make every task exit and end every worker. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const p of [...this.processes]) await p.exit();
-    pauseKswapd(this.kn); // no node worker may end in the middle of a reclaim round
-    await Promise.all([...this.nodeHosts.values()].map((h) => h.terminate()));
+  /**
+   * Check every refcount and counter of the kernel against the references that exist (call when
+   * no task is in the kernel). Never throws: faults of the machine (a kswapd that died) and an
+   * audit that cannot finish (state too broken to walk) are reported as problems.
+   */
+  audit(): AuditReport {
+    const faults = this.#faultLog.filter((f) => f.kind === 'kswapd-died' || f.kind === 'node-worker-died').map((f) => f.message.split('\n')[0]);
+    try {
+      // After close the node workers are gone: nothing runs any more, so there is no kswapd to pause.
+      const r = this.#closed ? auditKernel(this.kn) : withKswapdPaused(this.kn, KSWAPD_PAUSE_LIMIT_MS, (busy) => this.#auditWhilePaused(busy));
+      r.problems.unshift(...faults);
+      return r;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return { problems: [...faults, `the audit could not finish: ${why}`], pagesInUse: {}, policiesLive: NaN, refcountWarnings: this.kn.k[KHDR.WARN_REFCOUNT] };
+    }
+  }
+
+  #auditWhilePaused(busy: number[]): AuditReport {
+    const r = auditKernel(this.kn);
+    for (const nid of busy) r.problems.push(`kswapd of node ${nid} did not finish its round within ${KSWAPD_PAUSE_LIMIT_MS} ms: this audit may have seen reclaim half done`);
+    return r;
+  }
+
+  /**
+   * Make every task exit and end every worker; resolves with the machine's faults. Calls made
+   * from now on reject with ERR_MACHINE_CLOSED; calls in flight get `graceMs` (default 2000) to
+   * settle, then their task's worker is ended (they reject with ERR_TASK_KILLED, and the loss is
+   * reported). Returns within about that bound even while a `task.run` function loops forever.
+   * Safe to call twice.
+   */
+  close(options: CloseOptions = {}): Promise<CloseReport> {
+    checkOptions('Machine.close', 'options', options, CLOSE_SHAPE);
+    const grace = options.graceMs ?? this.graceMs;
+    if (!(grace >= 0 && grace <= 2 ** 31 - 1)) throw optionValueError('Machine.close', `graceMs ${grace} is not a number of milliseconds in 0..2^31-1`);
+    this.#closing ??= this.#shutdown(grace);
+    return this.#closing;
+  }
+
+  /** `await using m = await Machine.create()`: close the machine at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #shutdown(graceMs: number): Promise<CloseReport> {
+    await Promise.allSettled([...this.#starting]);
+    await Promise.all([...this.#processes].map((p) => p.exitWithin(graceMs)));
+    // No node worker may end in the middle of a reclaim round (an audit after close would see it half done).
+    for (const nid of pauseKswapd(this.kn, KSWAPD_PAUSE_LIMIT_MS)) {
+      if (!kswapdDead(this.kn, nid)) this.fault({ kind: 'kswapd-stuck', node: nid, message: `kswapd of node ${nid} was still reclaiming ${KSWAPD_PAUSE_LIMIT_MS} ms after close() asked it to stop; its worker was ended in the round` });
+    }
+    await Promise.all([...this.nodeHosts.values()].map(async (h) => (await h.idle(graceMs), h.terminate(closedError()))));
+    this.#closed = true;
+    return { faults: [...this.#faultLog] };
   }
 }
-
-export type { GetMempolicyResult };

@@ -2,6 +2,10 @@
  * The body of a task's worker: it maps the machine, builds the task's synchronous system-call
  * interface and runs what the main thread asks, one call at a time, in this thread. User
  * experiments run here too (`run`), with the same `Sys`.
+ *
+ * Once the task has exited in the kernel (`exit`), its slot may belong to another task: every
+ * later request is refused with ERR_TASK_EXITED, so nothing ever runs on a dead task. (The main
+ * thread sends `exit` only when no call of this task is in flight.)
  */
 import { pathToFileURL } from 'node:url';
 import { type KernelConfig } from '../kernel/config.js';
@@ -9,7 +13,7 @@ import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers } from '../kernel/kernel.js';
 import { Sys } from '../kernel/syscalls.js';
 import { copyProcess, execMm, exitTask } from '../kernel/task.js';
-import { guard } from './wire.js';
+import { guard, lifecycleError } from './wire.js';
 import { type ControlSizes, mapControl } from '../sched/control.js';
 import { raceLoop } from '../sched/race-loop.js';
 import { Runtime } from '../sched/runtime.js';
@@ -18,7 +22,7 @@ import { objectClasses } from '../kernel/sites.js';
 import { resetKernelThread } from '../kernel/kernel.js';
 
 /** The system calls the main thread may forward to a task. */
-export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink'] as const;
+export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'writeFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink'] as const;
 export type SyscallName = (typeof SYSCALL_NAMES)[number];
 
 export interface TaskWorkerData {
@@ -68,6 +72,10 @@ export function taskWorkerApi(data: TaskWorkerData) {
   const sys = new Sys(kn, data.slot);
   const syscalls = new Set<string>(SYSCALL_NAMES);
   let rt: Runtime | null = null;
+  let exited = false;
+  const live = () => {
+    if (exited) throw lifecycleError('ERR_TASK_EXITED', `task slot ${data.slot} has exited`);
+  };
   return {
     /** Attach this task to a race session: the scheduler's hooks and detectors, in free mode until an execution starts. */
     raceAttach(ctlBuf: SharedArrayBuffer, sizes: ControlSizes, detBuf: SharedArrayBuffer | null) {
@@ -93,18 +101,21 @@ export function taskWorkerApi(data: TaskWorkerData) {
     },
     call(name: string, args: unknown[]) {
       return guard(() => {
+        live();
         if (!syscalls.has(name)) throw new TypeError(`no system call ${name}`);
         return (sys[name as SyscallName] as (...a: unknown[]) => unknown)(...args);
       });
     },
     run(modulePath: string, exportName: string, args: unknown[]) {
       return guard(async () => {
+        live();
         const fn = await loadExport(modulePath, exportName);
         return await fn(sys, ...args);
       });
     },
     clone(thread: boolean, cpu: number) {
       return guard(() => {
+        live();
         const t = copyProcess(kn, data.slot, thread, cpu);
         if (t < 0) throw systemError(t, thread ? 'clone' : 'fork');
         return t;
@@ -112,12 +123,17 @@ export function taskWorkerApi(data: TaskWorkerData) {
     },
     exec() {
       return guard(() => {
+        live();
         const err = execMm(kn, data.slot);
         if (err < 0) throw systemError(err, 'execve');
       });
     },
     exit() {
-      return guard(() => exitTask(kn, data.slot));
+      return guard(() => {
+        if (exited) return;
+        exited = true;
+        exitTask(kn, data.slot);
+      });
     },
   };
 }

@@ -84,10 +84,10 @@ export class RaceSession {
     const setup = await sc.setup(machine);
     const n = setup.tasks.length;
     if (n !== sc.programs.length) throw new Error(`scenario setup gave ${n} tasks for ${sc.programs.length} programs`);
-    pauseKswapd(kn);
+    pauseKswapd(kn, 5_000);
     setup.tasks.forEach((t, i) => (ctl.c[tsk(ctl, i, TSK.SLOT)] = t.slot));
     const restore = snapshot(machine, rt.det!);
-    const loops = setup.tasks.map((t, i) => t.host.call('raceLoop', i, sc.module, sc.programs[i], setup.args?.[i]));
+    const loops = setup.tasks.map((t, i) => t.host.call('raceLoop', [i, sc.module, sc.programs[i], setup.args?.[i]]));
     await readyOrFailed(ctl, n, loops);
     const slots = setup.tasks.map((t) => t.slot);
     const check = (results: TaskResult[]) => endCheck(sc, machine, rt.det!, slots, results);

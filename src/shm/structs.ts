@@ -67,9 +67,9 @@ export const POL = defineStruct([
 ]);
 
 /**
- * struct task_struct (the part numa-emu needs). POLICY and IL_PREV are written by the task
- * itself with its mm's mmap_sem held for write (set_mempolicy) or read (interleave counter, which
- * only the task itself advances). CPU is written by setAffinity and read by the task (atomic).
+ * struct task_struct (the part numa-emu needs). POLICY, IL_PREV and IL_WEIGHT are written by the
+ * task itself with its mm's mmap_sem held for write (set_mempolicy) or read (interleave counter,
+ * which only the task itself advances). CPU is written by setAffinity and read by the task (atomic).
  */
 export const TASK = defineStruct([
   'STATE', // 0 free, TASK_RUNNING, TASK_DEAD
@@ -79,6 +79,7 @@ export const TASK = defineStruct([
   'CPU',
   'POLICY', // policy slot or 0 (system default)
   'IL_PREV', // last interleave node used by the process policy
+  'IL_WEIGHT', // weighted interleave: allocations left on IL_PREV before the next node
   'UID',
   'EUID',
   'CAPS', // capability bit mask (bit CAP_SYS_NICE...)
@@ -256,6 +257,7 @@ export const NODE = defineStruct([
   'NR_SWAPCACHE', // atomic: pages of this node in the swap cache
   'KSWAPD_PAUSE', // set by an auditor: kswapd stays idle
   'KSWAPD_BUSY', // 1 while kswapd balances (Dekker pair with KSWAPD_PAUSE)
+  'KSWAPD_DEAD', // set once the node's kswapd died (an assertion in reclaim) or its worker ended: nobody waits for it
 ]);
 
 /** xarray geometry: two levels of 512 slots, enough for 1 GiB per object. */

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROFILE_NAMES } from '../../src/index.js';
 import { fixture, parseNumaMaps } from '../helpers.js';
 import { cli, cliFails } from './run-cli.js';
 
@@ -200,6 +201,39 @@ describe('cli', () => {
     expect(d.regions.find((r) => r.policy === 'bind 1,2,3')?.pages).to.deep.equal(Array(8).fill(1));
     const { stdout } = await cli('demo', '--kernel', '2.6.7');
     expect(stdout).to.contain('/proc/<pid>/numa_maps: not in this kernel');
+  });
+
+  it('demo runs on every kernel profile: every region places its 8 pages on memory nodes', async () => {
+    const runs = await Promise.all(PROFILE_NAMES.map((k) => cli('demo', '--json', '--kernel', k)));
+    runs.forEach((r, i) => {
+      const d = JSON.parse(r.stdout) as DemoJson;
+      expect(d.kernel).to.equal(PROFILE_NAMES[i]);
+      expect(d.regions.length, PROFILE_NAMES[i]).to.be.at.least(5);
+      for (const region of d.regions) expect(region.pages.filter((n) => [0, 1, 2, 3].includes(n)), `${PROFILE_NAMES[i]}: ${region.policy}`).to.have.length(8);
+    });
+  });
+
+  it('a --machine file is checked as Machine.create checks its options, and a file that is not a JSON object is refused (exit 1)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'numa-emu-cli-'));
+    try {
+      const write = async (name: string, text: string) => {
+        await writeFile(join(dir, name), text);
+        return join(dir, name);
+      };
+      const misspelled = await write('misspelled.json', JSON.stringify({ nodes: [{ memoryMiB: 64 }] }));
+      const wrongType = await write('type.json', JSON.stringify({ nodes: [{ memory: '4M' }], seed: 'one' }));
+      const array = await write('array.json', JSON.stringify([{ memory: '4M' }]));
+      const notJson = await write('broken.json', '{ nodes: [] ');
+      const results = await Promise.all([misspelled, wrongType, array, notJson].map((f) => cliFails('hardware', '--machine', f)));
+      expect(results.map((r) => r.code)).to.deep.equal([1, 1, 1, 1]);
+      expect(results.map((r) => r.stdout)).to.deep.equal(['', '', '', '']);
+      expect(results[0].stderr).to.equal(`numa-emu: --machine ${misspelled}: unknown option nodes[0].memoryMiB (did you mean memory?); known: id, cpus, memory\n`);
+      expect(results[1].stderr).to.equal(`numa-emu: --machine ${wrongType}: seed must be a number, not the string 'one'\n`);
+      expect(results[2].stderr).to.equal(`numa-emu: --machine ${array}: the file must hold a JSON object of Machine.create options, not an array\n`);
+      expect(results[3].stderr).to.match(new RegExp(`^numa-emu: --machine ${notJson}: not JSON \\(`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unknown command exits with code 2 and prints the usage on stderr', async () => {

@@ -22,4 +22,13 @@ describe('runExperiments (piscina pool of machines)', function () {
     expect(r.error?.name).to.equal('RangeError');
     expect(r.error?.message).to.equal('scenario failed on purpose');
   });
+
+  it('a misspelled spec or machine option is refused by name before any pool worker starts', async () => {
+    const refusal = (spec: unknown) => runExperiments(spec as Parameters<typeof runExperiments>[0]).then(() => null, (e: Error & { code?: string }) => e);
+    const spec = await refusal({ module: fixture('scenario'), exportName: 'fails', seed: [1] });
+    expect(spec?.message).to.contain('unknown option seed (did you mean seeds?)');
+    const machine = await refusal({ module: fixture('scenario'), exportName: 'fails', seeds: [1], machine: { nodes: [{ memroy: '1M' }] } });
+    expect(machine?.message).to.contain('unknown option nodes[0].memroy (did you mean memory?)');
+    expect(machine?.code).to.equal('ERR_INVALID_ARG_VALUE');
+  });
 });
