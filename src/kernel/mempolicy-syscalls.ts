@@ -109,15 +109,16 @@ function taskMm(kn: Kernel, t: number): number {
 // set_mempolicy
 
 /**
- * Replace task `t`'s policy pointer with `p` under the lock its era takes (none before 2.6.26:
- * B01's writer; mmap_sem for write, 2.6.26-3.17; task_lock, 3.18 on); returns the old pointer.
+ * Replace task `t`'s policy pointer with `p` under the locks its era takes (none before 2.6.26:
+ * B01's writer; mmap_sem for write with task_lock inside, 2.6.26-3.17; task_lock alone, 3.18
+ * on); returns the old pointer, whose reference the caller drops after unlocking.
  */
 function replaceTaskPolicy(kn: Kernel, t: number, p: number): number {
   const tb = kn.task(t);
   const lock = kn.profile.rc.setMempolicyLock;
   const sem = kn.mm(taskMm(kn, t)) + MM.SEM;
   if (lock === 'mmap_sem') downWrite(kn.k, sem);
-  else if (lock === 'task_lock') spinLock(kn.k, tb + TASK.ALLOC_LOCK);
+  if (lock !== 'none') spinLock(kn.k, tb + TASK.ALLOC_LOCK);
   sitePoint(SITE['do_set_mempolicy:replace']);
   const old = kn.k[tb + TASK.POLICY];
   kn.k[tb + TASK.POLICY] = p;
@@ -125,8 +126,8 @@ function replaceTaskPolicy(kn: Kernel, t: number, p: number): number {
     kn.k[tb + TASK.IL_PREV] = IL_PREV_RESET;
     kn.k[tb + TASK.IL_WEIGHT] = 0;
   }
+  if (lock !== 'none') spinUnlock(kn.k, tb + TASK.ALLOC_LOCK);
   if (lock === 'mmap_sem') upWrite(kn.k, sem);
-  else if (lock === 'task_lock') spinUnlock(kn.k, tb + TASK.ALLOC_LOCK);
   return old;
 }
 
@@ -209,15 +210,17 @@ function doGetMempolicy(kn: Kernel, t: number, addr: number, flags: number): Mem
   mpolUse(kn, pol, SITE['do_get_mempolicy:after_early_unlock']);
   const report = mpolReport(kn, pol);
   let mode = report.mode;
-  if (flags & MPOL_F_NODE) {
+  // With MPOL_F_NODE the lock goes while the page is faulted in: the policy is pinned meanwhile.
+  const pinned = (flags & MPOL_F_NODE) !== 0;
+  if (pinned) {
     mpolGetTransient(kn, pol, SITE['do_get_mempolicy:after_early_unlock']);
     if (locked) upRead(kn.k, sem);
     locked = false;
     mode = lookupNode(kn, t, addr);
-    mpolPutTransient(kn, pol, SITE['do_get_mempolicy:after_early_unlock']);
   }
-  if (locked) upRead(kn.k, sem);
   if (kn.profile.rc.getMempolicyDropsLookup) lookupPut(kn, pol, ref, SITE['do_get_mempolicy:after_early_unlock']);
+  if (locked) upRead(kn.k, sem);
+  if (pinned) mpolPutTransient(kn, pol, SITE['do_get_mempolicy:after_early_unlock']);
   return mode < 0 ? mode : { mode, mask: report.mask };
 }
 

@@ -20,7 +20,7 @@
  * weights (weighted-interleave.ts).
  */
 import { BUG_ON } from '../shm/layout.js';
-import { refcountDecAndTest, refcountInc } from '../shm/refcount.js';
+import { refcountDecAndTestAfter, refcountIncAfter, refcountPoint } from '../shm/refcount.js';
 import { KHDR, NODE, POL, TASK } from '../shm/structs.js';
 import { sitePoint } from '../sched/preempt.js';
 import { detector } from '../sched/detect.js';
@@ -112,23 +112,32 @@ function ledger(p: number, delta: 1 | -1, transient: boolean, site: number): voi
   if (d !== null && p !== DEFAULT_POLICY) d.objRef(OBJ_MEMPOLICY, ptrSlot(p), ptrGen(p), delta, transient, site);
 }
 
+/**
+ * A reference operation: the preemption point, then the ledger's check of the object (so that a
+ * free by another task at that point is seen), then the count itself.
+ */
+function get(kn: Kernel, p: number, transient: boolean, site: number): void {
+  const w = kn.pol(p) + POL.REFCNT;
+  refcountPoint(kn.k, w, 1);
+  ledger(p, 1, transient, site);
+  refcountIncAfter(kn.k, w, kn.k, KHDR.WARN_REFCOUNT);
+}
+
 /** mpol_get: a holder (task, VMA, tree range) takes a reference. */
 export function mpolGet(kn: Kernel, p: number, site = 0): void {
-  if (p === 0) return;
-  ledger(p, 1, false, site);
-  refcountInc(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT);
+  if (p !== 0) get(kn, p, false, site);
 }
 
 /** A reference for the length of one use (a lookup): the same task must drop it before its system call returns. */
 export function mpolGetTransient(kn: Kernel, p: number, site: number): void {
-  if (p === 0) return;
-  ledger(p, 1, true, site);
-  refcountInc(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT);
+  if (p !== 0) get(kn, p, true, site);
 }
 
 function put(kn: Kernel, p: number, transient: boolean, site: number): void {
+  const w = kn.pol(p) + POL.REFCNT;
+  refcountPoint(kn.k, w, -1);
   ledger(p, -1, transient, site);
-  if (refcountDecAndTest(kn.k, kn.pol(p) + POL.REFCNT, kn.k, KHDR.WARN_REFCOUNT)) {
+  if (refcountDecAndTestAfter(kn.k, w, kn.k, KHDR.WARN_REFCOUNT)) {
     BUG_ON(p === DEFAULT_POLICY, 'freeing the default policy');
     if (detector !== null) reportLiveHolders(kn, p, site);
     slabFree(kn, POL_SLAB, p, SITE.mpol_free);

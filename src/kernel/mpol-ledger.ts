@@ -15,6 +15,9 @@ import { DEFAULT_POLICY } from './mempolicy.js';
 import { spNodes, spPolicies } from './shared-policy.js';
 import { OBJ_MEMPOLICY, OBJ_SP_NODE } from './sites.js';
 import { ptrSlot } from './slab.js';
+
+/** The site of reports made after an execution ended (no site: the empty name). */
+const END_OF_EXECUTION = 0;
 import { vmaCount, vmaRead } from './vma.js';
 
 /** Every holder of every policy pointer: pointer -> descriptions. */
@@ -66,7 +69,7 @@ function checkPolicies(kn: Kernel, d: Detector): void {
     if (ref === held.length) continue;
     const by = held.length > 0 ? held.join(', ') : 'nobody';
     const kind = ref > held.length ? 'leak' : 'over-unref';
-    d.report(kind, `mempolicy ${slot}: reference count ${ref}, held by ${held.length} (${by}): ${d.history(OBJ_MEMPOLICY, slot)}`, `mempolicy ${slot}`);
+    d.report(kind, `mempolicy ${slot}: reference count ${ref}, held by ${held.length} (${by}): ${d.history(OBJ_MEMPOLICY, slot)}`, `mempolicy ${slot}`, END_OF_EXECUTION);
   }
 }
 
@@ -74,7 +77,7 @@ function checkNodes(kn: Kernel, d: Detector): void {
   const inTree = new Set<number>();
   for (let s = 1; s < kn.cfg.limits.inodes; s++) if (kn.k[kn.inode(s) + INODE.STATE] !== 0) for (const n of spNodes(kn, s)) inTree.add(ptrSlot(n));
   for (let slot = 1; slot < kn.spNodeSlots; slot++) {
-    if (d.objLive(OBJ_SP_NODE, slot) && !inTree.has(slot)) d.report('leak', `sp_node ${slot} is in no shared-policy tree: ${d.history(OBJ_SP_NODE, slot)}`, `sp_node ${slot}`);
+    if (d.objLive(OBJ_SP_NODE, slot) && !inTree.has(slot)) d.report('leak', `sp_node ${slot} is in no shared-policy tree: ${d.history(OBJ_SP_NODE, slot)}`, `sp_node ${slot}`, END_OF_EXECUTION);
   }
 }
 

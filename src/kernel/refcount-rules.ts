@@ -29,7 +29,7 @@ export interface RefcountRules {
    * shared by mbind into every VMA and the tree, flagged shared by the tree (B11).
    */
   readonly copies: boolean;
-  /** What set_mempolicy holds while replacing the task policy (B01: none; 2.6.26: mmap_sem; 3.18: task_lock). */
+  /** What set_mempolicy holds while replacing the task policy (B01: none; 2.6.26: mmap_sem for write and task_lock inside it; 3.18: task_lock alone). */
   readonly setMempolicyLock: 'none' | 'mmap_sem' | 'task_lock';
   /**
    * How numa_maps reaches another task's policy: 'unlocked' (no lock, no reference: B01 form a),

@@ -17,7 +17,7 @@ import { doMmap, doMunmap } from './mmap.js';
 import { readKernelFile, writeKernelFile } from './procfs.js';
 import { argTypeError, bytesArg, intArg, lengthArg, loffArg, nodemaskArg, ulongArg } from './syscall-args.js';
 import { MAP_ANONYMOUS, PAGE_SIZE } from './constants.js';
-import { execMm, exitTask, setAffinity } from './task.js';
+import { execMm, exitTask, setAffinity, threadGroupSize } from './task.js';
 import { doClose, doFsync, doFtruncate, doOpen, doRead, doUnlink, doWrite, mmapFileInode } from './fs.js';
 import { inodePut } from './inode.js';
 import { type ShmidDs, doShmat, kernelShmctl, kernelShmdt, kernelShmget } from './ipc-shm.js';
@@ -112,7 +112,7 @@ export class Sys {
    * @throws EBUSY (other threads share the address space), ENOMEM (no mm slot left).
    */
   execve(): void {
-    if (Atomics.load(this.kn.k, this.kn.mm(this.mm()) + MM.USERS) > 1) throw systemError(EBUSY, 'execve', { detail: 'other threads share the address space' });
+    if (threadGroupSize(this.kn, this.getpid()) > 1) throw systemError(EBUSY, 'execve', { detail: 'other threads share the address space' });
     check(execMm(this.kn, this.slot), 'execve');
   }
 

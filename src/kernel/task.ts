@@ -181,7 +181,7 @@ export function exitTask(kn: Kernel, t: number): void {
   kn.k[b + TASK.POLICY] = 0;
   spinUnlock(kn.k, b + TASK.ALLOC_LOCK);
   sitePoint(SITE['exit:task_policy']);
-  mpolPut(kn, pol);
+  mpolPut(kn, pol, SITE['exit:task_policy']);
   mmPut(kn, kn.k[b + TASK.MM]);
   fdtPut(kn, kn.k[b + TASK.FILES]);
   freeSlot(kn, kn.regions.task, TASK.WORDS, t);
@@ -194,4 +194,14 @@ export function findTaskByTid(kn: Kernel, tid: number): number {
     if (Atomics.load(kn.k, b + TASK.STATE) === TASK_RUNNING && kn.k[b + TASK.TID] === tid) return t;
   }
   return 0;
+}
+
+/** The live tasks of thread group (process) `tgid`. */
+export function threadGroupSize(kn: Kernel, tgid: number): number {
+  let n = 0;
+  for (let t = 1; t < kn.cfg.limits.maxTasks; t++) {
+    const b = kn.task(t);
+    if (Atomics.load(kn.k, b + TASK.STATE) === TASK_RUNNING && kn.k[b + TASK.TGID] === tgid) n++;
+  }
+  return n;
 }

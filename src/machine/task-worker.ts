@@ -80,7 +80,7 @@ export function taskWorkerApi(data: TaskWorkerData) {
     /** Attach this task to a race session: the scheduler's hooks and detectors, in free mode until an execution starts. */
     raceAttach(ctlBuf: SharedArrayBuffer, sizes: ControlSizes, detBuf: SharedArrayBuffer | null) {
       return guard(() => {
-        rt = new Runtime(mapControl(ctlBuf, sizes), -1, detBuf, objectClasses(kn));
+        rt = new Runtime(mapControl(ctlBuf, sizes), -1, detBuf, objectClasses(kn), true);
         rt.install();
       });
     },

@@ -38,6 +38,8 @@ export interface RaceOptions {
   shrink?: boolean;
   /** Random fault injection at injectable sites, per million passes (default: the scenario's). */
   faultPpm?: number;
+  /** Switch at every site, ignoring the scenario's focus set. */
+  allSites?: boolean;
   /** Pool workers (machines); default one per two cores. */
   threads?: number;
   /** Called about five times a second with (executions done, executions in all, hits). */
@@ -81,7 +83,7 @@ export async function race(o: RaceOptions): Promise<CampaignResult> {
       ref: absoluteRef(o.scenario),
       kernel: o.kernel,
       machineSeed: o.machineSeed,
-      spec: { strategy, depth: o.depth, bound: o.bound, schedules, seed: o.seed ?? 1, range: [from + a, from + b], stopAtFirst: o.stopAtFirst, shrink: o.shrink, faultPpm: o.faultPpm },
+      spec: { strategy, depth: o.depth, bound: o.bound, schedules, seed: o.seed ?? 1, range: [from + a, from + b], stopAtFirst: o.stopAtFirst, shrink: o.shrink, faultPpm: o.faultPpm, allSites: o.allSites },
       progress: new SharedArrayBuffer(8),
     };
   });

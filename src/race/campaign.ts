@@ -37,6 +37,8 @@ export interface CampaignSpec {
   shrink?: boolean;
   /** Random fault injection at injectable sites, per million passes (default: the scenario's). */
   faultPpm?: number;
+  /** Switch at every site, ignoring the scenario's focus set. */
+  allSites?: boolean;
   /** Called after every execution. */
   onProgress?: (done: number, hits: number) => void;
 }
@@ -69,7 +71,7 @@ export interface CampaignResult {
   kernel: string;
   machineSeed: number;
   strategy: string;
-  params: { depth?: number; k?: number; bound?: number; faultPpm?: number };
+  params: { depth?: number; k?: number; bound?: number; faultPpm?: number; focus?: string[] };
   seed: number;
   tasks: number;
   range: [number, number];
@@ -95,10 +97,11 @@ export function signature(r: ExecResult): string | null {
   return rep === undefined ? null : `${rep.kind}@${rep.site}`;
 }
 
-function strategyLabel(spec: CampaignSpec, k: number): string {
-  if (spec.strategy === 'pct') return `pct/d:${spec.depth}/k:${k}/seed:${spec.seed}`;
-  if (spec.strategy === 'dfs') return `dfs/b:${spec.bound}`;
-  return `random/seed:${spec.seed}`;
+function strategyLabel(spec: CampaignSpec, k: number, focused: boolean): string {
+  const f = focused ? '/focus' : '';
+  if (spec.strategy === 'pct') return `pct/d:${spec.depth}/k:${k}/seed:${spec.seed}${f}`;
+  if (spec.strategy === 'dfs') return `dfs/b:${spec.bound}${f}`;
+  return `random/seed:${spec.seed}${f}`;
 }
 
 /** The schedule string of execution result `r` (call right after it ran, for the state hash). */
@@ -118,11 +121,14 @@ export function scheduleOf(session: RaceSession, r: ExecResult, strategy: string
   return formatSchedule(s);
 }
 
-/** PCT's k: the steps of the default schedule and of three fixed random ones (the same in every shard). */
-function calibrateK(session: RaceSession): number {
-  let k = session.execute({ mode: 'controlled', strategy: { kind: 'dfs', prefix: [] }, seed: 0 }).steps;
-  for (let i = 0; i < 3; i++) k = Math.max(k, session.execute({ mode: 'controlled', strategy: { kind: 'random' }, seed: 0x5eed + i }).steps);
-  return k;
+/**
+ * PCT's k: the decision points of the default schedule and of three fixed random ones (the same
+ * in every shard, so that shards add up).
+ */
+function calibrateK(session: RaceSession, focus: readonly string[] | undefined): number {
+  let k = session.execute({ mode: 'controlled', strategy: { kind: 'dfs', prefix: [] }, seed: 0, focus }).decisionPoints;
+  for (let i = 0; i < 3; i++) k = Math.max(k, session.execute({ mode: 'controlled', strategy: { kind: 'random' }, seed: 0x5eed + i, focus }).decisionPoints);
+  return Math.max(1, k);
 }
 
 /** Run a campaign on an open session. */
@@ -131,10 +137,11 @@ export function runCampaign(session: RaceSession, spec: CampaignSpec): CampaignR
   const bound = spec.bound ?? 2;
   const faultPpm = spec.faultPpm ?? session.scenario.faults?.ppm ?? 0;
   const full = { ...spec, depth, bound };
-  const k = spec.strategy === 'pct' ? calibrateK(session) : 0;
+  const focus = spec.allSites ? undefined : session.scenario.focus;
+  const k = spec.strategy === 'pct' ? calibrateK(session, focus) : 0;
   const [from, to] = spec.range ?? [0, spec.schedules];
   const dfs = spec.strategy === 'dfs' ? new DfsExplorer(bound) : null;
-  const label = strategyLabel(full, k);
+  const label = strategyLabel(full, k, focus !== undefined);
   const signatures: Record<string, number> = {};
   let hits = 0;
   let firstHit: Hit | null = null;
@@ -149,7 +156,7 @@ export function runCampaign(session: RaceSession, spec: CampaignSpec): CampaignR
       if (prefix === null) break;
       strategy = { kind: 'dfs', prefix };
     } else strategy = spec.strategy === 'pct' ? { kind: 'pct', depth, k } : { kind: 'random' };
-    const r = session.execute({ mode: 'controlled', strategy, seed: executionSeed(spec.seed, i), faultPpm, wantTrace: dfs !== null });
+    const r = session.execute({ mode: 'controlled', strategy, seed: executionSeed(spec.seed, i), faultPpm, focus, wantTrace: dfs !== null });
     runs++;
     steps += r.steps;
     if (dfs !== null) dfs.feed(r.trace!);
@@ -173,7 +180,7 @@ export function runCampaign(session: RaceSession, spec: CampaignSpec): CampaignR
     kernel: session.kernelName,
     machineSeed: session.machineSeed,
     strategy: spec.strategy,
-    params: { ...(spec.strategy === 'pct' ? { depth, k } : {}), ...(spec.strategy === 'dfs' ? { bound } : {}), ...(faultPpm ? { faultPpm } : {}) },
+    params: { ...(spec.strategy === 'pct' ? { depth, k } : {}), ...(spec.strategy === 'dfs' ? { bound } : {}), ...(faultPpm ? { faultPpm } : {}), ...(focus ? { focus: [...focus] } : {}) },
     seed: spec.seed,
     tasks: session.executor.ntasks,
     range: [from, dfs !== null ? from + runs : to],
@@ -278,8 +285,9 @@ const SUBSET_MAX = 3;
 /**
  * Shrink a failing schedule to the fewest preemptions, then the fewest steps, keeping its failure
  * signature (kind and site of the first report), with the default choices everywhere else (stay;
- * on a block or an end, the lowest runnable task): no preemption at all; one preemption at any
- * point of the failing run; then every pair and triple of the failing run's own preemptions; if
+ * on a block or an end, the lowest runnable task): for each first task (the failing run's first),
+ * no preemption at all, then one at any point of the failing run; then every pair and triple of
+ * the failing run's own preemptions; if
  * none reproduces the failure, switches are removed one at a time while it still fails. Then each
  * remaining preemption is moved to an earlier point of its task while the failure comes sooner.
  */
@@ -296,12 +304,24 @@ export function shrinkSchedule(session: RaceSession, text: string): Shrunk {
   const keeps = (r: ExecResult) => signature(r) === sig;
   const preemptive = (d: Decision) => d.kind === StepKind.Point && d.task >= 0;
   const count = (r: ExecResult) => r.decisions.filter(preemptive).length;
-  const start = best.decisions.filter((d) => d.kind === StepKind.Start);
-  const found = singleSearch(best.trace!) ?? subsetSearch(best.decisions.filter(preemptive));
+  const first = best.decisions.find((d) => d.kind === StepKind.Start)!;
+  let start = [first];
+  const found = startsSearch(best.trace!) ?? subsetSearch(best.decisions.filter(preemptive));
   if (found !== null) best = found;
   else greedy();
   while (replays < SHRINK_BUDGET && moveEarlier());
 
+  /** Each first task in turn (the failing run's first), with no preemption or a single one. */
+  function startsSearch(trace: readonly TraceStep[]): ExecResult | null {
+    for (let t = -1; t < session.executor.ntasks; t++) {
+      if (t === first.next) continue;
+      start = [t < 0 ? first : { ...first, next: t }];
+      const r = singleSearch(trace);
+      if (r !== null) return r;
+    }
+    start = [first];
+    return null;
+  }
   /** No preemption, then one preemption at any point of the failing run (to any other runnable task). */
   function singleSearch(trace: readonly TraceStep[]): ExecResult | null {
     const none = run(start);

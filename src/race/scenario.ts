@@ -44,8 +44,14 @@ export interface RaceScenario {
   check?(ctx: RaceCheckContext): string | null;
   /** Injectable sites (e.g. 'slab:sp_node') the random strategy may make fail, and how often (per million passes). */
   readonly faults?: { readonly ppm: number };
-  /** Preemption bound and PCT depth this scenario is known to need (defaults 2 and 2). */
+  /** PCT depth this scenario is known to need (default 2). */
   readonly depth?: number;
+  /**
+   * The sites where its race lives (names, or prefixes ending in '*'): random, PCT and DFS switch
+   * tasks only there unless a campaign asks for all sites. Few sites make PCT's k small, which
+   * deep races need (race-catalog.md: restrict the manifest for depth 3).
+   */
+  readonly focus?: readonly string[];
 }
 
 /** The machine a race session builds unless the scenario says otherwise: two small nodes, small tables. */

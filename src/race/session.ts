@@ -126,6 +126,8 @@ export class RaceSession {
 /** Wait until every race loop is ready, or one of them failed (its error is thrown). */
 async function readyOrFailed(ctl: Control, n: number, loops: Promise<unknown>[]): Promise<void> {
   const failed = Promise.race(loops.map((p) => p.then(() => Promise.reject(new Error('a race loop ended before the session started')))));
+  failed.catch(() => undefined); // the loops end for good at close(): only a failure before the start matters
+
   for (;;) {
     const seen = Atomics.load(ctl.c, CTL.READY);
     if (seen >= n) return;

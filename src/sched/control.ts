@@ -74,13 +74,19 @@ export const CTL = defineStruct([
   'TRACE_HASH',
   'SPIN_TURN', // polls of CUR before parking
   'READY', // atomic: race loops ready to run executions
+  'DSTEP', // decision points so far (points where the strategy may switch)
+  'FOCUS_ON', // 1: only sites in the focus set are decision points
 ]);
 export const CTL_MAGIC = 0x52414345; // "RACE"
 
 /** Per task: state, wake word, blocking details, PCT priority, counters. */
 export const TSK = defineStruct(['STATE', 'WAKE', 'PARKED', 'BLK_ARR', 'BLK_IDX', 'BLK_SEEN', 'BLK_SITE', 'BLK_KIND', 'PRIO', 'STEPS', 'SLOT', 'LAST_SITE', 'RNG', 'RESULT_LEN', 'RESULT_KIND'], { lineAligned: true });
 
-/** One trace step: who was running, at which site (and its occurrence), what happened, who runs next, who could. */
+/**
+ * One trace step: who was running, at which site (and its occurrence), what happened, who runs
+ * next, and the tasks the strategy could choose from (at a point outside the focus set: only the
+ * running one).
+ */
 export const TR = defineStruct(['TASK', 'SITE', 'OCC', 'KIND', 'NEXT', 'RUNNABLE']);
 /** One replay decision: at `TASK`'s `OCC`-th pass of `SITE` (step STEP), run NEXT; KIND as TR.KIND. */
 export const DEC = defineStruct(['STEP', 'TASK', 'SITE', 'OCC', 'KIND', 'NEXT']);
@@ -112,6 +118,7 @@ export interface ControlLayout {
   readonly faults: number;
   readonly record: number;
   readonly results: number;
+  readonly focus: number;
 }
 
 /** Priority-change points PCT can have (depth - 1 of them). */
@@ -133,7 +140,8 @@ export function controlLayout(s: ControlSizes): ControlLayout {
   const faults = p.take('faults', MAX_FAULTS * FLT.WORDS);
   const record = p.take('record', s.maxSteps * 2);
   const results = p.take('results', (MAX_TASKS * s.resultBytes) / 4);
-  return { words: p.words, sizes: s, tasks, counts, trace, prefix, decisions, segs, pctChange, faultSpec, faults, record, results };
+  const focus = p.take('focus', Math.ceil(s.sites / 32));
+  return { words: p.words, sizes: s, tasks, counts, trace, prefix, decisions, segs, pctChange, faultSpec, faults, record, results, focus };
 }
 
 /** A control buffer as mapped in one thread. */

@@ -126,9 +126,12 @@ interface Transient {
   step: number;
 }
 
-/** Label of a task for messages. */
+/** The task label of a task worker's thread while it is not in an execution (the scenario's setup). */
+export const SETUP_TASK = -2;
+
+/** Label of a task for messages: T1..., 'setup' (a task before executions), 'kernel' (the coordinator). */
 export function taskLabel(t: number): string {
-  return t >= 0 ? `T${t + 1}` : 'kernel';
+  return t >= 0 ? `T${t + 1}` : t === SETUP_TASK ? 'setup' : 'kernel';
 }
 
 /** The detectors of one thread, over the machine's detector buffer. */

@@ -43,6 +43,11 @@ export interface ExecSpec {
   stopOnReport?: boolean;
   /** Return the full trace (for DFS and diagrams). */
   wantTrace?: boolean;
+  /**
+   * Only these sites are decision points for random, PCT and DFS (names, or prefixes ending in
+   * '*': 'numa_maps:*'); elsewhere the running task goes on. A deep bug's few sites make k small.
+   */
+  focus?: readonly string[];
 }
 
 /** A step of the trace. */
@@ -74,6 +79,8 @@ export interface ExecResult {
   digest: string;
   /** First step (+1) where a replay or a DFS prefix could not be followed; 0 if none. */
   diverged: number;
+  /** Points where the strategy could switch (PCT's k counts these). */
+  decisionPoints: number;
   trace: TraceStep[] | null;
 }
 
@@ -170,8 +177,21 @@ export class Executor {
       c[tsk(ctl, i, TSK.RNG)] = rngNext(c) | 1;
     }
     this.configureFaults(spec);
+    this.configureFocus(spec);
     this.configureStrategy(spec.strategy);
     Atomics.store(c, CTL.STATUS, Status.Running);
+  }
+
+  private configureFocus(spec: ExecSpec): void {
+    const c = this.ctl.c;
+    const l = this.ctl.l;
+    c[CTL.DSTEP] = 0;
+    const on = spec.focus !== undefined && spec.strategy.kind !== 'replay' && spec.strategy.kind !== 'directed';
+    c[CTL.FOCUS_ON] = on ? 1 : 0;
+    if (!on) return;
+    c.fill(0, l.focus, l.focus + Math.ceil(l.sizes.sites / 32));
+    const match = (name: string) => spec.focus!.some((f) => (f.endsWith('*') ? name.startsWith(f.slice(0, -1)) : name === f));
+    for (let id = 1; id < siteCount(); id++) if (match(siteName(id))) c[l.focus + (id >>> 5)] |= 1 << (id & 31);
   }
 
   private configureFaults(spec: ExecSpec): void {
@@ -351,6 +371,7 @@ export class Executor {
       traceHash: c[CTL.TRACE_HASH],
       digest: spec.mode === 'controlled' ? digest : '',
       diverged: c[CTL.DIVERGED],
+      decisionPoints: c[CTL.DSTEP],
       trace,
     };
   }

@@ -19,7 +19,7 @@
  */
 import { arrayById, arrayId, lockOwner } from '../shm/owner.js';
 import { Abort, CTL, type Control, Mode, Status, StepKind, TR, TSK, TState, tr, tsk } from './control.js';
-import { type DetectContext, Detector, type ObjectClassSpec, type Report, setDetector, taskLabel } from './detect.js';
+import { type DetectContext, Detector, type ObjectClassSpec, type Report, SETUP_TASK, setDetector, taskLabel } from './detect.js';
 import { type LockKind, type SchedHooks, setSchedHooks } from './preempt.js';
 import { lockVerb, primitiveSite, refVerb, siteCount, siteName } from './sites.js';
 import { choose, chooseFault } from './strategy.js';
@@ -53,6 +53,8 @@ export class Runtime implements SchedHooks, DetectContext {
     public me: number,
     detBuf: SharedArrayBuffer | null,
     classes: readonly ObjectClassSpec[],
+    /** True in a task worker (its events outside executions are the setup's). */
+    private readonly isTask = false,
   ) {
     this.nsites = siteCount();
     this.det = detBuf === null ? null : new Detector(detBuf, classes, this);
@@ -71,7 +73,7 @@ export class Runtime implements SchedHooks, DetectContext {
   // ------------------------------------------------------------------ DetectContext
 
   task(): number {
-    return this.me;
+    return this.me >= 0 || !this.isTask ? this.me : SETUP_TASK;
   }
 
   step(): number {
@@ -171,7 +173,13 @@ export class Runtime implements SchedHooks, DetectContext {
     if (kind === StepKind.End) c[tsk(ctl, me, TSK.STATE)] = TState.Finished;
     c[tsk(ctl, me, TSK.STEPS)]++;
     c[tsk(ctl, me, TSK.LAST_SITE)] = site;
-    const runnable = runnableMask(ctl);
+    let runnable = runnableMask(ctl);
+    const mine = 1 << me;
+    // Outside the focus set a point is not a decision: the running task goes on.
+    if (kind === StepKind.Point && runnable & mine) {
+      if (c[CTL.FOCUS_ON] && ((c[ctl.l.focus + (site >>> 5)] >>> (site & 31)) & 1) === 0) runnable = mine;
+      else c[CTL.DSTEP]++;
+    }
     const t = tr(ctl, s, 0);
     c[t + TR.TASK] = me;
     c[t + TR.SITE] = site;

@@ -8,8 +8,8 @@
  * (who runs, at which site, which tasks could run): the same seed gives the same schedule.
  *
  * - random: uniform among the runnable tasks at every step (a uniform random walk);
- * - pct (Burckhardt et al. 2010): random distinct priorities, d - 1 random priority-change steps
- *   among the first k; the highest-priority runnable task runs;
+ * - pct (Burckhardt et al. 2010): random distinct priorities, d - 1 random priority-change points
+ *   among the first k decision points; the highest-priority runnable task runs;
  * - dfs: a forced prefix of choices, then the default choice (stay, else the lowest runnable);
  *   the coordinator enumerates prefixes (see dfs.ts) under a preemption bound;
  * - directed: "run T1 until it reaches site X, then T2 until Y (or its end), then ...";
@@ -100,8 +100,10 @@ function choosePct(ctl: Control, s: StepInfo): number {
   const c = ctl.c;
   const changes = c[CTL.PCT_D] - 1;
   if (s.cur >= 0 && s.kind === StepKind.Point) {
+    // Change points count decision points (all points, or those of the focus set).
+    const d = c[CTL.DSTEP];
     for (let i = 0; i < changes; i++) {
-      if (c[ctl.l.pctChange + i] === s.step) c[ctl.l.tasks + s.cur * TSK.WORDS + TSK.PRIO] = i + 1;
+      if (c[ctl.l.pctChange + i] === d) c[ctl.l.tasks + s.cur * TSK.WORDS + TSK.PRIO] = i + 1;
     }
   }
   let best = -1;
@@ -182,8 +184,9 @@ export function choose(ctl: Control, s: StepInfo): number {
 
 /**
  * Should task `cur`'s `occ`-th pass of the injectable site `site` fail? Listed faults (directed,
- * replay, dfs) fail exactly where listed; the random strategy fails with the configured
- * probability. Injected faults are recorded for the schedule string.
+ * replay, dfs) fail exactly where listed; the random and PCT strategies also fail with the
+ * configured probability (from the execution's seeded generator, so still deterministic).
+ * Injected faults are recorded for the schedule string.
  */
 export function chooseFault(ctl: Control, cur: number, site: number, occ: number): boolean {
   const c = ctl.c;
@@ -192,7 +195,8 @@ export function chooseFault(ctl: Control, cur: number, site: number, occ: number
     const b = ctl.l.faultSpec + i * FLT.WORDS;
     fail = c[b + FLT.TASK] === cur && c[b + FLT.SITE] === site && c[b + FLT.OCC] === occ;
   }
-  if (!fail && c[CTL.STRATEGY] === Strat.Random && c[CTL.FAULT_PPM] > 0) fail = rngBelow(c, 1_000_000) < c[CTL.FAULT_PPM];
+  const random = c[CTL.STRATEGY] === Strat.Random || c[CTL.STRATEGY] === Strat.Pct;
+  if (!fail && random && c[CTL.FAULT_PPM] > 0) fail = rngBelow(c, 1_000_000) < c[CTL.FAULT_PPM];
   if (fail && c[CTL.NFAULTS] < 16) {
     const b = ctl.l.faults + c[CTL.NFAULTS]++ * FLT.WORDS;
     c[b + FLT.TASK] = cur;

@@ -11,9 +11,22 @@ import { hooks } from '../sched/preempt.js';
 /** Saturation value, as refcount_t's REFCOUNT_SATURATED (INT_MIN / 2). */
 export const REFCOUNT_SATURATED = -(2 ** 30);
 
+/**
+ * The preemption point of a refcount operation, alone: for callers that check the object between
+ * the point and the operation (the race detectors' ledger), then call the `...After` variant.
+ */
+export function refcountPoint(arr: Int32Array, idx: number, delta: 1 | -1): void {
+  if (hooks !== null) hooks.ref(arr, idx, delta);
+}
+
 /** refcount_inc: take a reference. Returns false (and warns) if the object was already dead. */
 export function refcountInc(arr: Int32Array, idx: number, warn: Int32Array, warnIdx: number): boolean {
   if (hooks !== null) hooks.ref(arr, idx, 1);
+  return refcountIncAfter(arr, idx, warn, warnIdx);
+}
+
+/** refcount_inc once its preemption point was passed (refcountPoint). */
+export function refcountIncAfter(arr: Int32Array, idx: number, warn: Int32Array, warnIdx: number): boolean {
   const old = Atomics.add(arr, idx, 1);
   if (old > 0) return true;
   Atomics.store(arr, idx, REFCOUNT_SATURATED);
@@ -24,6 +37,11 @@ export function refcountInc(arr: Int32Array, idx: number, warn: Int32Array, warn
 /** refcount_dec_and_test: drop a reference; true when this was the last one. */
 export function refcountDecAndTest(arr: Int32Array, idx: number, warn: Int32Array, warnIdx: number): boolean {
   if (hooks !== null) hooks.ref(arr, idx, -1);
+  return refcountDecAndTestAfter(arr, idx, warn, warnIdx);
+}
+
+/** refcount_dec_and_test once its preemption point was passed (refcountPoint). */
+export function refcountDecAndTestAfter(arr: Int32Array, idx: number, warn: Int32Array, warnIdx: number): boolean {
   const old = Atomics.sub(arr, idx, 1);
   if (old > 1) return false;
   if (old === 1) return true;
