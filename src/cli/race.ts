@@ -26,6 +26,7 @@ options:
   --seed <S>                  campaign seed (default 1)
   --shard <i>/<n>             run shard i of n (by execution index); combine with numa-emu merge
   --stop-at-first             stop at the first hit
+  --all-sites                 switch at every site (ignore the scenario's focus sites)
   --no-shrink                 do not shrink the first hit
   --threads <n>               machines run at once (default: one per two cores)
   --directed '<schedule>'     run one directed schedule ("T1@site > T2 > T1") instead
@@ -56,6 +57,7 @@ export const RACE_OPTS: OptSpec[] = [
   { long: 'bug', arg: true },
   { long: 'variant', arg: true },
   { long: 'list', arg: false },
+  { long: 'all-sites', arg: false },
 ];
 
 /** What the race commands print and how they exit. */
@@ -90,16 +92,21 @@ interface RaceArgs {
   failOnHit: boolean;
   html?: string;
   list: boolean;
+  allSites: boolean;
+  /** --strategy was given (else a bug runs with its own default strategy). */
+  strategyGiven?: boolean;
 }
 
 /** Parse the race command's options and words (throws UsageError). */
 export function parseRaceArgs(opts: ParsedOpt[], words: string[]): RaceArgs {
-  const a: RaceArgs = { variant: 'buggy', strategy: 'pct', stopAtFirst: false, shrink: true, perturb: false, failOnHit: false, list: false };
+  const a: RaceArgs = { variant: 'buggy', strategy: 'pct', stopAtFirst: false, shrink: true, perturb: false, failOnHit: false, list: false, allSites: false };
+  let strategyGiven = false;
   for (const o of opts) {
     switch (o.name) {
       case 'strategy':
         if (o.value !== 'random' && o.value !== 'pct' && o.value !== 'dfs') throw new UsageError(`unknown strategy '${o.value}' (random, pct or dfs)`, RACE_USAGE);
         a.strategy = o.value;
+        strategyGiven = true;
         break;
       case 'depth':
         a.depth = intOpt(o, 1, 9);
@@ -148,6 +155,9 @@ export function parseRaceArgs(opts: ParsedOpt[], words: string[]): RaceArgs {
       case 'list':
         a.list = true;
         break;
+      case 'all-sites':
+        a.allSites = true;
+        break;
       case 'directed':
         a.directed = o.value;
         break;
@@ -161,6 +171,7 @@ export function parseRaceArgs(opts: ParsedOpt[], words: string[]): RaceArgs {
   if (!a.list && (a.scenario === undefined) === (a.bug === undefined)) throw new UsageError('give a scenario module or --bug <id>, not both', RACE_USAGE);
   if (a.strategy === 'dfs' && a.shard) throw new UsageError('--shard does not apply to --strategy dfs (an exhaustive search is one enumeration)', RACE_USAGE);
   if (a.perturb && a.free === undefined) throw new UsageError('--perturb goes with --free <N>', RACE_USAGE);
+  a.strategyGiven = strategyGiven;
   return a;
 }
 
@@ -239,7 +250,8 @@ async function runBug(b: BugEntry, a: RaceArgs): Promise<BugRun> {
   const result = await race({
     scenario: `bug:${b.id}`,
     kernel: `${a.variant === 'buggy' ? 'bug' : 'fixed'}:${b.id}`,
-    strategy: a.strategy,
+    strategy: a.strategyGiven ? a.strategy : (b.strategy ?? 'pct'),
+    allSites: a.allSites,
     depth: a.depth ?? b.depth,
     bound: a.bound,
     schedules: a.schedules,
@@ -304,7 +316,7 @@ export async function runRaceCommand(a: RaceArgs, json: boolean, kernel: string 
     const f = await freeRuns(scenario, { runs: a.free, seed: a.seed, perturb: a.perturb, kernel });
     return { stdout: json ? `${JSON.stringify(f, null, 2)}\n` : freeText(f, a.perturb), stderr: '', exitCode: 0 };
   }
-  const r = await race({ scenario, kernel, strategy: a.strategy, depth: a.depth, bound: a.bound, schedules: a.schedules, seed: a.seed, shard: a.shard, stopAtFirst: a.stopAtFirst, shrink: a.shrink, threads: a.threads, onProgress: progressBar('race') });
+  const r = await race({ scenario, kernel, strategy: a.strategy, depth: a.depth, bound: a.bound, schedules: a.schedules, seed: a.seed, shard: a.shard, stopAtFirst: a.stopAtFirst, shrink: a.shrink, threads: a.threads, allSites: a.allSites, onProgress: progressBar('race') });
   if (a.html) writeFileSync(a.html, htmlPage(`numa-emu race ${scenario}`, campaignHtml(r, scenario)));
   return { stdout: json ? `${JSON.stringify(r, null, 2)}\n` : campaignText(r, scenario), stderr: '', exitCode: a.failOnHit && r.hits > 0 ? 1 : 0 };
 }
