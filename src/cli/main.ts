@@ -82,7 +82,7 @@ const COMMANDS: Record<string, { opts: OptSpec[]; usage: string; stopAtWord?: bo
   numastat: { opts: NUMASTAT_OPTS, usage: NUMASTAT_USAGE },
   numactl: { opts: NUMACTL_OPTS, usage: NUMACTL_USAGE, stopAtWord: true },
   race: { opts: RACE_OPTS, usage: RACE_USAGE },
-  replay: { opts: [], usage: REPLAY_USAGE },
+  replay: { opts: [{ long: 'strict', arg: false }], usage: REPLAY_USAGE },
   shrink: { opts: [], usage: SHRINK_USAGE },
   merge: { opts: [], usage: MERGE_USAGE },
 };
@@ -93,7 +93,7 @@ async function raceCommand(args: Args): Promise<CliOutcome> {
     case 'race':
       return runRaceCommand(parseRaceArgs(args.opts, args.words), args.json, args.options.kernel);
     case 'replay':
-      return runReplayCommand(args.words, args.json);
+      return runReplayCommand(args.words, args.json, args.opts.some((o) => o.name === 'strict'));
     case 'shrink':
       return runShrinkCommand(args.words, args.json);
     default:

@@ -35,7 +35,7 @@ options:
   --json | --html <file>      machine-readable result; a self-contained HTML report
   --kernel <profile>          kernel profile or variant (bug:<id>, fixed:<id>)
 `;
-export const REPLAY_USAGE = "usage: numa-emu replay '<schedule>' [--json]   (exit 1 if it diverged)\n";
+export const REPLAY_USAGE = "usage: numa-emu replay '<schedule>' [--strict] [--json]   (exit 1 if it diverged; --strict stops where it leaves the path)\n";
 export const SHRINK_USAGE = "usage: numa-emu shrink '<schedule>' [--json]\n";
 export const MERGE_USAGE = 'usage: numa-emu merge FILE... [--json]   (FILE: the --json output of shards of one campaign)\n';
 
@@ -338,8 +338,8 @@ function scheduleArg(words: string[], usage: string): string {
 }
 
 /** `numa-emu replay '<schedule>'` */
-export async function runReplayCommand(words: string[], json: boolean): Promise<CliOutcome> {
-  const r = await replay(scheduleArg(words, REPLAY_USAGE));
+export async function runReplayCommand(words: string[], json: boolean, strict: boolean): Promise<CliOutcome> {
+  const r = await replay(scheduleArg(words, REPLAY_USAGE), { strict });
   return { stdout: json ? `${JSON.stringify(r, null, 2)}\n` : replayText(r), stderr: '', exitCode: r.verified ? 0 : 1 };
 }
 

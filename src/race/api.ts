@@ -114,10 +114,10 @@ async function one<T>(job: RaceJob): Promise<T> {
   return withPool(1, (p) => p.run(job) as Promise<T>);
 }
 
-/** Replay a schedule string and prove it took the same path to the same state. */
-export function replay(schedule: string): Promise<ReplayReport> {
+/** Replay a schedule string and prove it took the same path to the same state (`strict`: stop where it leaves the path). */
+export function replay(schedule: string, o: { strict?: boolean } = {}): Promise<ReplayReport> {
   parseSchedule(schedule);
-  return one({ kind: 'replay', schedule });
+  return one({ kind: 'replay', schedule, strict: o.strict });
 }
 
 /** Shrink a failing schedule string to its fewest preemptions and steps. */

@@ -216,14 +216,19 @@ export interface ReplayOutcome {
   lanes: LaneRow[];
 }
 
-function replaySpec(decisions: readonly Decision[], faults: readonly Fault[], wantTrace: boolean): ExecSpec {
-  return { mode: 'controlled', strategy: { kind: 'replay', decisions }, faults, seed: 0, wantTrace };
+function replaySpec(decisions: readonly Decision[], faults: readonly Fault[], wantTrace: boolean, strict = false): ExecSpec {
+  return { mode: 'controlled', strategy: { kind: 'replay', decisions, strict }, faults, seed: 0, wantTrace };
 }
 
-/** Replay schedule `s` on the session and prove it took the same path to the same state. */
-export function replaySchedule(session: RaceSession, text: string, wantTrace = true): ReplayOutcome {
+/**
+ * Replay schedule `s` on the session and prove it took the same path to the same state. A
+ * `strict` replay stops at the first step where the path leaves the record (the rest of the
+ * record no longer means what it meant); otherwise it carries on, matching later switches by
+ * task, site and pass where it can, and says where it left.
+ */
+export function replaySchedule(session: RaceSession, text: string, strict = false): ReplayOutcome {
   const s = parseSchedule(text);
-  const result = session.execute(replaySpec(s.decisions, s.faults, wantTrace));
+  const result = session.execute(replaySpec(s.decisions, s.faults, true, strict));
   const stateHash = session.stateHash();
   let divergedAt: number | null = null;
   if (s.digest === '') {

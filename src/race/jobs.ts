@@ -39,6 +39,8 @@ export interface CampaignJob extends ScenarioRef {
 export interface ReplayJob {
   kind: 'replay';
   schedule: string;
+  /** Stop at the first step that leaves the recorded path. */
+  strict?: boolean;
 }
 export interface ShrinkJob {
   kind: 'shrink';
@@ -84,7 +86,7 @@ export interface FreeReport {
 
 async function openFor(r: ScenarioRef): Promise<RaceSession> {
   const { scenario, kernel } = await resolveScenario(r.ref);
-  return RaceSession.open(scenario, { ref: r.ref, kernel: r.kernel ?? kernel, machineSeed: r.machineSeed });
+  return RaceSession.open(scenario, { ref: r.ref, kernel: r.kernel ?? kernel, machineSeed: r.machineSeed, hangMs: scenario.hangMs });
 }
 
 function scheduleRef(text: string): ScenarioRef {
@@ -135,7 +137,7 @@ export async function runRaceJob(job: RaceJob): Promise<CampaignResult | ReplayR
       case 'directed':
         return runDirected(session, job.directed);
       case 'replay': {
-        const o = replaySchedule(session, job.schedule);
+        const o = replaySchedule(session, job.schedule, job.strict);
         return { schedule: job.schedule, verified: o.verified, divergedAt: o.divergedAt, stateHash: o.stateHash, expectedStateHash: o.expectedStateHash, reports: o.result.reports, steps: o.result.steps, tasks: session.executor.ntasks, lanes: o.lanes };
       }
     }

@@ -44,6 +44,8 @@ export interface RaceScenario {
   check?(ctx: RaceCheckContext): string | null;
   /** Injectable sites (e.g. 'slab:sp_node') the random strategy may make fail, and how often (per million passes). */
   readonly faults?: { readonly ppm: number };
+  /** Milliseconds an execution may run before it is declared hung (default 10 s). */
+  readonly hangMs?: number;
   /** PCT depth this scenario is known to need (default 2). */
   readonly depth?: number;
   /**

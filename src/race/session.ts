@@ -50,7 +50,6 @@ export class RaceSession {
     readonly machineSeed: number,
     /** The scenario as schedule strings name it. */
     readonly ref: string,
-    private readonly loops: Promise<unknown>[],
   ) {}
 
   /** Build the machine, run the setup, snapshot, start the race loops. */
@@ -92,7 +91,7 @@ export class RaceSession {
     const slots = setup.tasks.map((t) => t.slot);
     const check = (results: TaskResult[]) => endCheck(sc, machine, rt.det!, slots, results);
     const executor = new Executor(ctl, n, { restore, endCheck: check, det: rt.det }, o.hangMs, sizes.maxSteps);
-    return new RaceSession(sc, machine, executor, machine.profile, machineSeed, o.ref ?? sc.module, loops);
+    return new RaceSession(sc, machine, executor, machine.profile, machineSeed, o.ref ?? sc.module);
   }
 
   /** Run one execution. */
@@ -113,7 +112,8 @@ export class RaceSession {
     try {
       this.executor.restore();
       this.executor.quit();
-      await Promise.allSettled(this.loops);
+      // The loops return at once, unless a task never came back from its program (a hung
+      // execution): the machine's close gives each call a grace period, then ends its worker.
       await this.machine.close();
     } finally {
       setSchedHooks(null);

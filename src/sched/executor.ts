@@ -27,7 +27,7 @@ export type StrategySpec =
   | { kind: 'pct'; depth: number; k: number }
   | { kind: 'dfs'; prefix: readonly number[] }
   | { kind: 'directed'; segments: readonly Segment[] }
-  | { kind: 'replay'; decisions: readonly Decision[] };
+  | { kind: 'replay'; decisions: readonly Decision[]; strict?: boolean };
 
 /** One execution's parameters. */
 export interface ExecSpec {
@@ -162,6 +162,7 @@ export class Executor {
     c[CTL.STOP_ON_REPORT] = spec.stopOnReport === false ? 0 : 1;
     c[CTL.REPORTED] = 0;
     c[CTL.DIVERGED] = 0;
+    c[CTL.REP_STRICT] = 0;
     c[CTL.NFAULTS] = 0;
     c[CTL.REC_SEQ] = 0;
     c[CTL.REC_MAX] = spec.mode === 'recorded' ? ctl.l.sizes.maxSteps : 0;
@@ -249,6 +250,7 @@ export class Executor {
         });
         c[CTL.REP_NDEC] = st.decisions.length;
         c[CTL.REP_IDX] = 0;
+        c[CTL.REP_STRICT] = st.strict ? 1 : 0;
         return;
     }
   }

@@ -195,6 +195,7 @@ export class Runtime implements SchedHooks, DetectContext {
     }
     const next = choose(ctl, { step: s, cur: me, site, occ, kind, runnable });
     c[t + TR.NEXT] = next;
+    if (c[CTL.DIVERGED] !== 0 && c[CTL.REP_STRICT] !== 0) this.abort(Abort.Diverged);
     if (next === me) return;
     c[CTL.SWITCHES]++;
     if (runnable & (1 << me)) c[CTL.PREEMPTIONS]++;

@@ -155,6 +155,8 @@ function dec(ctl: Control, i: number, f: number): number {
 function chooseReplay(ctl: Control, s: StepInfo): number {
   const c = ctl.c;
   const i = c[CTL.REP_IDX];
+  // Past the step of the next recorded switch without meeting it: the path has left the record.
+  if (i < c[CTL.REP_NDEC] && s.step > dec(ctl, i, DEC.STEP) && c[CTL.DIVERGED] === 0) c[CTL.DIVERGED] = s.step + 1;
   if (i < c[CTL.REP_NDEC] && dec(ctl, i, DEC.TASK) === s.cur && dec(ctl, i, DEC.SITE) === s.site && dec(ctl, i, DEC.OCC) === s.occ && dec(ctl, i, DEC.KIND) === s.kind) {
     c[CTL.REP_IDX] = i + 1;
     if (dec(ctl, i, DEC.STEP) !== s.step && c[CTL.DIVERGED] === 0) c[CTL.DIVERGED] = s.step + 1;

@@ -171,7 +171,7 @@ describe('race engine', function () {
     });
   }
 
-  it('names the first step where a replay left the recorded path, and refuses a tampered end state', async () => {
+  it('names the first step where a replay left the recorded path, stops there when strict, and refuses a tampered end state', async () => {
     await withSession(lostUpdate, (s) => {
       const r = runCampaign(s, { strategy: 'random', schedules: 50, seed: 9, shrink: false });
       const sch = parseSchedule(r.firstHit!.schedule);
@@ -182,6 +182,14 @@ describe('race engine', function () {
       const wrongState = replaySchedule(s, formatSchedule({ ...sch, stateHash: '00000000' }));
       expect(wrongState.divergedAt).to.equal(null);
       expect(wrongState.verified).to.equal(false);
+      // A switch recorded for a pass the task never makes: a lenient replay carries on, a strict one stops there.
+      const last = sch.decisions.length - 1;
+      const lost = formatSchedule({ ...sch, decisions: sch.decisions.map((d, i) => (i === 1 ? { ...d, occ: d.occ + 50 } : d)) });
+      expect(replaySchedule(s, lost).result.completed).to.equal(true);
+      const strict = replaySchedule(s, lost, true);
+      expect(strict.result.abort).to.equal('Diverged');
+      expect(strict.divergedAt).to.be.a('number');
+      expect(last).to.be.greaterThan(1);
     });
   });
 });
