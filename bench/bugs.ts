@@ -12,8 +12,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { BUGS, type BugEntry } from '../src/race/bugs.js';
 import { replaySchedule, runCampaign } from '../src/race/campaign.js';
-import { resolveScenario } from '../src/race/jobs.js';
-import { RaceSession } from '../src/race/session.js';
+import { withBugSession } from '../src/race/jobs.js';
+import { type RaceSession } from '../src/race/session.js';
 import { executionSeed } from '../src/sched/stats.js';
 
 function opt(name: string, dflt: number): number {
@@ -35,15 +35,6 @@ function median(xs: number[]): number {
   return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
 }
 
-async function session<T>(b: BugEntry, kernel: string, fn: (s: RaceSession) => T): Promise<T> {
-  const { scenario } = await resolveScenario(`bug:${b.id}`);
-  const s = await RaceSession.open(scenario, { ref: `bug:${b.id}`, kernel });
-  try {
-    return fn(s);
-  } finally {
-    await s.close();
-  }
-}
 
 interface Row {
   bug: BugEntry;
@@ -127,8 +118,8 @@ const rows: Row[] = [];
 for (const b of BUGS) {
   if (ONLY && !ONLY.includes(b.id)) continue;
   const t0 = performance.now();
-  const a = await session(b, `bug:${b.id}`, (s) => ({ ...buggy(b, s), freeHits: free(s, false), perturbedHits: free(s, true) }));
-  const f = await session(b, `fixed:${b.id}`, fixed);
+  const a = await withBugSession(b.id, `bug:${b.id}`, (s) => ({ ...buggy(b, s), freeHits: free(s, false), perturbedHits: free(s, true) }));
+  const f = await withBugSession(b.id, `fixed:${b.id}`, fixed);
   rows.push({ bug: b, ...a, ...f });
   process.stderr.write(`${b.id} done in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }

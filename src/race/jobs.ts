@@ -30,6 +30,16 @@ export async function resolveScenario(ref: string): Promise<{ scenario: RaceScen
   return { scenario: await loadScenario(bug.module), kernel: `bug:${bug.id}` };
 }
 
+/** Open a session on catalogued bug `id` under `kernel` ('bug:<id>', 'fixed:<id>', a profile), run `fn`, close it. */
+export async function withBugSession<T>(id: string, kernel: string, fn: (s: RaceSession) => T | Promise<T>): Promise<T> {
+  const s = await openFor({ ref: `bug:${id}`, kernel });
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
 /** A campaign over executions [range) — progress (executions done, hits) is published in `progress` if given. */
 export interface CampaignJob extends ScenarioRef {
   kind: 'campaign';

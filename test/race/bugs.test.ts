@@ -3,27 +3,16 @@
 // the expected report and passes on the fixed one; a short campaign of the default strategy finds
 // it; the fixed variant passes a short exhaustive search; today's kernel has none of them.
 import { expect } from 'chai';
-import { BUGS, type BugEntry } from '../../src/race/bugs.js';
+import { BUGS } from '../../src/race/bugs.js';
 import { replaySchedule, runCampaign, runDirected } from '../../src/race/campaign.js';
-import { resolveScenario } from '../../src/race/jobs.js';
-import { RaceSession } from '../../src/race/session.js';
-
-async function withBug<T>(b: BugEntry, kernel: string, fn: (s: RaceSession) => T): Promise<T> {
-  const { scenario } = await resolveScenario(`bug:${b.id}`);
-  const s = await RaceSession.open(scenario, { ref: `bug:${b.id}`, kernel });
-  try {
-    return fn(s);
-  } finally {
-    await s.close();
-  }
-}
+import { withBugSession } from '../../src/race/jobs.js';
 
 describe('the mempolicy refcount bugs of 2004-2022', function () {
   this.timeout(180_000);
 
   for (const b of BUGS) {
     it(`${b.id} ${b.name}: the directed schedule gives ${b.kind} on the buggy variant, a campaign finds it and its first hit replays`, async () => {
-      await withBug(b, `bug:${b.id}`, (s) => {
+      await withBugSession(b.id, `bug:${b.id}`, (s) => {
         const d = runDirected(s, b.directed);
         expect(d.reports[0]?.kind, `${b.directed}: ${d.reports[0]?.message}`).to.equal(b.kind);
         const r = runCampaign(s, { strategy: b.strategy ?? 'pct', depth: b.depth, schedules: 400, seed: 1, stopAtFirst: true, shrink: false });
@@ -36,7 +25,7 @@ describe('the mempolicy refcount bugs of 2004-2022', function () {
     });
 
     it(`${b.id} ${b.name}: the fixed variant passes the directed schedule and an exhaustive search at preemption bound 1`, async () => {
-      await withBug(b, `fixed:${b.id}`, (s) => {
+      await withBugSession(b.id, `fixed:${b.id}`, (s) => {
         expect(runDirected(s, b.directed).reports).to.deep.equal([]);
         const r = runCampaign(s, { strategy: 'dfs', bound: 1, schedules: 2_000, seed: 1, allSites: true });
         expect(r.dfs!.exhausted, 'the search completed').to.equal(true);
@@ -47,7 +36,7 @@ describe('the mempolicy refcount bugs of 2004-2022', function () {
 
   it("today's kernel (6.12) has none of them: every scenario passes a random campaign", async () => {
     for (const b of BUGS) {
-      await withBug(b, '6.12', (s) => {
+      await withBugSession(b.id, '6.12', (s) => {
         const r = runCampaign(s, { strategy: 'random', schedules: 60, seed: 3, allSites: true });
         expect(r.signatures, b.id).to.deep.equal({});
       });

@@ -5,7 +5,7 @@
 import { MPOL_INTERLEAVE } from '../../kernel/constants.js';
 import { type Sys } from '../../kernel/syscalls.js';
 import { type RaceScenario } from '../scenario.js';
-import { BOTH, BUG_MACHINE, MAXNODE, readNumaMaps, segment } from './common.js';
+import { BOTH, BUG_MACHINE, readNumaMaps, segmentWithPolicy } from './common.js';
 
 /** Read the task's own numa_maps. */
 export function readSelf(sys: Sys): number {
@@ -18,10 +18,5 @@ export const race: RaceScenario = {
   module: import.meta.url,
   programs: ['readSelf'],
   depth: 1,
-  async setup(m) {
-    const p = await m.spawnProcess({ cpu: 0 });
-    const { addrs } = await segment([p.main], 16);
-    await p.main.mbind(addrs[0], 16 * 4096, MPOL_INTERLEAVE, BOTH, MAXNODE, 0);
-    return { tasks: [p.main] };
-  },
+  setup: (m) => segmentWithPolicy(m, 16, MPOL_INTERLEAVE, BOTH),
 };

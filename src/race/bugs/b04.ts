@@ -5,7 +5,7 @@
 import { MPOL_F_ADDR, MPOL_INTERLEAVE } from '../../kernel/constants.js';
 import { type Sys } from '../../kernel/syscalls.js';
 import { type RaceScenario } from '../scenario.js';
-import { BOTH, BUG_MACHINE, MAXNODE, segment } from './common.js';
+import { BOTH, BUG_MACHINE, segmentWithPolicy } from './common.js';
 
 /** get_mempolicy of the segment's first page; returns the mode. */
 export function query(sys: Sys, addr: number): number {
@@ -18,10 +18,5 @@ export const race: RaceScenario = {
   module: import.meta.url,
   programs: ['query'],
   depth: 1,
-  async setup(m) {
-    const p = await m.spawnProcess({ cpu: 0 });
-    const { addrs } = await segment([p.main], 16);
-    await p.main.mbind(addrs[0], 16 * 4096, MPOL_INTERLEAVE, BOTH, MAXNODE, 0);
-    return { tasks: [p.main], args: [addrs[0]] };
-  },
+  setup: (m) => segmentWithPolicy(m, 16, MPOL_INTERLEAVE, BOTH),
 };

@@ -7,7 +7,7 @@
 import { MPOL_BIND, MPOL_INTERLEAVE } from '../../kernel/constants.js';
 import { type Sys } from '../../kernel/syscalls.js';
 import { type RaceScenario } from '../scenario.js';
-import { BOTH, BUG_MACHINE, MAXNODE, NODE0, NODE1, segment } from './common.js';
+import { BOTH, BUG_MACHINE, MAXNODE, NODE0, NODE1, sharedSegment } from './common.js';
 
 const PAGE = 4096;
 
@@ -29,11 +29,5 @@ export const race: RaceScenario = {
   module: import.meta.url,
   programs: ['split', 'whole'],
   depth: 2,
-  async setup(m) {
-    const p1 = await m.spawnProcess({ cpu: 0 });
-    const p2 = await m.spawnProcess({ cpu: 2 });
-    const { addrs } = await segment([p1.main, p2.main], 128);
-    await p1.main.mbind(addrs[0], 128 * PAGE, MPOL_BIND, NODE0, MAXNODE, 0);
-    return { tasks: [p1.main, p2.main], args: addrs };
-  },
+  setup: (m) => sharedSegment(m, 128, MPOL_BIND, NODE0, false),
 };

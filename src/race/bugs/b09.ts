@@ -7,7 +7,7 @@
 import { MPOL_BIND } from '../../kernel/constants.js';
 import { type Sys } from '../../kernel/syscalls.js';
 import { type RaceScenario } from '../scenario.js';
-import { BUG_MACHINE, MAXNODE, NODE0, NODE1, mbindMayFail, segment } from './common.js';
+import { BUG_MACHINE, NODE0, NODE1, mbindMayFail, segmentWithPolicy } from './common.js';
 
 const PAGE = 4096;
 
@@ -24,10 +24,5 @@ export const race: RaceScenario = {
   depth: 1,
   // Any allocation in the policy and sp_node slabs may fail, a third of the time.
   faults: { ppm: 330_000 },
-  async setup(m) {
-    const p = await m.spawnProcess({ cpu: 0 });
-    const { addrs } = await segment([p.main], 128);
-    await p.main.mbind(addrs[0], 128 * PAGE, MPOL_BIND, NODE0, MAXNODE, 0);
-    return { tasks: [p.main], args: addrs };
-  },
+  setup: (m) => segmentWithPolicy(m, 128, MPOL_BIND, NODE0),
 };

@@ -6,7 +6,7 @@
  */
 import { MPOL_BIND } from '../../kernel/constants.js';
 import { type RaceScenario } from '../scenario.js';
-import { BUG_MACHINE, MAXNODE, NODE0, segment } from './common.js';
+import { BUG_MACHINE, NODE0, segmentWithPolicy } from './common.js';
 
 export { readSelf } from './b02.js';
 
@@ -16,10 +16,5 @@ export const race: RaceScenario = {
   module: import.meta.url,
   programs: ['readSelf'],
   depth: 1,
-  async setup(m) {
-    const p = await m.spawnProcess({ cpu: 0 });
-    const { addrs } = await segment([p.main], 16);
-    await p.main.mbind(addrs[0], 16 * 4096, MPOL_BIND, NODE0, MAXNODE, 0);
-    return { tasks: [p.main] };
-  },
+  setup: (m) => segmentWithPolicy(m, 16, MPOL_BIND, NODE0),
 };

@@ -7,7 +7,7 @@
 import { MPOL_BIND, MPOL_DEFAULT } from '../../kernel/constants.js';
 import { type Sys } from '../../kernel/syscalls.js';
 import { type RaceScenario } from '../scenario.js';
-import { BUG_MACHINE, MAXNODE, NODE0, segment } from './common.js';
+import { BUG_MACHINE, MAXNODE, NODE0, sharedSegment } from './common.js';
 
 const PAGE = 4096;
 const PAGES = 256;
@@ -30,13 +30,5 @@ export const race: RaceScenario = {
   module: import.meta.url,
   programs: ['split', 'whole'],
   depth: 2,
-  async setup(m) {
-    const p1 = await m.spawnProcess({ cpu: 0 });
-    const p2 = await m.spawnProcess({ cpu: 2 });
-    const { addrs } = await segment([p1.main, p2.main], PAGES);
-    // Both VMAs carry the policy (mbind skips a VMA whose policy already equals the new one).
-    await p1.main.mbind(addrs[0], PAGES * PAGE, MPOL_BIND, NODE0, MAXNODE, 0);
-    await p2.main.mbind(addrs[1], PAGES * PAGE, MPOL_BIND, NODE0, MAXNODE, 0);
-    return { tasks: [p1.main, p2.main], args: addrs };
-  },
+  setup: (m) => sharedSegment(m, PAGES, MPOL_BIND, NODE0, true),
 };

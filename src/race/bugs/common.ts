@@ -68,3 +68,26 @@ export async function taskPolicyTarget(m: Machine): Promise<RaceSetup> {
   await p2.main.setMempolicy(MPOL_INTERLEAVE, BOTH, MAXNODE);
   return { tasks: [p1.main, p2.main], args: [p2.pid, null] };
 }
+
+/** One process whose single task has a SysV segment of `pages` pages with shared policy (mode, mask); T1's argument is its address. */
+export async function segmentWithPolicy(m: Machine, pages: number, mode: number, mask: bigint): Promise<RaceSetup> {
+  const p = await m.spawnProcess({ cpu: 0 });
+  const { addrs } = await segment([p.main], pages);
+  await p.main.mbind(addrs[0], pages * PAGE_SIZE, mode, mask, MAXNODE, 0);
+  return { tasks: [p.main], args: addrs };
+}
+
+/**
+ * Two processes (T1 on node 0, T2 on node 1) attaching one SysV segment of `pages` pages, whose
+ * shared policy T1 sets to (mode, mask), through its VMA (and T2's too when `both`: mbind skips a
+ * VMA whose policy already equals the new one, so a VMA without one would ignore a default). Each
+ * task's argument is its own address of the segment.
+ */
+export async function sharedSegment(m: Machine, pages: number, mode: number, mask: bigint, both: boolean): Promise<RaceSetup> {
+  const p1 = await m.spawnProcess({ cpu: 0 });
+  const p2 = await m.spawnProcess({ cpu: 2 });
+  const { addrs } = await segment([p1.main, p2.main], pages);
+  await p1.main.mbind(addrs[0], pages * PAGE_SIZE, mode, mask, MAXNODE, 0);
+  if (both) await p2.main.mbind(addrs[1], pages * PAGE_SIZE, mode, mask, MAXNODE, 0);
+  return { tasks: [p1.main, p2.main], args: addrs };
+}
