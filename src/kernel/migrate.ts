@@ -1,57 +1,460 @@
 /**
- * Page migration for mbind(MPOL_MF_MOVE) (mm/migrate.c), in its simplest correct form: a
- * private anonymous page mapped by this mm alone is copied to a page allocated by the VMA's new
- * policy and the entry is switched over. Pages mapped by other mms (shared after fork, shmem)
- * are reported as not migrated; moving those needs reverse mapping, which comes with the
- * migration work.
+ * Page migration (mm/migrate.c): a page's contents and identity move to a new page on another
+ * node while tasks keep using it, for mbind(MPOL_MF_MOVE), migrate_pages(2), move_pages(2) and
+ * migrate-on-fault; also seed 004's lazy unmapping (MPOL_MF_LAZY).
  *
- * Locking: the caller holds the mm's mmap_sem for write, so no fault of this mm races with the
- * switch, and a page with MAPCOUNT 1 is reachable from no other mm; reclaim still may change
- * the entry (it needs no mmap_sem for anonymous pages), so the switch is a compareExchange.
+ * Model. Pages to migrate are first isolated from the LRU (the isolation holds a reference, and
+ * neither reclaim nor another migration can take an isolated page). Then, for each page
+ * (unmap_and_move), under its page lock:
+ *   1. the destination is allocated by the caller's rule (newVmaPage: the policy governing the
+ *      VMA and address, as new_vma_page / alloc_page_vma; newNodePage: a given node);
+ *   2. every entry that maps the page becomes a migration entry (try_to_migrate, through the
+ *      reverse map); a task that faults on one sleeps until the page is unlocked;
+ *   3. the page's count is frozen from the references that must remain (the isolation's, and the
+ *      page cache's or swap cache's): any other holder, such as a task copying through a pin,
+ *      makes the attempt fail, and the entries are restored;
+ *   4. the contents and flags (dirty, referenced, active, swap cache) are copied, the page-cache
+ *      or swap-cache slot is switched to the new page, the migration entries are replaced by
+ *      entries for it, the old page is unlocked and freed.
+ * A failed attempt is retried, NR_MAX_MIGRATE_PAGES_RETRY passes in all, then reported.
+ *
+ * Locking: the caller may hold the migrated mm's mmap_sem (read or write); migration itself takes
+ * no mmap_sem. Lock order: mmap_sem, page lock, VMA_LOCK (reverse map), LRU and zone spinlocks.
+ * Only isolated pages are locked here, so two migrations never wait for each other's locks.
+ * Refcounts: a migration entry holds no reference (the entry it replaced gave its reference and
+ * map count back); restoring one takes them on the page it now maps. Entries are changed only by
+ * compareExchange, so an munmap, a truncation or a fault that changes one meanwhile wins, and the
+ * restore skips it.
  */
-import { PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
-import { PAGE_SIZE } from './constants.js';
+import { BUG } from '../shm/layout.js';
+import { INODE, INODE_FILE, INODE_SYSV, KHDR, MM, NODE, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, PG_LOCKED, PG_MPOL, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, VMA, VM_SHARED, VM_WRITE } from '../shm/structs.js';
+import { MPOL_MF_MOVE_ALL } from './constants.js';
+import { EBUSY, ENOMEM } from './errno.js';
+import { pageInCache } from './filemap.js';
+import { inodePut } from './inode.js';
 import { type Kernel } from './kernel.js';
-import { allocPagesMpol } from './mempolicy.js';
-import { getVmaPolicy, vmaIlx } from './memory.js';
-import { vmaLookup } from './vma.js';
-import { copyPage, lruAdd, pageWord, prepNewPage, putPage } from './page-alloc.js';
+import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, mpolMisplaced } from './mempolicy.js';
+import { pageMapcount, vmaIlx, vmaPolicyAt } from './memory.js';
+import { allocPages, copyPage, freePagesBulk, freezePage, getPage, isolateLruPage, memalloc, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, putbackLruPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { lockPage, unlockPage, waitOnPageLocked } from './page-lock.js';
+import { type RmapOne, pteMaps, rmapWalkAnon, rmapWalkInode } from './rmap.js';
+import { inodeHasSharedPolicy } from './shared-policy.js';
+import { shmemIlx } from './shmem.js';
+import { addToSwapCache, getSwapSlots, migrationEntry, migrationEntryPfn, pteFromMigrationEntry, putUnusedSwapSlots, swapCacheReplace } from './swap.js';
+import { inodeTryGet, swapoutPages, unmapInodePage, unmapToSwapEntry } from './vmscan.js';
+import { vmaCount, vmaLayoutLock, vmaLayoutUnlock, vmaLookup } from './vma.js';
+import { xaSlot } from './xarray.js';
 
-/** True if `pfn` can be migrated by switching one entry of this mm. */
-export function migratableAlone(kn: Kernel, pfn: number): boolean {
-  const nm = kn.pfnNode(pfn);
-  const flags = nm.i32[pageWord(nm, pfn, PAGE.FLAGS)];
-  return (flags & PG_ANON) !== 0 && Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT)) === 1;
+/** Passes over the pages that failed for a transient reason before they count as failed. */
+export const NR_MAX_MIGRATE_PAGES_RETRY = 10;
+/** One attempt failed for a transient reason (a pin, a mapping we could not reach): try again. */
+const EAGAIN_MIGRATE = -11;
+
+/**
+ * The pages one call migrates, in the order found: each isolated from the LRU (the isolation
+ * holds a reference) with the address it was found at, for newVmaPage. `result` is filled by
+ * migratePages: 0 moved, -ENOMEM (no destination page) or -EBUSY (pinned, after the retries).
+ */
+export interface MigrateList {
+  pfns: number[];
+  addrs: number[];
+  result: number[];
 }
 
-/** migrate_pages for one mm, pages given by address: returns how many could not be moved. */
-export function migrateQueued(kn: Kernel, t: number, m: number, addrs: readonly number[]): number {
-  let failed = 0;
-  for (const addr of addrs) {
-    const vma = vmaLookup(kn, m, addr);
-    const pi = kn.pteIndex(m, addr);
-    const pte = Atomics.load(kn.ptes, pi);
-    const old = (pte & PTE_PFN_MASK) - 1;
-    // Reclaim may have swapped the page out since it was queued (it needs no mmap_sem for that).
-    const pfn = pte === 0 || pte & PTE_SWAP ? -1 : allocPagesMpol(kn, t, getVmaPolicy(kn, t, m, vma), vmaIlx(kn, m, vma, addr));
-    if (pfn < 0) {
-      failed++;
-      continue;
-    }
-    const nm = kn.pfnNode(old);
-    prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, nm.i32[pageWord(nm, old, PAGE.MAPPING)], (addr - kn.windowBase) / PAGE_SIZE);
-    copyPage(kn, pfn, old);
-    const nn = kn.pfnNode(pfn);
-    Atomics.store(nn.i32, pageWord(nn, pfn, PAGE.MAPCOUNT), 1);
-    if (Atomics.compareExchange(kn.ptes, pi, pte, (pte & ~PTE_PFN_MASK) | (pfn + 1)) !== pte) {
-      Atomics.store(nn.i32, pageWord(nn, pfn, PAGE.MAPCOUNT), 0);
-      putPage(kn, pfn);
-      failed++;
-      continue;
-    }
-    lruAdd(kn, pfn);
-    Atomics.sub(nm.i32, pageWord(nm, old, PAGE.MAPCOUNT), 1);
-    putPage(kn, old);
+export function newMigrateList(): MigrateList {
+  return { pfns: [], addrs: [], result: [] };
+}
+
+/** putback_movable_pages: give every page still on the list back to the LRU, and empty it. */
+export function putbackMigrateList(kn: Kernel, list: MigrateList): void {
+  for (const pfn of list.pfns) putbackLruPage(kn, pfn);
+  list.pfns.length = list.addrs.length = 0;
+}
+
+/**
+ * Isolate the page `pfn` that the entry at `pi` (address `addr`) maps, onto `list`: pinned, the
+ * entry checked again (reclaim changes entries without mmap_sem), taken off the LRU. False when
+ * the page is busy (isolated by reclaim or another migration, or no longer mapped there).
+ */
+export function isolateForMigration(kn: Kernel, pi: number, pfn: number, addr: number, list: MigrateList): boolean {
+  if (!tryGetPage(kn, pfn)) return false;
+  const ok = pteMaps(Atomics.load(kn.ptes, pi), pfn) && isolateLruPage(kn, pfn);
+  putPage(kn, pfn); // the isolation holds its own reference
+  if (ok) {
+    list.pfns.push(pfn);
+    list.addrs.push(addr);
   }
+  return ok;
+}
+
+/**
+ * migrate_folio_add: queue the page mapped at `pi` unless, without MPOL_MF_MOVE_ALL, it is mapped
+ * by others (not a failure: it is left alone). False when it should move and cannot be isolated.
+ */
+export function migrateFolioAdd(kn: Kernel, m: number, pi: number, pfn: number, addr: number, flags: number, list: MigrateList): boolean {
+  if (!(flags & MPOL_MF_MOVE_ALL) && mappedByOthers(kn, m, pfn)) return true;
+  return isolateForMigration(kn, pi, pfn, addr, list);
+}
+
+/**
+ * Is the page shared with other mappers, for MPOL_MF_MOVE? Today: mapped more than once
+ * (folio_maybe_mapped_shared). Seed 001: anonymous pages and pages of a writably shared inode
+ * always move; other inode pages only when mm `m` is the only one that maps their inode.
+ */
+function mappedByOthers(kn: Kernel, m: number, pfn: number): boolean {
+  if (kn.profile.sharedPageRule === 'mapcount') return pageMapcount(kn, pfn) > 1;
+  const nm = kn.pfnNode(pfn);
+  if (nm.i32[pageWord(nm, pfn, PAGE.FLAGS)] & PG_ANON) return false;
+  const ino = nm.i32[pageWord(nm, pfn, PAGE.MAPPING)];
+  let other = false;
+  for (let o = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); o < high; o++) {
+    if (Atomics.load(kn.k, kn.mm(o) + MM.STATE) === 0) continue;
+    vmaLayoutLock(kn, o);
+    for (let i = 0; i < vmaCount(kn, o); i++) {
+      const b = kn.vma(o, i);
+      if (kn.vmas[b + VMA.INODE] !== ino) continue;
+      if ((kn.vmas[b + VMA.FLAGS] & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE)) {
+        vmaLayoutUnlock(kn, o);
+        return false; // mapping_writably_mapped
+      }
+      if (o !== m) other = true;
+    }
+    vmaLayoutUnlock(kn, o);
+  }
+  return other;
+}
+
+/** vma_migratable: every mapping here can be migrated, except SysV segments (VM_SHM) under seed 001. */
+export function vmaMigratable(kn: Kernel, m: number, i: number): boolean {
+  const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
+  return kn.profile.shmMigratable || ino === 0 || kn.k[kn.inode(ino) + INODE.KIND] !== INODE_SYSV;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Destinations
+
+/** Where a migrated page goes: a new page for `old` (the list's `i`-th), or -1 when none can be had. */
+export type NewPage = (kn: Kernel, old: number, i: number) => number;
+
+/**
+ * The interleave index allocation uses for `addr` in VMA `i`: a shared-policy object's (shmem,
+ * SysV and tmpfs: the page index plus the inode number today; files under seed 000: the page
+ * index), else the offset in the mapping.
+ */
+function vmaAllocIlx(kn: Kernel, m: number, i: number, addr: number): number {
+  const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
+  const index = vmaIlx(kn, m, i, addr);
+  if (ino === 0 || !inodeHasSharedPolicy(kn, ino) || kn.k[kn.inode(ino) + INODE.KIND] === INODE_FILE) return index;
+  return shmemIlx(kn, ino, index);
+}
+
+/**
+ * new_vma_page → alloc_page_vma: a page for `addr` of mm `m` by the policy that governs it there:
+ * a shared policy of the page's index (taken with a reference by vmaPolicyAt and dropped with
+ * mpolCondPut), else the VMA's, else the task's, at the page's interleave index. With no VMA
+ * there any more (unmapped since it was queued), the task's policy. The caller holds mmap_sem.
+ */
+export function newVmaPage(kn: Kernel, t: number, m: number, addr: number): number {
+  const i = vmaLookup(kn, m, addr);
+  if (i < 0) return allocPagesMpol(kn, t, getTaskPolicy(kn, t), NO_INTERLEAVE_INDEX);
+  const own = vmaPolicyAt(kn, m, i, addr);
+  const pfn = allocPagesMpol(kn, t, own !== 0 ? own : getTaskPolicy(kn, t), vmaAllocIlx(kn, m, i, addr));
+  mpolCondPut(kn, own);
+  return pfn;
+}
+
+/** One node's zonelist, made once per node (allocation on exactly that node). */
+const onlyNode: (readonly number[])[] = [];
+
+/**
+ * new_node_page / alloc_migration_target with __GFP_THISNODE: a page on node `nid` only (direct
+ * reclaim there if it is full, unless `noreclaim`), counted as allocated by task `t`.
+ */
+export function newNodePage(kn: Kernel, t: number, nid: number, noreclaim = false): number {
+  const zl = (onlyNode[nid] ??= [nid]);
+  memalloc.noreclaim = noreclaim;
+  try {
+    return allocPages(kn, zl, false, 0, 0, kn.taskNode(t));
+  } finally {
+    memalloc.noreclaim = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migration entries
+
+/** The entries one attempt turned into migration entries, to restore (per thread: one migration at a time). */
+const unmapped = { pi: [] as number[], entry: [] as number[] };
+
+/** try_to_migrate_one: the entry at `pi` becomes a migration entry; its reference and map count go. */
+const toMigrationEntry: RmapOne = (kn, pfn, pi, pte) => {
+  for (let p = pte, tries = 0; pteMaps(p, pfn) && tries < MAX_ENTRY_TRIES; p = Atomics.load(kn.ptes, pi), tries++) {
+    const entry = migrationEntry(p);
+    if (Atomics.compareExchange(kn.ptes, pi, p, entry) !== p) continue; // a dirty bit or a write-protect changed it: again
+    if (p & PTE_DIRTY) setPageFlags(kn, pfn, PG_DIRTY);
+    const nm = kn.pfnNode(pfn);
+    Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+    putPage(kn, pfn); // never the last: the isolation holds one
+    unmapped.pi.push(pi);
+    unmapped.entry.push(entry);
+    return;
+  }
+};
+const MAX_ENTRY_TRIES = 1000;
+
+/** remove_migration_ptes: every entry taken by this attempt maps `pfn` again, unless changed meanwhile. */
+function restoreEntries(kn: Kernel, pfn: number): void {
+  const nm = kn.pfnNode(pfn);
+  const mc = pageWord(nm, pfn, PAGE.MAPCOUNT);
+  for (let j = 0; j < unmapped.pi.length; j++) {
+    const entry = unmapped.entry[j];
+    getPage(kn, pfn);
+    Atomics.add(nm.i32, mc, 1);
+    if (Atomics.compareExchange(kn.ptes, unmapped.pi[j], entry, pteFromMigrationEntry(entry, pfn)) === entry) continue;
+    Atomics.sub(nm.i32, mc, 1); // zapped by munmap or truncation meanwhile
+    putPage(kn, pfn);
+  }
+  unmapped.pi.length = unmapped.entry.length = 0;
+}
+
+/**
+ * migration_entry_wait: a fault found the migration entry `entry` at `pi`; sleep until its page
+ * is unlocked (its migration restores every entry before that) or the entry changed. The caller
+ * retries the fault. Bounded by the futex watchdog.
+ */
+export function migrationEntryWait(kn: Kernel, pi: number, entry: number): void {
+  const pfn = migrationEntryPfn(entry);
+  for (let round = 0; Atomics.load(kn.ptes, pi) === entry && waitOnPageLocked(kn, pfn, round); round++);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving one page
+
+/** The inode reference one attempt holds on an inode page's inode (0 for anonymous pages). */
+function lockedInode(kn: Kernel, pfn: number, flags: number): number {
+  if (flags & PG_ANON) return 0;
+  const nm = kn.pfnNode(pfn);
+  const ino = nm.i32[pageWord(nm, pfn, PAGE.MAPPING)];
+  if (!inodeTryGet(kn, ino)) return -1;
+  if (pageInCache(kn, ino, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], pfn)) return ino;
+  inodePut(kn, ino);
+  return -1; // truncated since it was isolated: the next pass finds it unreferenced
+}
+
+/** Flags a destination takes over at once; dirty, referenced, active and swap cache follow the copy. */
+const KEPT_FLAGS = PG_ANON | PG_SWAPBACKED | PG_MPOL;
+/** Flags copied after the freeze (folio_migrate_flags). */
+const COPIED_FLAGS = PG_DIRTY | PG_REFERENCED | PG_ACTIVE;
+
+/**
+ * unmap_and_move for isolated page `old`: 0 when it moved (or was freed from under us), -ENOMEM
+ * when no destination could be had, EAGAIN_MIGRATE to try again.
+ */
+function migrateOne(kn: Kernel, old: number, newPage: NewPage, i: number): number {
+  if (pageRefcount(kn, old) === 1) {
+    putPage(kn, old); // unmapped and out of every cache meanwhile: only the isolation held it
+    return 0;
+  }
+  lockPage(kn, old);
+  const flags = pageFlags(kn, old);
+  const ino = lockedInode(kn, old, flags);
+  if (ino < 0) {
+    unlockPage(kn, old);
+    return EAGAIN_MIGRATE;
+  }
+  const dst = newPage(kn, old, i);
+  let rc = dst < 0 ? -ENOMEM : 0;
+  if (dst >= 0) {
+    const nm = kn.pfnNode(old);
+    prepNewPage(kn, dst, (flags & KEPT_FLAGS) | PG_LOCKED, nm.i32[pageWord(nm, old, PAGE.MAPPING)], nm.i32[pageWord(nm, old, PAGE.INDEX)]);
+    rc = moveToNewPage(kn, old, dst, flags, ino);
+    if (rc !== 0) {
+      unlockPage(kn, dst);
+      putPage(kn, dst);
+    }
+  }
+  if (ino > 0) inodePut(kn, ino);
+  if (rc !== 0) unlockPage(kn, old);
+  return rc;
+}
+
+/** The unmapping and the switch, both pages locked; on success `old` is unlocked and freed. */
+function moveToNewPage(kn: Kernel, old: number, dst: number, flags: number, ino: number): number {
+  const nm = kn.pfnNode(old);
+  const index = nm.i32[pageWord(nm, old, PAGE.INDEX)];
+  if (pageMapcount(kn, old) > 0) {
+    if (ino === 0) rmapWalkAnon(kn, old, index, toMigrationEntry, 0);
+    else rmapWalkInode(kn, ino, index, old, toMigrationEntry, 0);
+  }
+  const swapcache = (flags & PG_SWAPCACHE) !== 0;
+  // The references that stay: the isolation's, and the page cache's or the swap cache's.
+  if (pageMapcount(kn, old) !== 0 || !freezePage(kn, old, 1 + (ino > 0 ? 1 : 0) + (swapcache ? 1 : 0))) {
+    restoreEntries(kn, old);
+    return EAGAIN_MIGRATE;
+  }
+  copyPage(kn, dst, old);
+  setPageFlags(kn, dst, pageFlags(kn, old) & COPIED_FLAGS);
+  if (ino > 0) replaceCacheSlot(kn, ino, index, old, dst);
+  if (swapcache) moveSwapCache(kn, old, dst);
+  restoreEntries(kn, dst);
+  unlockPage(kn, old);
+  ONE[0] = old;
+  freePagesBulk(nm, ONE, 1); // frozen at 0, off the LRU: nobody else can reach it
+  unlockPage(kn, dst);
+  putbackLruPage(kn, dst); // the allocation's reference goes; the cache's and the entries' stay
+  return 0;
+}
+const ONE = new Int32Array(1);
+
+/** The page-cache slot of a frozen, locked page now names `dst`, which takes the cache's reference. */
+function replaceCacheSlot(kn: Kernel, ino: number, index: number, old: number, dst: number): void {
+  const root = kn.k[kn.inode(ino) + INODE.ROOT];
+  const slot = xaSlot(kn, root, index);
+  if (slot < 0 || Atomics.compareExchange(kn.k, slot, old + 1, dst + 1) !== old + 1) BUG(`locked page ${old} left its page-cache slot`);
+  getPage(kn, dst);
+  Atomics.notify(kn.k, slot); // a lookup waiting for the frozen page looks again
+}
+
+/** The swap-cache slot of a frozen page moves to `dst`, with its reference and its node's count. */
+function moveSwapCache(kn: Kernel, old: number, dst: number): void {
+  const nm = kn.pfnNode(old);
+  const nd = kn.pfnNode(dst);
+  const slot = nm.i32[pageWord(nm, old, PAGE.PRIVATE)] - 1;
+  nd.i32[pageWord(nd, dst, PAGE.PRIVATE)] = slot + 1; // published by the flag below
+  Atomics.or(nd.i32, pageWord(nd, dst, PAGE.FLAGS), PG_SWAPCACHE);
+  getPage(kn, dst);
+  swapCacheReplace(kn, slot, old, dst);
+  Atomics.sub(nm.i32, NODE.NR_SWAPCACHE, 1);
+  Atomics.add(nd.i32, NODE.NR_SWAPCACHE, 1);
+}
+
+/**
+ * migrate_pages: move every page of `list` to the page `newPage` gives it, in passes (at most
+ * NR_MAX_MIGRATE_PAGES_RETRY) over the pages whose attempt failed for a transient reason. Pages
+ * that did not move go back to the LRU. Fills `list.result`, counts pgmigrate_success and
+ * pgmigrate_fail, empties the list, and returns how many did not move.
+ */
+export function migratePages(kn: Kernel, list: MigrateList, newPage: NewPage): number {
+  const n = list.pfns.length;
+  const result = list.result;
+  result.length = n;
+  result.fill(EAGAIN_MIGRATE);
+  for (let pass = 0, again = n; pass < NR_MAX_MIGRATE_PAGES_RETRY && again > 0; pass++) {
+    again = 0;
+    for (let i = 0; i < n; i++) {
+      if (result[i] !== EAGAIN_MIGRATE) continue;
+      result[i] = migrateOne(kn, list.pfns[i], newPage, i);
+      if (result[i] === EAGAIN_MIGRATE) again++;
+    }
+  }
+  let failed = 0;
+  for (let i = 0; i < n; i++) {
+    if (result[i] === 0) continue;
+    if (result[i] === EAGAIN_MIGRATE) result[i] = -EBUSY;
+    putbackLruPage(kn, list.pfns[i]);
+    failed++;
+  }
+  Atomics.add(kn.k, KHDR.PGMIGRATE_SUCCESS, n - failed);
+  if (failed) Atomics.add(kn.k, KHDR.PGMIGRATE_FAIL, failed);
+  list.pfns.length = list.addrs.length = 0;
   return failed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// mbind's three ways of moving what it queued
+
+/**
+ * The MOVE step of do_mbind for the pages it queued in mm `m` (mmap_sem held for write; the new
+ * policy already installed): direct migration through newVmaPage; seed 001's swap-out, after
+ * which each page comes back where the policy says on its next touch; or with MPOL_MF_LAZY (seed
+ * 004) unmapping only, for the next fault to migrate. Returns how many pages failed.
+ */
+export function mbindMigrate(kn: Kernel, t: number, m: number, list: MigrateList, lazy: boolean): number {
+  if (lazy) return lazyUnmap(kn, list);
+  if (kn.profile.migrateMode === 'swap') {
+    const stayed = swapoutPages(kn, list.pfns);
+    list.pfns.length = list.addrs.length = 0;
+    return stayed;
+  }
+  return migratePages(kn, list, (_kn, _old, i) => newVmaPage(kn, t, m, list.addrs[i]));
+}
+
+/** Swap slots for the anonymous pages one lazy unmapping puts in the swap cache (per thread). */
+let lazySlots = new Int32Array(0);
+
+/**
+ * MPOL_MF_LAZY (seed 004): unmap each queued page without moving it. An anonymous page goes into
+ * the swap cache (if it is not there already) and its entries become swap entries; an inode page
+ * just loses its entries. Either way the page stays where it is, mapped by nobody, until a fault
+ * finds it and migrates it where the policy says (migrateOnFault). Counts numa_pte_updates;
+ * returns how many pages could not be unmapped (no swap slot left).
+ */
+function lazyUnmap(kn: Kernel, list: MigrateList): number {
+  const want = list.pfns.filter((pfn) => !(pageFlags(kn, pfn) & PG_SWAPCACHE) && pageFlags(kn, pfn) & PG_ANON).length;
+  if (lazySlots.length < want) lazySlots = new Int32Array(want);
+  const got = getSwapSlots(kn, lazySlots, want);
+  let used = 0;
+  let failed = 0;
+  for (const pfn of list.pfns) {
+    lockPage(kn, pfn);
+    const before = pageMapcount(kn, pfn);
+    const flags = pageFlags(kn, pfn);
+    const nm = kn.pfnNode(pfn);
+    const index = nm.i32[pageWord(nm, pfn, PAGE.INDEX)];
+    if (flags & PG_ANON) {
+      let slot = nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1;
+      if (!(flags & PG_SWAPCACHE)) {
+        slot = used < got ? lazySlots[used++] : -1;
+        if (slot >= 0) {
+          addToSwapCache(kn, slot, pfn);
+          Atomics.add(nm.i32, NODE.NR_SWAPCACHE, 1);
+        }
+      }
+      if (slot >= 0) rmapWalkAnon(kn, pfn, index, unmapToSwapEntry, slot);
+      else failed++;
+    } else {
+      const ino = lockedInode(kn, pfn, flags);
+      if (ino > 0) {
+        unmapInodePage(kn, pfn, ino, index);
+        inodePut(kn, ino);
+      }
+    }
+    Atomics.add(kn.k, KHDR.NUMA_PTE_UPDATES, before - pageMapcount(kn, pfn));
+    unlockPage(kn, pfn);
+    putbackLruPage(kn, pfn);
+  }
+  putUnusedSwapSlots(kn, lazySlots, used, got);
+  list.pfns.length = list.addrs.length = 0;
+  return failed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migrate-on-fault (seed 004)
+
+/** A one-page list for migrate-on-fault (per thread). */
+const faultList = newMigrateList();
+
+/**
+ * check_migrate_misplaced_page: a fault on `addr` (VMA `i` of mm `m`, mmap_sem held) found
+ * cached page `pfn` (pinned by the fault) mapped by nobody. If the policy governing the address
+ * would place it elsewhere (mpol_misplaced), it is migrated there, to exactly that node and
+ * without reclaim. Returns true if the fault's pin was used up (the fault then looks again, and
+ * finds the page where it is now), false if the page is well placed or busy (the fault maps it).
+ * Counts numa_hint_faults, numa_hint_faults_local and numa_pages_migrated.
+ */
+export function migrateOnFault(kn: Kernel, t: number, m: number, i: number, addr: number, pfn: number): boolean {
+  Atomics.add(kn.k, KHDR.NUMA_HINT_FAULTS, 1);
+  const own = vmaPolicyAt(kn, m, i, addr);
+  const target = mpolMisplaced(kn, t, own !== 0 ? own : getTaskPolicy(kn, t), vmaAllocIlx(kn, m, i, addr), kn.pfnToNid(pfn));
+  mpolCondPut(kn, own);
+  if (target < 0) {
+    Atomics.add(kn.k, KHDR.NUMA_HINT_FAULTS_LOCAL, 1);
+    return false;
+  }
+  if (!isolateLruPage(kn, pfn)) return false;
+  putPage(kn, pfn); // the isolation's reference replaces the fault's pin
+  faultList.pfns.push(pfn);
+  faultList.addrs.push(addr);
+  if (migratePages(kn, faultList, (_kn) => newNodePage(kn, t, target, true)) === 0) Atomics.add(kn.k, KHDR.NUMA_PAGES_MIGRATED, 1);
+  return true;
 }

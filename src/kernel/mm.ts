@@ -17,7 +17,7 @@ import { mpolDup, mpolPut } from './mempolicy.js';
 import { copyPteRange, zapPteRange } from './memory.js';
 import { inodePut } from './inode.js';
 import { allocSlot, freeSlot } from './slots.js';
-import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead } from './vma.js';
+import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaLayoutLock, vmaLayoutUnlock, vmaRead } from './vma.js';
 
 /** mm_alloc: a fresh, empty mm for process `pid` with one user; slot or -ENOMEM. */
 export function mmAlloc(kn: Kernel, pid: number): number {
@@ -44,7 +44,9 @@ export function exitMmap(kn: Kernel, m: number): void {
   const sem = kn.mm(m) + MM.SEM;
   downWrite(kn.k, sem);
   for (let i = vmaCount(kn, m) - 1; i >= 0; i--) unmapVmaResources(kn, m, i);
+  vmaLayoutLock(kn, m);
   kn.k[kn.mm(m) + MM.NR_VMAS] = 0;
+  vmaLayoutUnlock(kn, m);
   upWrite(kn.k, sem);
 }
 

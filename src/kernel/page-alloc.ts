@@ -128,12 +128,13 @@ export function freePagesBulk(nm: NodeMem, pfns: Int32Array, n: number): void {
   spinUnlock(i32, NODE.LOCK);
 }
 
-/** Unlink `pfn` from its node's LRU list, if it is still on it. */
-function lruDel(nm: NodeMem, pfn: number): void {
+/** Unlink `pfn` from its node's LRU list, if it is still on it; true if this call unlinked it. */
+function lruDel(nm: NodeMem, pfn: number): boolean {
   const { i32 } = nm;
   spinLock(i32, NODE.LRU_LOCK);
   const fw = pageWord(nm, pfn, PAGE.FLAGS);
-  if (i32[fw] & PG_LRU) {
+  const listed = (i32[fw] & PG_LRU) !== 0;
+  if (listed) {
     const prev = i32[pageWord(nm, pfn, PAGE.LRU_PREV)];
     const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
     if (prev !== 0) i32[pageWord(nm, prev - 1, PAGE.LRU_NEXT)] = next;
@@ -144,6 +145,7 @@ function lruDel(nm: NodeMem, pfn: number): void {
     i32[NODE.NR_LRU]--;
   }
   spinUnlock(i32, NODE.LRU_LOCK);
+  return listed;
 }
 
 /** lru_cache_add: put `pfn` at the tail (newest end) of its node's LRU list. */
@@ -219,6 +221,25 @@ export function lruIsolate(kn: Kernel, nid: number, budget: { rotations: number 
   }
   spinUnlock(i32, NODE.LRU_LOCK);
   return taken;
+}
+
+/**
+ * folio_isolate_lru: take `pfn` (which the caller holds a reference on) off its node's LRU list
+ * for migration; the isolation holds a reference of its own. False if the page is not on the
+ * list (reclaim or another migration has it, or it is not published yet).
+ */
+export function isolateLruPage(kn: Kernel, pfn: number): boolean {
+  const nm = kn.pfnNode(pfn);
+  // PG_LRU is cleared under the lock by whoever takes the page off the list: that one owns it.
+  if (!(Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS)) & PG_LRU) || !lruDel(nm, pfn)) return false;
+  getPage(kn, pfn);
+  return true;
+}
+
+/** folio_putback_lru: an isolated page goes back on its LRU list and the isolation's reference is dropped. */
+export function putbackLruPage(kn: Kernel, pfn: number): void {
+  lruAdd(kn, pfn);
+  putPage(kn, pfn);
 }
 
 /** folio_try_get: pin a published page unless its count is 0 (being freed, or frozen). */
