@@ -10,7 +10,7 @@
  * task uses the mm any more, and takes the semaphore for write all the same.
  */
 import { downWrite, upWrite } from '../shm/rwsem.js';
-import { KHDR, MM, VM_SHARED } from '../shm/structs.js';
+import { KHDR, MM, TASK, VM_SHARED } from '../shm/structs.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { mpolDup, mpolPut } from './mempolicy.js';
@@ -53,6 +53,14 @@ export function exitMmap(kn: Kernel, m: number): void {
 /** mmget: one more task uses `m`. */
 export function mmGet(kn: Kernel, m: number): void {
   Atomics.add(kn.k, kn.mm(m) + MM.USERS, 1);
+}
+
+/** get_task_mm: a reference on task `t`'s mm (release it with mmPut), or 0 if the mm is already going. */
+export function getTaskMm(kn: Kernel, t: number): number {
+  const m = kn.k[kn.task(t) + TASK.MM];
+  const w = kn.mm(m) + MM.USERS;
+  for (let u = Atomics.load(kn.k, w); u > 0; u = Atomics.load(kn.k, w)) if (Atomics.compareExchange(kn.k, w, u, u + 1) === u) return m;
+  return 0;
 }
 
 /** mmput: a task stops using `m`; the last one tears it down and frees the slot. */

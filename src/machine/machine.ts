@@ -11,7 +11,7 @@
  */
 import { auditKernel, type AuditReport } from '../kernel/audit.js';
 import { type KernelConfig } from '../kernel/config.js';
-import { CAP_SYS_NICE, CAP_SYS_RESOURCE } from '../kernel/constants.js';
+import { CAP_SYS_NICE, CAP_SYS_PTRACE, CAP_SYS_RESOURCE } from '../kernel/constants.js';
 import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers, bufferSizes, kernelRegions } from '../kernel/kernel.js';
 import { numaPolicyInit } from '../kernel/mempolicy.js';
@@ -21,11 +21,11 @@ import { createProcess, exitTask } from '../kernel/task.js';
 import { pauseKswapd, withKswapdPaused } from '../kernel/vmscan.js';
 import { TASK } from '../shm/structs.js';
 import { type GetMempolicyResult, type Sys } from '../kernel/syscalls.js';
-import { type SyscallName, SYSCALL_NAMES } from './task-worker.js';
+import { OUT_ARGS, type ReplyWithOut, type SyscallName, SYSCALL_NAMES } from './task-worker.js';
 import { type MachineOptions, buildConfig } from './topology.js';
 import { WorkerHost } from './worker-host.js';
 
-const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE };
+const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_PTRACE };
 
 /** Credentials and placement of a new process. */
 export interface SpawnOptions {
@@ -35,7 +35,7 @@ export interface SpawnOptions {
   uid?: number;
   /** Effective uid (default: uid). */
   euid?: number;
-  /** Capabilities by name ('CAP_SYS_NICE', 'CAP_SYS_RESOURCE') or number. Default: both when uid is 0, none otherwise. */
+  /** Capabilities by name ('CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE') or number. Default: all three when uid is 0, none otherwise. */
   caps?: (string | number)[];
 }
 
@@ -100,11 +100,26 @@ export class Task {
   }
 }
 for (const name of SYSCALL_NAMES) {
+  const k = OUT_ARGS[name];
   Object.defineProperty(Task.prototype, name, {
-    value: function (this: Task, ...args: unknown[]) {
-      return this.host.call('call', name, args);
-    },
+    value:
+      k === undefined
+        ? function (this: Task, ...args: unknown[]) {
+            return this.host.call('call', name, args);
+          }
+        : async function (this: Task, ...args: unknown[]) {
+            const r = await this.host.call<ReplyWithOut>('call', name, args);
+            copyOut(args[k], r.out);
+            return r.value;
+          },
   });
+}
+
+/** Copy an output array the worker filled back into the caller's array (the same one, if it was shared). */
+function copyOut(mine: unknown, theirs: unknown): void {
+  if (mine === theirs || !(Array.isArray(mine) || mine instanceof Int32Array)) return;
+  const from = theirs as ArrayLike<number>;
+  for (let i = 0; i < Math.min(mine.length, from.length); i++) mine[i] = from[i];
 }
 
 /** A process: an address space and its tasks. */
@@ -236,7 +251,7 @@ export class Machine {
   async spawnProcess(opts: SpawnOptions = {}): Promise<Process> {
     if (this.closed) throw new Error('machine is closed');
     const uid = opts.uid ?? 0;
-    const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE'] : []));
+    const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE'] : []));
     const slot = createProcess(this.kn, { cpu: opts.cpu ?? 0, uid, euid: opts.euid ?? uid, caps });
     if (slot < 0) throw systemError(slot, 'fork');
     return this.adoptProcess(slot);

@@ -12,8 +12,21 @@ import { copyProcess, execMm, exitTask } from '../kernel/task.js';
 import { guard } from './wire.js';
 
 /** The system calls the main thread may forward to a task. */
-export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink'] as const;
+export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink', 'migratePages', 'movePages'] as const;
 export type SyscallName = (typeof SYSCALL_NAMES)[number];
+
+/**
+ * System calls with an array argument they fill (C's output pointers), by the argument's
+ * position: the worker sends the filled array back with the result, and the main thread copies
+ * it into the caller's array (a copy crossed the thread boundary, unless it was shared).
+ */
+export const OUT_ARGS: Partial<Record<SyscallName, number>> = { movePages: 4 };
+
+/** What a call with an output array replies: the result and the array as the call left it. */
+export interface ReplyWithOut {
+  value: unknown;
+  out: unknown;
+}
 
 export interface TaskWorkerData {
   cfg: KernelConfig;
@@ -29,7 +42,9 @@ export function taskWorkerApi(data: TaskWorkerData) {
     call(name: string, args: unknown[]) {
       return guard(() => {
         if (!syscalls.has(name)) throw new TypeError(`no system call ${name}`);
-        return (sys[name as SyscallName] as (...a: unknown[]) => unknown)(...args);
+        const value = (sys[name as SyscallName] as (...a: unknown[]) => unknown)(...args);
+        const k = OUT_ARGS[name as SyscallName];
+        return k === undefined ? value : ({ value, out: args[k] } satisfies ReplyWithOut);
       });
     },
     run(modulePath: string, exportName: string, args: unknown[]) {
