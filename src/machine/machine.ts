@@ -23,6 +23,7 @@ import { TASK } from '../shm/structs.js';
 import { type GetMempolicyResult, type Sys } from '../kernel/syscalls.js';
 import { OUT_ARGS, type ReplyWithOut, type SyscallName, SYSCALL_NAMES } from './task-worker.js';
 import { type MachineOptions, buildConfig } from './topology.js';
+import { fromWire } from './wire.js';
 import { WorkerHost } from './worker-host.js';
 
 const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_PTRACE };
@@ -110,6 +111,7 @@ for (const name of SYSCALL_NAMES) {
         : async function (this: Task, ...args: unknown[]) {
             const r = await this.host.call<ReplyWithOut>('call', name, args);
             copyOut(args[k], r.out);
+            if (r.error) throw fromWire(r.error);
             return r.value;
           },
   });

@@ -9,7 +9,7 @@ import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers } from '../kernel/kernel.js';
 import { Sys } from '../kernel/syscalls.js';
 import { copyProcess, execMm, exitTask } from '../kernel/task.js';
-import { guard } from './wire.js';
+import { type WireError, guard, toWire } from './wire.js';
 
 /** The system calls the main thread may forward to a task. */
 export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink', 'migratePages', 'movePages'] as const;
@@ -22,9 +22,13 @@ export type SyscallName = (typeof SYSCALL_NAMES)[number];
  */
 export const OUT_ARGS: Partial<Record<SyscallName, number>> = { movePages: 4 };
 
-/** What a call with an output array replies: the result and the array as the call left it. */
+/**
+ * What a call with an output array replies: the result or the error, and the array as the call
+ * left it (a call that fails may have filled part of it, as in C).
+ */
 export interface ReplyWithOut {
-  value: unknown;
+  value?: unknown;
+  error?: WireError;
   out: unknown;
 }
 
@@ -42,9 +46,14 @@ export function taskWorkerApi(data: TaskWorkerData) {
     call(name: string, args: unknown[]) {
       return guard(() => {
         if (!syscalls.has(name)) throw new TypeError(`no system call ${name}`);
-        const value = (sys[name as SyscallName] as (...a: unknown[]) => unknown)(...args);
+        const fn = sys[name as SyscallName] as (...a: unknown[]) => unknown;
         const k = OUT_ARGS[name as SyscallName];
-        return k === undefined ? value : ({ value, out: args[k] } satisfies ReplyWithOut);
+        if (k === undefined) return fn.apply(sys, args);
+        try {
+          return { value: fn.apply(sys, args), out: args[k] } satisfies ReplyWithOut;
+        } catch (e) {
+          return { error: toWire(e), out: args[k] } satisfies ReplyWithOut;
+        }
       });
     },
     run(modulePath: string, exportName: string, args: unknown[]) {

@@ -1,16 +1,8 @@
 import { expect } from 'chai';
-import { MAP_SHARED, type Machine, MPOL_MF_MOVE_ALL, O_CREAT, O_RDWR, PAGE_SIZE, PROT_READ, PROT_WRITE, type Task } from '../../src/index.js';
+import { MAP_SHARED, MPOL_MF_MOVE_ALL, O_CREAT, O_RDWR, PAGE_SIZE, PROT_READ, PROT_WRITE, type Task } from '../../src/index.js';
 import { type MigrateStressArgs, type MigrateStressResult } from '../fixtures/migrate-stress.js';
-import { fixture, mapAnon, withMachine } from '../helpers.js';
+import { fixture, mapAnon, vmstat, withMachine } from '../helpers.js';
 
-async function vmstat(m: Machine): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const line of (await m.readFile('/proc/vmstat')).trim().split('\n')) {
-    const [k, v] = line.split(' ');
-    out[k] = Number(v);
-  }
-  return out;
-}
 
 describe('migration under concurrency', function () {
   this.timeout(120_000);

@@ -1,15 +1,7 @@
 import { expect } from 'chai';
-import { type Machine, O_CREAT, O_RDWR, PAGE_SIZE, type Task } from '../../src/index.js';
-import { fixture, withMachine } from '../helpers.js';
+import { O_CREAT, O_RDWR, PAGE_SIZE, type Task } from '../../src/index.js';
+import { fixture, vmstat, withMachine } from '../helpers.js';
 
-async function vmstat(m: Machine): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const line of (await m.readFile('/proc/vmstat')).trim().split('\n')) {
-    const [k, v] = line.split(' ');
-    out[k] = Number(v);
-  }
-  return out;
-}
 
 describe('truncation racing with faults and reclaim', function () {
   this.timeout(120_000);
