@@ -51,7 +51,7 @@ import {
   mpolSetNodemask,
   nextInterleaveNode,
 } from './mempolicy.js';
-import { type MigrateList, mbindMigrate, migrateFolioAdd, newMigrateList, putbackMigrateList, vmaMigratable } from './migrate.js';
+import { type MigrateList, isolateQueued, mbindMigrate, migrateFolioAdd, newMigrateList, putbackMigrateList, vmaMigratable } from './migrate.js';
 import { inodeHasSharedPolicy, mpolSetSharedPolicy } from './shared-policy.js';
 import { isMigrationEntry } from './swap.js';
 import { vmaPolicyAt } from './memory.js';
@@ -242,8 +242,8 @@ function mbindCheckRange(kn: Kernel, t: number, start: number, len: number, flag
 /**
  * queue_pages_range: check that [start, end) is mapped without holes (unless DISCONTIG_OK) and,
  * with STRICT or MOVE, look at the pages there: with MPOL_MF_INVERT those outside `nodes`, else
- * those on `nodes` (migrate_pages). With MOVE, each is isolated onto `list` (migrate_folio_add);
- * pages mapped by others are left alone without MOVE_ALL. Returns how many pages should move
+ * those on `nodes` (migrate_pages). With MOVE, each is queued on `list` (migrate_folio_add) and
+ * then isolated, in batches; pages mapped by others are left alone without MOVE_ALL. Returns how many pages should move
  * and cannot (not movable, busy, or under migration already), -EIO (STRICT alone and such a
  * page; nothing is queued then) or -EFAULT (a hole). The caller holds mmap_sem.
  */
@@ -277,14 +277,16 @@ export function queuePagesRange(kn: Kernel, m: number, start: number, end: numbe
       }
       const pfn = (pte & PTE_PFN_MASK) - 1;
       if (pfn === kn.zeroPfn || nodes.has(kn.pfnToNid(pfn)) === invert) continue;
-      if (!movable || !migrateFolioAdd(kn, m, pi, pfn, a, flags, list)) {
-        failed++;
-        if (strictOnly) return -EIO;
+      if (movable) {
+        migrateFolioAdd(kn, m, pi, pfn, a, flags, list);
+        continue;
       }
+      failed++;
+      if (strictOnly) return -EIO;
     }
   }
   if (!(flags & MPOL_MF_DISCONTIG_OK) && covered < end) return -EFAULT;
-  return failed;
+  return failed + isolateQueued(kn, list);
 }
 
 /**

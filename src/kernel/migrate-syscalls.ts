@@ -17,7 +17,7 @@ import { EACCES, EBUSY, EFAULT, EINVAL, ENODEV, ENOENT, ENOSYS, EPERM, ESRCH } f
 import { type Kernel } from './kernel.js';
 import { pageMapcount } from './memory.js';
 import { capable, getNodes, queuePagesRange } from './mempolicy-syscalls.js';
-import { type MigrateList, isolateForMigration, migratePages, newMigrateList, newNodePage, vmaMigratable } from './migrate.js';
+import { type MigrateList, isolateForMigration, migratePages, newMigrateList, newNodePages, vmaMigratable } from './migrate.js';
 import { getTaskMm, mmPut } from './mm.js';
 import { Nodemask } from './nodemask.js';
 import { findTaskByTid } from './task.js';
@@ -70,7 +70,10 @@ function migrateToNode(kn: Kernel, t: number, m: number, source: number, dest: n
   // The whole address space with DISCONTIG_OK: this cannot fail, it counts pages it could not isolate.
   const failed = vmaCount(kn, m) === 0 ? 0 : queuePagesRange(kn, m, vmaGet(kn, m, 0, VMA.START), kn.windowTop, Nodemask.of([source]), flags | MPOL_MF_DISCONTIG_OK, list);
   upRead(kn.k, sem);
-  return failed + migratePages(kn, list, () => newNodePage(kn, t, dest));
+  const to = newNodePages(kn, t, dest);
+  const busy = migratePages(kn, list, to.newPage);
+  to.done();
+  return failed + busy;
 }
 
 /**
@@ -201,7 +204,9 @@ function addPageForMigration(kn: Kernel, m: number, addr: number, node: number, 
 function moveBatch(kn: Kernel, t: number, node: number, list: MigrateList, start: number, a: MovePagesArgs, left: number): number {
   const n = list.pfns.length;
   if (n === 0) return 0;
-  const failed = migratePages(kn, list, () => newNodePage(kn, t, node));
+  const to = newNodePages(kn, t, node);
+  const failed = migratePages(kn, list, to.newPage);
+  to.done();
   for (let j = 0; j < n; j++) if (!storeStatus(a, start + j, list.result[j] === 0 ? node : list.result[j])) return -EFAULT;
   return failed > 0 ? failed + left : 0;
 }

@@ -28,14 +28,14 @@
  */
 import { BUG } from '../shm/layout.js';
 import { INODE, INODE_FILE, INODE_SYSV, KHDR, MM, NODE, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, PG_LOCKED, PG_MPOL, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, VMA, VM_SHARED, VM_WRITE } from '../shm/structs.js';
-import { MPOL_MF_MOVE_ALL } from './constants.js';
+import { MPOL_MF_MOVE_ALL, SWAP_CLUSTER_MAX } from './constants.js';
 import { EBUSY, ENOMEM } from './errno.js';
 import { pageInCache } from './filemap.js';
 import { inodePut } from './inode.js';
-import { type Kernel } from './kernel.js';
+import { type Kernel, type NodeMem } from './kernel.js';
 import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, mpolMisplaced } from './mempolicy.js';
 import { pageMapcount, vmaIlx, vmaPolicyAt } from './memory.js';
-import { allocPages, copyPage, freePagesBulk, freezePage, getPage, isolateLruPage, memalloc, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, putbackLruPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { allocPages, allocPagesBulkNode, copyPage, countBulkAllocs, freePagesBulk, freeUnusedPages, freezePage, isolateLruPage, isolateLruPages, lruAddBulk, memalloc, pageFlags, pageRefcount, pageWord, putPage, putbackLruPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { lockPage, unlockPage, waitOnPageLocked } from './page-lock.js';
 import { type RmapOne, pteMaps, rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { inodeHasSharedPolicy } from './shared-policy.js';
@@ -54,21 +54,28 @@ const EAGAIN_MIGRATE = -11;
  * The pages one call migrates, in the order found: each isolated from the LRU (the isolation
  * holds a reference) with the address it was found at, for newVmaPage. `result` is filled by
  * migratePages: 0 moved, -ENOMEM (no destination page) or -EBUSY (pinned, after the retries).
+ * Queueing adds candidates with the entry index they were found at (`pis`); isolateQueued then
+ * isolates them in batches and keeps those it could.
  */
 export interface MigrateList {
   pfns: number[];
   addrs: number[];
+  pis: number[];
   result: number[];
 }
 
 export function newMigrateList(): MigrateList {
-  return { pfns: [], addrs: [], result: [] };
+  return { pfns: [], addrs: [], pis: [], result: [] };
 }
 
-/** putback_movable_pages: give every page still on the list back to the LRU, and empty it. */
+function clearList(list: MigrateList): void {
+  list.pfns.length = list.addrs.length = list.pis.length = 0;
+}
+
+/** putback_movable_pages: give every (isolated) page still on the list back to the LRU, and empty it. */
 export function putbackMigrateList(kn: Kernel, list: MigrateList): void {
   for (const pfn of list.pfns) putbackLruPage(kn, pfn);
-  list.pfns.length = list.addrs.length = 0;
+  clearList(list);
 }
 
 /**
@@ -83,17 +90,50 @@ export function isolateForMigration(kn: Kernel, pi: number, pfn: number, addr: n
   if (ok) {
     list.pfns.push(pfn);
     list.addrs.push(addr);
+    list.pis.push(pi);
   }
   return ok;
 }
 
 /**
- * migrate_folio_add: queue the page mapped at `pi` unless, without MPOL_MF_MOVE_ALL, it is mapped
- * by others (not a failure: it is left alone). False when it should move and cannot be isolated.
+ * migrate_folio_add: queue the page mapped at `pi` as a candidate, unless, without
+ * MPOL_MF_MOVE_ALL, it is mapped by others (it is left alone: not a failure). The caller then
+ * isolates the candidates with isolateQueued.
  */
-export function migrateFolioAdd(kn: Kernel, m: number, pi: number, pfn: number, addr: number, flags: number, list: MigrateList): boolean {
-  if (!(flags & MPOL_MF_MOVE_ALL) && mappedByOthers(kn, m, pfn)) return true;
-  return isolateForMigration(kn, pi, pfn, addr, list);
+export function migrateFolioAdd(kn: Kernel, m: number, pi: number, pfn: number, addr: number, flags: number, list: MigrateList): void {
+  if (!(flags & MPOL_MF_MOVE_ALL) && mappedByOthers(kn, m, pfn)) return;
+  list.pfns.push(pfn);
+  list.addrs.push(addr);
+  list.pis.push(pi);
+}
+
+/** Which candidates isolateQueued took (per thread). */
+let taken = new Uint8Array(64);
+
+/**
+ * Isolate the candidates queued by migrateFolioAdd, a node's LRU lock held once per run of
+ * pages: a page still mapped where it was found stays on the list, isolated; the others (busy,
+ * or unmapped since) leave it. Returns how many left (they count as not moved). The caller holds
+ * the mmap_sem it queued them under.
+ */
+export function isolateQueued(kn: Kernel, list: MigrateList): number {
+  const n = list.pfns.length;
+  if (taken.length < n) taken = new Uint8Array(2 * n);
+  isolateLruPages(kn, list.pfns, n, taken);
+  let kept = 0;
+  for (let j = 0; j < n; j++) {
+    const pfn = list.pfns[j];
+    if (!taken[j]) continue;
+    if (!pteMaps(Atomics.load(kn.ptes, list.pis[j]), pfn)) {
+      putbackLruPage(kn, pfn);
+      continue;
+    }
+    list.pfns[kept] = pfn;
+    list.addrs[kept] = list.addrs[j];
+    list.pis[kept++] = list.pis[j];
+  }
+  list.pfns.length = list.addrs.length = list.pis.length = kept;
+  return n - kept;
 }
 
 /**
@@ -166,55 +206,97 @@ export function newVmaPage(kn: Kernel, t: number, m: number, addr: number): numb
 /** One node's zonelist, made once per node (allocation on exactly that node). */
 const onlyNode: (readonly number[])[] = [];
 
+/** Destination pages taken from one node's free list a batch at a time (per thread). */
+const pool = { pfns: new Int32Array(SWAP_CLUSTER_MAX), n: 0, next: 0, used: 0 };
+
 /**
- * new_node_page / alloc_migration_target with __GFP_THISNODE: a page on node `nid` only (direct
- * reclaim there if it is full, unless `noreclaim`), counted as allocated by task `t`.
+ * new_node_page / alloc_migration_target with __GFP_THISNODE: the destination maker for pages
+ * going to node `nid` only, for task `t`. Pages come from the node's free list in batches
+ * (alloc_pages_bulk, one hold of its lock for SWAP_CLUSTER_MAX pages); when it runs short, one at
+ * a time with direct reclaim there (unless `noreclaim`). Call `done` after migratePages: it gives
+ * back what the batch did not use and counts the allocations.
  */
-export function newNodePage(kn: Kernel, t: number, nid: number, noreclaim = false): number {
-  const zl = (onlyNode[nid] ??= [nid]);
-  memalloc.noreclaim = noreclaim;
-  try {
-    return allocPages(kn, zl, false, 0, 0, kn.taskNode(t));
-  } finally {
-    memalloc.noreclaim = false;
-  }
+export function newNodePages(kn: Kernel, t: number, nid: number, noreclaim = false): { newPage: NewPage; done: () => void } {
+  pool.n = pool.next = pool.used = 0;
+  const local = kn.taskNode(t);
+  const newPage: NewPage = () => {
+    if (pool.next === pool.n) {
+      pool.n = allocPagesBulkNode(kn, nid, pool.pfns, pool.pfns.length);
+      pool.next = 0;
+    }
+    if (pool.next < pool.n) {
+      pool.used++;
+      return pool.pfns[pool.next++];
+    }
+    memalloc.noreclaim = noreclaim;
+    try {
+      return allocPages(kn, (onlyNode[nid] ??= [nid]), false, 0, 0, local);
+    } finally {
+      memalloc.noreclaim = false;
+    }
+  };
+  const done = () => {
+    if (pool.next < pool.n) freeUnusedPages(kn.node[nid]!, pool.pfns.subarray(pool.next, pool.n), pool.n - pool.next);
+    countBulkAllocs(kn, nid, pool.used, local);
+    pool.n = pool.next = pool.used = 0;
+  };
+  return { newPage, done };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Migration entries
 
-/** The entries one attempt turned into migration entries, to restore (per thread: one migration at a time). */
-const unmapped = { pi: [] as number[], entry: [] as number[] };
+/**
+ * The entries one attempt turned into migration entries, to restore (per thread: one migration
+ * at a time): `n` of them, and whether any of them was dirty.
+ */
+const unmapped: { pi: Int32Array; entry: Int32Array; n: number; dirty: boolean } = { pi: new Int32Array(16), entry: new Int32Array(16), n: 0, dirty: false };
 
-/** try_to_migrate_one: the entry at `pi` becomes a migration entry; its reference and map count go. */
+/**
+ * try_to_migrate_one: the entry at `pi` becomes a migration entry. Its reference and map count
+ * are dropped by the caller for all entries at once (the isolation keeps the page meanwhile).
+ */
 const toMigrationEntry: RmapOne = (kn, pfn, pi, pte) => {
   for (let p = pte, tries = 0; pteMaps(p, pfn) && tries < MAX_ENTRY_TRIES; p = Atomics.load(kn.ptes, pi), tries++) {
     const entry = migrationEntry(p);
     if (Atomics.compareExchange(kn.ptes, pi, p, entry) !== p) continue; // a dirty bit or a write-protect changed it: again
-    if (p & PTE_DIRTY) setPageFlags(kn, pfn, PG_DIRTY);
-    const nm = kn.pfnNode(pfn);
-    Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
-    putPage(kn, pfn); // never the last: the isolation holds one
-    unmapped.pi.push(pi);
-    unmapped.entry.push(entry);
+    if (p & PTE_DIRTY) unmapped.dirty = true;
+    if (unmapped.n === unmapped.pi.length) {
+      unmapped.pi = growInts(unmapped.pi);
+      unmapped.entry = growInts(unmapped.entry);
+    }
+    unmapped.pi[unmapped.n] = pi;
+    unmapped.entry[unmapped.n++] = entry;
     return;
   }
 };
 const MAX_ENTRY_TRIES = 1000;
 
-/** remove_migration_ptes: every entry taken by this attempt maps `pfn` again, unless changed meanwhile. */
-function restoreEntries(kn: Kernel, pfn: number): void {
+function growInts(a: Int32Array): Int32Array {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
+
+/**
+ * remove_migration_ptes: every entry taken by this attempt maps `pfn` again, unless an munmap or
+ * a truncation zapped it meanwhile. With `counted`, the page's map count and references for the
+ * entries are already there (a new page prepared with them); else they are added here.
+ */
+function restoreEntries(kn: Kernel, pfn: number, counted: boolean): void {
   const nm = kn.pfnNode(pfn);
-  const mc = pageWord(nm, pfn, PAGE.MAPCOUNT);
-  for (let j = 0; j < unmapped.pi.length; j++) {
+  const n = unmapped.n;
+  if (!counted && n > 0) {
+    Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), n);
+    Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), n);
+  }
+  for (let j = 0; j < n; j++) {
     const entry = unmapped.entry[j];
-    getPage(kn, pfn);
-    Atomics.add(nm.i32, mc, 1);
     if (Atomics.compareExchange(kn.ptes, unmapped.pi[j], entry, pteFromMigrationEntry(entry, pfn)) === entry) continue;
-    Atomics.sub(nm.i32, mc, 1); // zapped by munmap or truncation meanwhile
+    Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1); // zapped meanwhile
     putPage(kn, pfn);
   }
-  unmapped.pi.length = unmapped.entry.length = 0;
+  unmapped.n = 0;
 }
 
 /**
@@ -238,91 +320,169 @@ function lockedInode(kn: Kernel, pfn: number, flags: number): number {
   if (!inodeTryGet(kn, ino)) return -1;
   if (pageInCache(kn, ino, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], pfn)) return ino;
   inodePut(kn, ino);
-  return -1; // truncated since it was isolated: the next pass finds it unreferenced
+  return -1; // truncated since it was isolated
 }
 
-/** Flags a destination takes over at once; dirty, referenced, active and swap cache follow the copy. */
-const KEPT_FLAGS = PG_ANON | PG_SWAPBACKED | PG_MPOL;
-/** Flags copied after the freeze (folio_migrate_flags). */
-const COPIED_FLAGS = PG_DIRTY | PG_REFERENCED | PG_ACTIVE;
+/** Flags a destination takes over (folio_migrate_flags), besides dirty and the swap cache. */
+const KEPT_FLAGS = PG_ANON | PG_SWAPBACKED | PG_MPOL | PG_DIRTY | PG_REFERENCED | PG_ACTIVE;
+
+/** Lock an isolated page; its flags (the lock is almost always free: one atomic). */
+function lockIsolated(kn: Kernel, pfn: number): number {
+  const nm = kn.pfnNode(pfn);
+  const w = pageWord(nm, pfn, PAGE.FLAGS);
+  const old = Atomics.or(nm.i32, w, PG_LOCKED);
+  if (!(old & PG_LOCKED)) return old;
+  lockPage(kn, pfn);
+  return Atomics.load(nm.i32, w);
+}
 
 /**
- * unmap_and_move for isolated page `old`: 0 when it moved (or was freed from under us), -ENOMEM
- * when no destination could be had, EAGAIN_MIGRATE to try again.
+ * unmap_and_move for isolated page `old` (found mapped at entry `hint`, or -1): 0 when it moved
+ * (or was freed from under us), -ENOMEM when no destination could be had, EAGAIN_MIGRATE to try
+ * again.
  */
-function migrateOne(kn: Kernel, old: number, newPage: NewPage, i: number): number {
-  if (pageRefcount(kn, old) === 1) {
-    putPage(kn, old); // unmapped and out of every cache meanwhile: only the isolation held it
-    return 0;
-  }
-  lockPage(kn, old);
-  const flags = pageFlags(kn, old);
+function migrateOne(kn: Kernel, old: number, newPage: NewPage, i: number, hint: number): number {
+  const flags = lockIsolated(kn, old);
   const ino = lockedInode(kn, old, flags);
   if (ino < 0) {
     unlockPage(kn, old);
-    return EAGAIN_MIGRATE;
+    if (pageRefcount(kn, old) !== 1) return EAGAIN_MIGRATE;
+    putPage(kn, old); // out of its inode and unmapped: only the isolation held it
+    return 0;
   }
   const dst = newPage(kn, old, i);
-  let rc = dst < 0 ? -ENOMEM : 0;
-  if (dst >= 0) {
-    const nm = kn.pfnNode(old);
-    prepNewPage(kn, dst, (flags & KEPT_FLAGS) | PG_LOCKED, nm.i32[pageWord(nm, old, PAGE.MAPPING)], nm.i32[pageWord(nm, old, PAGE.INDEX)]);
-    rc = moveToNewPage(kn, old, dst, flags, ino);
-    if (rc !== 0) {
-      unlockPage(kn, dst);
-      putPage(kn, dst);
-    }
-  }
+  const rc = dst < 0 ? -ENOMEM : moveToNewPage(kn, old, dst, flags, ino, hint);
   if (ino > 0) inodePut(kn, ino);
-  if (rc !== 0) unlockPage(kn, old);
+  if (rc !== 0) {
+    unlockPage(kn, old);
+    if (dst >= 0) freeUnusedPages(kn.pfnNode(dst), ONE.fill(dst), 1);
+  }
   return rc;
-}
-
-/** The unmapping and the switch, both pages locked; on success `old` is unlocked and freed. */
-function moveToNewPage(kn: Kernel, old: number, dst: number, flags: number, ino: number): number {
-  const nm = kn.pfnNode(old);
-  const index = nm.i32[pageWord(nm, old, PAGE.INDEX)];
-  if (pageMapcount(kn, old) > 0) {
-    if (ino === 0) rmapWalkAnon(kn, old, index, toMigrationEntry, 0);
-    else rmapWalkInode(kn, ino, index, old, toMigrationEntry, 0);
-  }
-  const swapcache = (flags & PG_SWAPCACHE) !== 0;
-  // The references that stay: the isolation's, and the page cache's or the swap cache's.
-  if (pageMapcount(kn, old) !== 0 || !freezePage(kn, old, 1 + (ino > 0 ? 1 : 0) + (swapcache ? 1 : 0))) {
-    restoreEntries(kn, old);
-    return EAGAIN_MIGRATE;
-  }
-  copyPage(kn, dst, old);
-  setPageFlags(kn, dst, pageFlags(kn, old) & COPIED_FLAGS);
-  if (ino > 0) replaceCacheSlot(kn, ino, index, old, dst);
-  if (swapcache) moveSwapCache(kn, old, dst);
-  restoreEntries(kn, dst);
-  unlockPage(kn, old);
-  ONE[0] = old;
-  freePagesBulk(nm, ONE, 1); // frozen at 0, off the LRU: nobody else can reach it
-  unlockPage(kn, dst);
-  putbackLruPage(kn, dst); // the allocation's reference goes; the cache's and the entries' stay
-  return 0;
 }
 const ONE = new Int32Array(1);
 
-/** The page-cache slot of a frozen, locked page now names `dst`, which takes the cache's reference. */
+/**
+ * Unmap `old` (locked) into migration entries, freeze it, and move it to `dst` (fresh from the
+ * allocator, unprepared). On success `old` is unlocked and waits, frozen and off the LRU, in
+ * `done.freed` to go back to its node's free list; `dst`, mapped where `old` was and holding the
+ * allocation's reference, waits in `done.moved` to go on the LRU: both in batches, at the end of
+ * migratePages. On failure the entries map `old` again and `dst` is untouched.
+ */
+function moveToNewPage(kn: Kernel, old: number, dst: number, flags: number, ino: number, hint: number): number {
+  const nm = kn.pfnNode(old);
+  const index = nm.i32[pageWord(nm, old, PAGE.INDEX)];
+  const mc = pageWord(nm, old, PAGE.MAPCOUNT);
+  unmapped.n = 0;
+  unmapped.dirty = false;
+  const only = ino === 0 && hint >= 0 && Atomics.load(nm.i32, mc) === 1 ? Atomics.load(kn.ptes, hint) : 0;
+  if (pteMaps(only, old)) toMigrationEntry(kn, old, hint, only, 0); // its one mapping is where it was found
+  else if (ino === 0) rmapWalkAnon(kn, old, index, toMigrationEntry, 0);
+  else rmapWalkInode(kn, ino, index, old, toMigrationEntry, 0);
+  const n = unmapped.n;
+  const cached = ino > 0 || flags & PG_SWAPCACHE ? 1 : 0;
+  // The entries' map counts and references go with the freeze: the map count must be exactly
+  // theirs (no mapping the walk could not reach), the count exactly theirs plus the isolation's
+  // and the page cache's or swap cache's (nobody else holds the page, no copy is in progress).
+  const refs = 1 + cached + n;
+  if (Atomics.compareExchange(nm.i32, mc, n, 0) !== n) {
+    restoreEntries(kn, old, true);
+    return EAGAIN_MIGRATE;
+  }
+  if (!freezePage(kn, old, refs)) {
+    Atomics.add(nm.i32, mc, n);
+    restoreEntries(kn, old, true);
+    return EAGAIN_MIGRATE;
+  }
+  copyPage(kn, dst, old);
+  const dirty = unmapped.dirty ? PG_DIRTY : 0;
+  if (dirty && !(flags & PG_DIRTY)) setPageFlags(kn, old, PG_DIRTY); // the old node's dirty count drops when it is freed
+  prepMigratedPage(kn, dst, (flags & KEPT_FLAGS) | dirty | (ino > 0 ? PG_LOCKED : 0), nm.i32[pageWord(nm, old, PAGE.MAPPING)], index, 1 + cached + n, n);
+  if (ino > 0) replaceCacheSlot(kn, ino, index, old, dst);
+  if (flags & PG_SWAPCACHE) moveSwapCache(kn, old, dst);
+  restoreEntries(kn, dst, true);
+  unlockPage(kn, old);
+  if (ino > 0) unlockPage(kn, dst);
+  if (done.n === done.freed.length) {
+    done.freed = growInts(done.freed);
+    done.moved = growInts(done.moved);
+  }
+  done.freed[done.n] = old; // frozen at 0, off the LRU: nobody else can reach it
+  done.moved[done.n++] = dst;
+  return 0;
+}
+
+/**
+ * Set up a destination before anyone can reach it (the slot switch or the first restored entry
+ * publishes it): flags, owner, and the counts of the references it is about to take over. The
+ * node counters that mirror its flags are added in finishMoved, for a batch at once.
+ */
+function prepMigratedPage(kn: Kernel, dst: number, flags: number, mapping: number, index: number, refs: number, maps: number): void {
+  const nd = kn.pfnNode(dst);
+  const base = pageWord(nd, dst, 0);
+  nd.i32[base + PAGE.FLAGS] = flags;
+  nd.i32[base + PAGE.MAPPING] = mapping;
+  nd.i32[base + PAGE.INDEX] = index;
+  nd.i32[base + PAGE.REFCOUNT] = refs;
+  nd.i32[base + PAGE.MAPCOUNT] = maps;
+}
+
+/** The pages migratePages has moved, `n` of each: the old ones to free, the new ones to put on the LRU (per thread). */
+const done: { freed: Int32Array; moved: Int32Array; n: number } = { freed: new Int32Array(SWAP_CLUSTER_MAX), moved: new Int32Array(SWAP_CLUSTER_MAX), n: 0 };
+
+/**
+ * Free the frozen old pages and put the new ones on the LRU, with their node counters, a lock
+ * hold and a counter update per run of pages of one node.
+ */
+function finishMoved(kn: Kernel): void {
+  for (let j = 0; j < done.n; ) {
+    const nm = kn.pfnNode(done.freed[j]);
+    const from = j;
+    while (j < done.n && kn.pfnNode(done.freed[j]) === nm) j++;
+    freePagesBulk(nm, done.freed.subarray(from, j), j - from);
+  }
+  for (let j = 0; j < done.n; ) {
+    const nd = kn.pfnNode(done.moved[j]);
+    const from = j;
+    while (j < done.n && kn.pfnNode(done.moved[j]) === nd) j++;
+    countPrepared(nd, done.moved, from, j);
+    lruAddBulk(kn, done.moved.subarray(from, j), j - from);
+    for (let x = from; x < j; x++) putPage(kn, done.moved[x]); // the allocation's reference goes; the cache's and the entries' stay
+  }
+  done.n = 0;
+}
+
+/** prepNewPage's counters for pages[from, to) of node `nd`, added once. */
+function countPrepared(nd: NodeMem, pfns: Int32Array, from: number, to: number): void {
+  let anon = 0;
+  let shmem = 0;
+  let dirty = 0;
+  for (let x = from; x < to; x++) {
+    const f = nd.i32[pageWord(nd, pfns[x], PAGE.FLAGS)];
+    if (f & PG_ANON) anon++;
+    else if (f & PG_SWAPBACKED) shmem++;
+    if (f & PG_DIRTY) dirty++;
+  }
+  if (anon) Atomics.add(nd.i32, NODE.NR_ANON, anon);
+  if (shmem) Atomics.add(nd.i32, NODE.NR_SHMEM, shmem);
+  if (to - from - anon - shmem) Atomics.add(nd.i32, NODE.NR_FILE, to - from - anon - shmem);
+  if (dirty) Atomics.add(nd.i32, NODE.NR_DIRTY, dirty);
+}
+
+/** The page-cache slot of a frozen, locked page now names `dst`, which holds the cache's reference already. */
 function replaceCacheSlot(kn: Kernel, ino: number, index: number, old: number, dst: number): void {
   const root = kn.k[kn.inode(ino) + INODE.ROOT];
   const slot = xaSlot(kn, root, index);
   if (slot < 0 || Atomics.compareExchange(kn.k, slot, old + 1, dst + 1) !== old + 1) BUG(`locked page ${old} left its page-cache slot`);
-  getPage(kn, dst);
   Atomics.notify(kn.k, slot); // a lookup waiting for the frozen page looks again
 }
 
-/** The swap-cache slot of a frozen page moves to `dst`, with its reference and its node's count. */
+/** The swap-cache slot of a frozen page moves to `dst` (which holds the cache's reference already), with its node's count. */
 function moveSwapCache(kn: Kernel, old: number, dst: number): void {
   const nm = kn.pfnNode(old);
   const nd = kn.pfnNode(dst);
   const slot = nm.i32[pageWord(nm, old, PAGE.PRIVATE)] - 1;
   nd.i32[pageWord(nd, dst, PAGE.PRIVATE)] = slot + 1; // published by the flag below
   Atomics.or(nd.i32, pageWord(nd, dst, PAGE.FLAGS), PG_SWAPCACHE);
-  getPage(kn, dst);
   swapCacheReplace(kn, slot, old, dst);
   Atomics.sub(nm.i32, NODE.NR_SWAPCACHE, 1);
   Atomics.add(nd.i32, NODE.NR_SWAPCACHE, 1);
@@ -343,10 +503,11 @@ export function migratePages(kn: Kernel, list: MigrateList, newPage: NewPage): n
     again = 0;
     for (let i = 0; i < n; i++) {
       if (result[i] !== EAGAIN_MIGRATE) continue;
-      result[i] = migrateOne(kn, list.pfns[i], newPage, i);
+      result[i] = migrateOne(kn, list.pfns[i], newPage, i, list.pis[i] ?? -1);
       if (result[i] === EAGAIN_MIGRATE) again++;
     }
   }
+  finishMoved(kn);
   let failed = 0;
   for (let i = 0; i < n; i++) {
     if (result[i] === 0) continue;
@@ -356,7 +517,7 @@ export function migratePages(kn: Kernel, list: MigrateList, newPage: NewPage): n
   }
   Atomics.add(kn.k, KHDR.PGMIGRATE_SUCCESS, n - failed);
   if (failed) Atomics.add(kn.k, KHDR.PGMIGRATE_FAIL, failed);
-  list.pfns.length = list.addrs.length = 0;
+  clearList(list);
   return failed;
 }
 
@@ -373,7 +534,7 @@ export function mbindMigrate(kn: Kernel, t: number, m: number, list: MigrateList
   if (lazy) return lazyUnmap(kn, list);
   if (kn.profile.migrateMode === 'swap') {
     const stayed = swapoutPages(kn, list.pfns);
-    list.pfns.length = list.addrs.length = 0;
+    clearList(list);
     return stayed;
   }
   return migratePages(kn, list, (_kn, _old, i) => newVmaPage(kn, t, m, list.addrs[i]));
@@ -424,7 +585,7 @@ function lazyUnmap(kn: Kernel, list: MigrateList): number {
     putbackLruPage(kn, pfn);
   }
   putUnusedSwapSlots(kn, lazySlots, used, got);
-  list.pfns.length = list.addrs.length = 0;
+  clearList(list);
   return failed;
 }
 
@@ -455,6 +616,9 @@ export function migrateOnFault(kn: Kernel, t: number, m: number, i: number, addr
   putPage(kn, pfn); // the isolation's reference replaces the fault's pin
   faultList.pfns.push(pfn);
   faultList.addrs.push(addr);
-  if (migratePages(kn, faultList, (_kn) => newNodePage(kn, t, target, true)) === 0) Atomics.add(kn.k, KHDR.NUMA_PAGES_MIGRATED, 1);
+  faultList.pis.push(-1);
+  const dest = newNodePages(kn, t, target, true);
+  if (migratePages(kn, faultList, dest.newPage) === 0) Atomics.add(kn.k, KHDR.NUMA_PAGES_MIGRATED, 1);
+  dest.done();
   return true;
 }
