@@ -17,7 +17,7 @@ import { EACCES, EBUSY, EFAULT, EINVAL, ENODEV, ENOENT, ENOSYS, EPERM, ESRCH } f
 import { type Kernel } from './kernel.js';
 import { pageMapcount } from './memory.js';
 import { capable, getNodes, queuePagesRange } from './mempolicy-syscalls.js';
-import { type MigrateList, isolateForMigration, migratePages, newMigrateList, newNodePages, vmaMigratable } from './migrate.js';
+import { type MigrateList, isolateQueued, migratePages, newMigrateList, newNodePages, newNodePagesDone, vmaMigratable } from './migrate.js';
 import { getTaskMm, mmPut } from './mm.js';
 import { Nodemask } from './nodemask.js';
 import { findTaskByTid } from './task.js';
@@ -70,9 +70,8 @@ function migrateToNode(kn: Kernel, t: number, m: number, source: number, dest: n
   // The whole address space with DISCONTIG_OK: this cannot fail, it counts pages it could not isolate.
   const failed = vmaCount(kn, m) === 0 ? 0 : queuePagesRange(kn, m, vmaGet(kn, m, 0, VMA.START), kn.windowTop, Nodemask.of([source]), flags | MPOL_MF_DISCONTIG_OK, list);
   upRead(kn.k, sem);
-  const to = newNodePages(kn, t, dest);
-  const busy = migratePages(kn, list, to.newPage);
-  to.done();
+  const busy = migratePages(kn, list, newNodePages(kn, t, dest));
+  newNodePagesDone();
   return failed + busy;
 }
 
@@ -177,13 +176,18 @@ const DO_PAGES_STAT_CHUNK_NR = 16;
 const chunkStatus = new Int32Array(DO_PAGES_STAT_CHUNK_NR);
 
 /**
- * add_page_for_migration, under mmap_sem (read): 1 if page `addr` was queued for `node`, 0 if it
- * is there already, else its status: -EFAULT (no migratable VMA, the zero page), -ENOENT (not
- * present), -EACCES (mapped by others, without MOVE_ALL), -EBUSY (cannot be isolated).
+ * add_page_for_migration, under mmap_sem (read): 1 if page `addr` was queued for `node` (it is
+ * isolated with its batch: -EBUSY then if it cannot be), 0 if it is there already, else its
+ * status: -EFAULT (no migratable VMA, the zero page), -ENOENT (not present), -EACCES (mapped by
+ * others, without MOVE_ALL).
  */
 function addPageForMigration(kn: Kernel, m: number, addr: number, node: number, list: MigrateList, all: boolean): number {
-  const i = vmaLookup(kn, m, addr);
-  if (i < 0 || !vmaMigratable(kn, m, i)) return -EFAULT;
+  if (!(addr >= vmacache.start && addr < vmacache.end)) {
+    const i = vmaLookup(kn, m, addr);
+    if (i < 0 || !vmaMigratable(kn, m, i)) return -EFAULT;
+    vmacache.start = vmaGet(kn, m, i, VMA.START);
+    vmacache.end = vmaGet(kn, m, i, VMA.END);
+  }
   const page = addr - (addr % PAGE_SIZE);
   const pi = kn.pteIndex(m, page);
   const pte = Atomics.load(kn.ptes, pi);
@@ -192,24 +196,46 @@ function addPageForMigration(kn: Kernel, m: number, addr: number, node: number, 
   if (pfn === kn.zeroPfn) return -EFAULT;
   if (kn.pfnToNid(pfn) === node) return 0;
   if (!all && pageMapcount(kn, pfn) > 1) return -EACCES;
-  return isolateForMigration(kn, pi, pfn, page, list) ? 1 : -EBUSY;
+  list.pfns.push(pfn);
+  list.addrs.push(page);
+  list.pis.push(pi);
+  return 1;
 }
 
 /**
- * One batch of do_pages_move: the pages [start, start + queued) went to `list` for `node`; they
- * move now (without mmap_sem). Their status is the node, or why they did not move (Linux leaves
- * the status of a batch that failed untouched: numa-emu says -ENOMEM or -EBUSY per page). Returns
- * 0, the count of pages not moved (the failures plus the `left` not yet tried), or -EFAULT.
+ * One batch of do_pages_move: the pages [start, start + queued) went to `list` for `node`, under
+ * mmap_sem (read), which the caller still holds: they are isolated, the lock is dropped, and they
+ * move. Their status is the node, -EBUSY if they could not be isolated, or why they did not move
+ * (Linux leaves the status of a batch that failed untouched: numa-emu says -ENOMEM or -EBUSY per
+ * page). Returns 0, the count of pages not moved (the failures plus the `left` not yet tried), or
+ * -EFAULT.
  */
-function moveBatch(kn: Kernel, t: number, node: number, list: MigrateList, start: number, a: MovePagesArgs, left: number): number {
+function moveBatch(kn: Kernel, t: number, m: number, node: number, list: MigrateList, start: number, a: MovePagesArgs, left: number): number {
   const n = list.pfns.length;
-  if (n === 0) return 0;
-  const to = newNodePages(kn, t, node);
-  const failed = migratePages(kn, list, to.newPage);
-  to.done();
-  for (let j = 0; j < n; j++) if (!storeStatus(a, start + j, list.result[j] === 0 ? node : list.result[j])) return -EFAULT;
+  if (n === 0) {
+    upRead(kn.k, kn.mm(m) + MM.SEM);
+    return 0;
+  }
+  isolateQueued(kn, list, origin);
+  upRead(kn.k, kn.mm(m) + MM.SEM);
+  const kept = list.pfns.length;
+  const failed = migratePages(kn, list, newNodePages(kn, t, node));
+  newNodePagesDone();
+  for (let j = 0, k = 0; j < n; j++) {
+    const moved = k < kept && origin[k] === j ? list.result[k++] : -EBUSY;
+    if (!storeStatus(a, start + j, moved === 0 ? node : moved)) return -EFAULT;
+  }
   return failed > 0 ? failed + left : 0;
 }
+
+/**
+ * The last migratable VMA add_page_for_migration found (vmacache): consecutive pages mostly share
+ * one. Valid while the batch's mmap_sem is held; emptied when it is taken.
+ */
+const vmacache = { start: 0, end: 0 };
+
+/** Where each page isolateQueued kept came from in its batch (per thread). */
+const origin: number[] = [];
 
 /**
  * do_pages_move: pages go in batches of consecutive entries with the same target node. A page
@@ -218,9 +244,8 @@ function moveBatch(kn: Kernel, t: number, node: number, list: MigrateList, start
  * with failures ends the call too: the result is the pages not moved plus those not tried.
  */
 function doPagesMove(kn: Kernel, t: number, m: number, count: number, a: MovePagesArgs, all: boolean): number {
-  const sem = kn.mm(m) + MM.SEM;
   const list = newMigrateList();
-  let node = -1;
+  let node = -1; // the batch's node; mmap_sem is held for read while a batch is open
   let start = 0;
   let err = 0;
   let i = 0;
@@ -235,27 +260,28 @@ function doPagesMove(kn: Kernel, t: number, m: number, count: number, a: MovePag
       break;
     }
     if (want !== node && node >= 0) {
-      const r = moveBatch(kn, t, node, list, start, a, count - i);
-      if (r !== 0) return r;
+      const r = moveBatch(kn, t, m, node, list, start, a, count - i);
       node = -1;
+      if (r !== 0) return r;
     }
     if (node < 0) {
+      downRead(kn.k, kn.mm(m) + MM.SEM);
+      vmacache.start = vmacache.end = 0;
       node = want;
       start = i;
     }
-    downRead(kn.k, sem);
     const q = addPageForMigration(kn, m, a.pages[i], node, list, all);
-    upRead(kn.k, sem);
     if (q > 0) continue;
-    if (!storeStatus(a, i, q === 0 ? node : q)) {
+    const stored = storeStatus(a, i, q === 0 ? node : q);
+    const r = moveBatch(kn, t, m, node, list, start, a, count - i - 1);
+    node = -1;
+    if (!stored) {
       err = -EFAULT;
       break;
     }
-    const r = moveBatch(kn, t, node, list, start, a, count - i - 1);
     if (r !== 0) return r;
-    node = -1;
   }
-  const r = node >= 0 ? moveBatch(kn, t, node, list, start, a, count - i) : 0;
+  const r = node >= 0 ? moveBatch(kn, t, m, node, list, start, a, count - i) : 0;
   return err < 0 ? err : r;
 }
 

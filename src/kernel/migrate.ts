@@ -35,7 +35,7 @@ import { inodePut } from './inode.js';
 import { type Kernel, type NodeMem } from './kernel.js';
 import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, mpolMisplaced } from './mempolicy.js';
 import { pageMapcount, vmaIlx, vmaPolicyAt } from './memory.js';
-import { allocPages, allocPagesBulkNode, copyPage, countBulkAllocs, freePagesBulk, freeUnusedPages, freezePage, isolateLruPage, isolateLruPages, lruAddBulk, memalloc, pageFlags, pageRefcount, pageWord, putPage, putbackLruPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { allocPages, allocPagesBulkNode, copyPage, countBulkAllocs, freePagesBulk, freeUnusedPages, isolateLruPage, isolateLruPages, lruAddBulk, memalloc, pageFlags, pageRefcount, pageWord, putPage, putbackLruPage, setPageFlags } from './page-alloc.js';
 import { lockPage, unlockPage, waitOnPageLocked } from './page-lock.js';
 import { type RmapOne, pteMaps, rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { inodeHasSharedPolicy } from './shared-policy.js';
@@ -79,23 +79,6 @@ export function putbackMigrateList(kn: Kernel, list: MigrateList): void {
 }
 
 /**
- * Isolate the page `pfn` that the entry at `pi` (address `addr`) maps, onto `list`: pinned, the
- * entry checked again (reclaim changes entries without mmap_sem), taken off the LRU. False when
- * the page is busy (isolated by reclaim or another migration, or no longer mapped there).
- */
-export function isolateForMigration(kn: Kernel, pi: number, pfn: number, addr: number, list: MigrateList): boolean {
-  if (!tryGetPage(kn, pfn)) return false;
-  const ok = pteMaps(Atomics.load(kn.ptes, pi), pfn) && isolateLruPage(kn, pfn);
-  putPage(kn, pfn); // the isolation holds its own reference
-  if (ok) {
-    list.pfns.push(pfn);
-    list.addrs.push(addr);
-    list.pis.push(pi);
-  }
-  return ok;
-}
-
-/**
  * migrate_folio_add: queue the page mapped at `pi` as a candidate, unless, without
  * MPOL_MF_MOVE_ALL, it is mapped by others (it is left alone: not a failure). The caller then
  * isolates the candidates with isolateQueued.
@@ -113,10 +96,11 @@ let taken = new Uint8Array(64);
 /**
  * Isolate the candidates queued by migrateFolioAdd, a node's LRU lock held once per run of
  * pages: a page still mapped where it was found stays on the list, isolated; the others (busy,
- * or unmapped since) leave it. Returns how many left (they count as not moved). The caller holds
- * the mmap_sem it queued them under.
+ * or unmapped since) leave it. Returns how many left (they count as not moved); `origin`, if
+ * given, receives the position each kept page had. The caller holds the mmap_sem it queued them
+ * under.
  */
-export function isolateQueued(kn: Kernel, list: MigrateList): number {
+export function isolateQueued(kn: Kernel, list: MigrateList, origin?: number[]): number {
   const n = list.pfns.length;
   if (taken.length < n) taken = new Uint8Array(2 * n);
   isolateLruPages(kn, list.pfns, n, taken);
@@ -128,11 +112,13 @@ export function isolateQueued(kn: Kernel, list: MigrateList): number {
       putbackLruPage(kn, pfn);
       continue;
     }
+    if (origin) origin[kept] = j;
     list.pfns[kept] = pfn;
     list.addrs[kept] = list.addrs[j];
     list.pis[kept++] = list.pis[j];
   }
   list.pfns.length = list.addrs.length = list.pis.length = kept;
+  if (origin) origin.length = kept;
   return n - kept;
 }
 
@@ -206,41 +192,52 @@ export function newVmaPage(kn: Kernel, t: number, m: number, addr: number): numb
 /** One node's zonelist, made once per node (allocation on exactly that node). */
 const onlyNode: (readonly number[])[] = [];
 
-/** Destination pages taken from one node's free list a batch at a time (per thread). */
-const pool = { pfns: new Int32Array(SWAP_CLUSTER_MAX), n: 0, next: 0, used: 0 };
+/**
+ * Destination pages taken from one node's free list a batch at a time (per thread: one migration
+ * at a time): the node, the task's node for the statistics, and whether reclaim may run.
+ */
+const pool = { pfns: new Int32Array(SWAP_CLUSTER_MAX), n: 0, next: 0, used: 0, nid: 0, local: 0, noreclaim: false, kn: null as Kernel | null };
 
 /**
  * new_node_page / alloc_migration_target with __GFP_THISNODE: the destination maker for pages
  * going to node `nid` only, for task `t`. Pages come from the node's free list in batches
  * (alloc_pages_bulk, one hold of its lock for SWAP_CLUSTER_MAX pages); when it runs short, one at
- * a time with direct reclaim there (unless `noreclaim`). Call `done` after migratePages: it gives
- * back what the batch did not use and counts the allocations.
+ * a time with direct reclaim there (unless `noreclaim`). Call newNodePagesDone after
+ * migratePages: it gives back what the batch did not use and counts the allocations.
  */
-export function newNodePages(kn: Kernel, t: number, nid: number, noreclaim = false): { newPage: NewPage; done: () => void } {
+export function newNodePages(kn: Kernel, t: number, nid: number, noreclaim = false): NewPage {
   pool.n = pool.next = pool.used = 0;
-  const local = kn.taskNode(t);
-  const newPage: NewPage = () => {
-    if (pool.next === pool.n) {
-      pool.n = allocPagesBulkNode(kn, nid, pool.pfns, pool.pfns.length);
-      pool.next = 0;
-    }
-    if (pool.next < pool.n) {
-      pool.used++;
-      return pool.pfns[pool.next++];
-    }
-    memalloc.noreclaim = noreclaim;
-    try {
-      return allocPages(kn, (onlyNode[nid] ??= [nid]), false, 0, 0, local);
-    } finally {
-      memalloc.noreclaim = false;
-    }
-  };
-  const done = () => {
-    if (pool.next < pool.n) freeUnusedPages(kn.node[nid]!, pool.pfns.subarray(pool.next, pool.n), pool.n - pool.next);
-    countBulkAllocs(kn, nid, pool.used, local);
-    pool.n = pool.next = pool.used = 0;
-  };
-  return { newPage, done };
+  pool.kn = kn;
+  pool.nid = nid;
+  pool.local = kn.taskNode(t);
+  pool.noreclaim = noreclaim;
+  return fromPool;
+}
+
+function fromPool(kn: Kernel): number {
+  if (pool.next === pool.n) {
+    pool.n = allocPagesBulkNode(kn, pool.nid, pool.pfns, pool.pfns.length);
+    pool.next = 0;
+  }
+  if (pool.next < pool.n) {
+    pool.used++;
+    return pool.pfns[pool.next++];
+  }
+  memalloc.noreclaim = pool.noreclaim;
+  try {
+    return allocPages(kn, (onlyNode[pool.nid] ??= [pool.nid]), false, 0, 0, pool.local);
+  } finally {
+    memalloc.noreclaim = false;
+  }
+}
+
+/** The end of a migration to one node: pages not used go back, those used are counted. */
+export function newNodePagesDone(): void {
+  const kn = pool.kn!;
+  if (pool.next < pool.n) freeUnusedPages(kn.node[pool.nid]!, pool.pfns.subarray(pool.next, pool.n), pool.n - pool.next);
+  countBulkAllocs(kn, pool.nid, pool.used, pool.local);
+  pool.n = pool.next = pool.used = 0;
+  pool.kn = null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,11 +367,12 @@ const ONE = new Int32Array(1);
  */
 function moveToNewPage(kn: Kernel, old: number, dst: number, flags: number, ino: number, hint: number): number {
   const nm = kn.pfnNode(old);
-  const index = nm.i32[pageWord(nm, old, PAGE.INDEX)];
-  const mc = pageWord(nm, old, PAGE.MAPCOUNT);
+  const { i32 } = nm;
+  const base = pageWord(nm, old, 0);
+  const index = i32[base + PAGE.INDEX];
   unmapped.n = 0;
   unmapped.dirty = false;
-  const only = ino === 0 && hint >= 0 && Atomics.load(nm.i32, mc) === 1 ? Atomics.load(kn.ptes, hint) : 0;
+  const only = ino === 0 && hint >= 0 && Atomics.load(i32, base + PAGE.MAPCOUNT) === 1 ? Atomics.load(kn.ptes, hint) : 0;
   if (pteMaps(only, old)) toMigrationEntry(kn, old, hint, only, 0); // its one mapping is where it was found
   else if (ino === 0) rmapWalkAnon(kn, old, index, toMigrationEntry, 0);
   else rmapWalkInode(kn, ino, index, old, toMigrationEntry, 0);
@@ -384,19 +382,19 @@ function moveToNewPage(kn: Kernel, old: number, dst: number, flags: number, ino:
   // theirs (no mapping the walk could not reach), the count exactly theirs plus the isolation's
   // and the page cache's or swap cache's (nobody else holds the page, no copy is in progress).
   const refs = 1 + cached + n;
-  if (Atomics.compareExchange(nm.i32, mc, n, 0) !== n) {
+  if (Atomics.compareExchange(i32, base + PAGE.MAPCOUNT, n, 0) !== n) {
     restoreEntries(kn, old, true);
     return EAGAIN_MIGRATE;
   }
-  if (!freezePage(kn, old, refs)) {
-    Atomics.add(nm.i32, mc, n);
+  if (Atomics.compareExchange(i32, base + PAGE.REFCOUNT, refs, 0) !== refs) {
+    Atomics.add(i32, base + PAGE.MAPCOUNT, n);
     restoreEntries(kn, old, true);
     return EAGAIN_MIGRATE;
   }
   copyPage(kn, dst, old);
   const dirty = unmapped.dirty ? PG_DIRTY : 0;
   if (dirty && !(flags & PG_DIRTY)) setPageFlags(kn, old, PG_DIRTY); // the old node's dirty count drops when it is freed
-  prepMigratedPage(kn, dst, (flags & KEPT_FLAGS) | dirty | (ino > 0 ? PG_LOCKED : 0), nm.i32[pageWord(nm, old, PAGE.MAPPING)], index, 1 + cached + n, n);
+  prepMigratedPage(kn, dst, (flags & KEPT_FLAGS) | dirty | (ino > 0 ? PG_LOCKED : 0), i32[base + PAGE.MAPPING], index, refs, n);
   if (ino > 0) replaceCacheSlot(kn, ino, index, old, dst);
   if (flags & PG_SWAPCACHE) moveSwapCache(kn, old, dst);
   restoreEntries(kn, dst, true);
@@ -617,8 +615,8 @@ export function migrateOnFault(kn: Kernel, t: number, m: number, i: number, addr
   faultList.pfns.push(pfn);
   faultList.addrs.push(addr);
   faultList.pis.push(-1);
-  const dest = newNodePages(kn, t, target, true);
-  if (migratePages(kn, faultList, dest.newPage) === 0) Atomics.add(kn.k, KHDR.NUMA_PAGES_MIGRATED, 1);
-  dest.done();
+  const moved = migratePages(kn, faultList, newNodePages(kn, t, target, true)) === 0;
+  newNodePagesDone();
+  if (moved) Atomics.add(kn.k, KHDR.NUMA_PAGES_MIGRATED, 1);
   return true;
 }

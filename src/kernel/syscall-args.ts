@@ -83,7 +83,10 @@ export function intsArg(syscall: string, name: string, v: unknown): Int32Array |
   if (v instanceof Int32Array) return v;
   if (!isArrayLike(v)) throw argTypeError(syscall, name, 'an array of integers, or null', v);
   const out = new Int32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = intArg(syscall, `${name}[${i}]`, v[i]);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    out[i] = typeof x === 'number' && x === (x | 0) ? x : intArg(syscall, `${name}[${i}]`, x); // an int already: no conversion
+  }
   return out;
 }
 
