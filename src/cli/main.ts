@@ -2,7 +2,8 @@
 /**
  * numa-emu's command line: `hardware` (numactl --hardware), `numastat` (compatibility mode, or
  * numastat's MB tables with -p/-m/-n), `numactl` (numactl's shared-memory mode: a policy on a
- * SysV segment or a file, --touch, --dump, --dump-nodes) and `demo`, each with `--json`, on the
+ * SysV segment or a file, --touch, --dump, --dump-nodes), `migratepages` and `migspeed` (numactl's
+ * tools of those names) and `demo`, each with `--json`, on the
  * default machine or one described by `--machine <file.json>`, under `--kernel <profile>`.
  * `--scenario <module>` runs a module's `scenario(machine)` export first, so that numastat and
  * hardware show the state a workload left (and `numastat -p` finds its processes).
@@ -20,6 +21,7 @@ import { type OptSpec, type ParsedOpt, UsageError, getopt } from './args.js';
 import { runDemo, type DemoResult } from './demo.js';
 import { formatHardware, formatNumastat, hardwareInfo, numastatTable } from './format.js';
 import { NUMACTL_OPTS, NUMACTL_USAGE, parseNumactl, runNumactl } from './numactl.js';
+import { type CliRun, MIGRATEPAGES_USAGE, MIGSPEED_OPTS, MIGSPEED_USAGE, parseMigratepages, parseMigspeed, runMigratepages, runMigspeed } from './migrate.js';
 import { type NumastatOptions, runNumastat } from './numastat.js';
 
 const USAGE = `usage: numa-emu <command> [options]
@@ -29,6 +31,9 @@ commands:
   numastat    per-node allocation counters (numastat); with -p <pid>, -m, -n: numastat's MB tables
   numactl     a policy on a SysV segment (--shm) or a file (--file), as numactl does; see
               numa-emu numactl --help
+  migratepages <pid> <from-nodes> <to-nodes>
+              move a process's pages between nodes (migrate_pages), as numactl's migratepages
+  migspeed    [-p pages] <from-nodes> <to-nodes>: the migration rate of the emulated machine
 options:
   --json              print JSON instead of text
   --kernel <profile>  kernel profile: ${PROFILE_NAMES.join(', ')}
@@ -69,6 +74,8 @@ const COMMANDS: Record<string, { opts: OptSpec[]; usage: string }> = {
   hardware: { opts: [], usage: USAGE },
   numastat: { opts: NUMASTAT_OPTS, usage: NUMASTAT_USAGE },
   numactl: { opts: NUMACTL_OPTS, usage: NUMACTL_USAGE },
+  migratepages: { opts: [], usage: MIGRATEPAGES_USAGE },
+  migspeed: { opts: MIGSPEED_OPTS, usage: MIGSPEED_USAGE },
 };
 
 interface Args {
@@ -153,6 +160,12 @@ async function main(): Promise<void> {
   // Check the command line before building the machine.
   const numactlArgs = args.command === 'numactl' ? parseNumactl(args.opts, args.words) : null;
   const nsOpts = args.command === 'numastat' ? numastatOptions(args) : null;
+  const migArgs = args.command === 'migratepages' ? parseMigratepages(args.words) : null;
+  const speedArgs = args.command === 'migspeed' ? parseMigspeed(args.opts, args.words) : null;
+  if (speedArgs?.help) {
+    process.stdout.write(MIGSPEED_USAGE);
+    return;
+  }
   const m = await Machine.create(args.options);
   try {
     if (args.scenario) {
@@ -183,6 +196,16 @@ async function main(): Promise<void> {
         return;
       }
       process.stderr.write(r.stderr);
+    } else if (migArgs || speedArgs) {
+      const r: CliRun<unknown> = migArgs ? await runMigratepages(m, migArgs) : await runMigspeed(m, speedArgs!);
+      out = r.json;
+      text = r.stdout;
+      process.stderr.write(r.stderr);
+      process.exitCode = r.exitCode;
+      if (r.exitCode !== 0) {
+        if (!args.json) process.stdout.write(text);
+        return;
+      }
     } else if (nsOpts) {
       const r = await runNumastat(m, nsOpts);
       out = r.report;
