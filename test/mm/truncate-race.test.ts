@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { O_CREAT, O_RDWR, PAGE_SIZE, type Task } from '../../src/index.js';
+import { MAP_SHARED, O_CREAT, O_RDWR, PAGE_SIZE, PROT_READ, type Task } from '../../src/index.js';
 import { fixture, vmstat, withMachine } from '../helpers.js';
 
 
@@ -35,5 +35,26 @@ describe('truncation racing with faults and reclaim', function () {
       // kswapd is alive: more pressure, and it reclaims again.
       await hog.main.run<number>(f, 'hogLoop', 160, 400, 5);
       expect((await vmstat(m)).pgscan_kswapd).to.be.above(before.pgscan_kswapd);
+    }));
+
+  it('ftruncate takes no mmap_sem: it shrinks a file mapped by a process whose mmap_sem is held for write, and that process then gets SIGBUS past the end', () =>
+    withMachine({ nodes: [{ memory: '4M' }] }, async (m) => {
+      const holder = await m.spawnProcess({ cpu: 0 });
+      const fd = await holder.main.open('/held', O_CREAT | O_RDWR);
+      await holder.main.ftruncate(fd, 4 * PAGE_SIZE);
+      const a = await holder.main.mmap(0, 4 * PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+      await holder.main.touch(a, 4 * PAGE_SIZE, 'read');
+      const flag = new Int32Array(new SharedArrayBuffer(8));
+      const held = holder.main.run<string | null>(fixture('truncate-race'), 'holdMmapSem', flag, a + 3 * PAGE_SIZE);
+      while (Atomics.load(flag, 0) === 0) await Atomics.waitAsync(flag, 0, 0).value;
+      const other = await m.spawnProcess({ cpu: 1 });
+      const ofd = await other.main.open('/held', O_RDWR);
+      await other.main.ftruncate(ofd, PAGE_SIZE); // would wait for the holder if it took its mmap_sem
+      Atomics.store(flag, 1, 1);
+      Atomics.notify(flag, 1);
+      expect(await held).to.equal('SIGBUS');
+      expect(await holder.main.load(a, 1)).to.have.length(1);
+      await other.main.close(ofd);
+      await holder.main.close(fd);
     }));
 });
