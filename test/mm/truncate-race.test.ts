@@ -32,9 +32,11 @@ describe('truncation racing with faults and reclaim', function () {
       const before = await vmstat(m);
       expect(before.pgscan_kswapd, 'kswapd reclaimed during the run').to.be.above(0);
       expect(m.audit().problems).to.deep.equal([]);
-      // kswapd is alive: more pressure, and it reclaims again.
-      await hog.main.run<number>(f, 'hogLoop', 160, 400, 5);
-      expect((await vmstat(m)).pgscan_kswapd).to.be.above(before.pgscan_kswapd);
+      // kswapd is alive: under more pressure it reclaims again (direct reclaim may beat it to a
+      // round, so a few rounds are allowed).
+      let rounds = 0;
+      while ((await vmstat(m)).pgscan_kswapd === before.pgscan_kswapd && rounds < 20) await hog.main.run<number>(f, 'hogLoop', 160, 400, 5 + rounds++);
+      expect((await vmstat(m)).pgscan_kswapd, `after ${rounds} rounds of pressure`).to.be.above(before.pgscan_kswapd);
     }));
 
   it('ftruncate takes no mmap_sem: it shrinks a file mapped by a process whose mmap_sem is held for write, and that process then gets SIGBUS past the end', () =>
