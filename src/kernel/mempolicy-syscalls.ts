@@ -335,6 +335,9 @@ function mbindRange(kn: Kernel, m: number, start: number, end: number, pol: numb
   return 0;
 }
 
+/** The list of an mbind without MOVE, which queues nothing (one per thread: no allocation per call). */
+const NO_MOVES = newMigrateList();
+
 /** do_mbind, after the range checks: [start, end) is non-empty and page aligned. */
 function doMbind(kn: Kernel, t: number, start: number, end: number, mode: number, modeFlags: number, nodes: UserNodes, flags: number): number {
   if (mode === MPOL_DEFAULT) flags &= ~MPOL_MF_STRICT;
@@ -350,7 +353,7 @@ function doMbind(kn: Kernel, t: number, start: number, end: number, mode: number
     mpolPut(kn, pol);
     return err;
   }
-  const list = newMigrateList();
+  const list = flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL) ? newMigrateList() : NO_MOVES;
   let failed = queuePagesRange(kn, m, start, end, nodes.mask, flags | MPOL_MF_INVERT, list);
   if (failed < 0) {
     err = failed;

@@ -102,6 +102,7 @@ let taken = new Uint8Array(64);
  */
 export function isolateQueued(kn: Kernel, list: MigrateList, origin?: number[]): number {
   const n = list.pfns.length;
+  if (n === 0) return 0;
   if (taken.length < n) taken = new Uint8Array(2 * n);
   isolateLruPages(kn, list.pfns, n, taken);
   let kept = 0;
@@ -181,13 +182,30 @@ function vmaAllocIlx(kn: Kernel, m: number, i: number, addr: number): number {
  * there any more (unmapped since it was queued), the task's policy. The caller holds mmap_sem.
  */
 export function newVmaPage(kn: Kernel, t: number, m: number, addr: number): number {
-  const i = vmaLookup(kn, m, addr);
+  const i = vmaAt(kn, m, addr);
   if (i < 0) return allocPagesMpol(kn, t, getTaskPolicy(kn, t), NO_INTERLEAVE_INDEX);
   const own = vmaPolicyAt(kn, m, i, addr);
   const pfn = allocPagesMpol(kn, t, own !== 0 ? own : getTaskPolicy(kn, t), vmaAllocIlx(kn, m, i, addr));
   mpolCondPut(kn, own);
   return pfn;
 }
+
+/**
+ * The VMA of `addr` (vma_lookup), remembering the last one found: the pages of one mbind are
+ * mostly in one VMA. Valid for one mbindMigrate, which holds mmap_sem for write (forgotten at its
+ * start); -1 for no VMA.
+ */
+function vmaAt(kn: Kernel, m: number, addr: number): number {
+  if (m === vmacache.m && addr >= vmacache.start && addr < vmacache.end) return vmacache.i;
+  const i = vmaLookup(kn, m, addr);
+  if (i < 0) return i;
+  vmacache.m = m;
+  vmacache.i = i;
+  vmacache.start = kn.vmas[kn.vma(m, i) + VMA.START];
+  vmacache.end = kn.vmas[kn.vma(m, i) + VMA.END];
+  return i;
+}
+const vmacache = { m: 0, i: -1, start: 0, end: 0 };
 
 /** One node's zonelist, made once per node (allocation on exactly that node). */
 const onlyNode: (readonly number[])[] = [];
@@ -535,6 +553,7 @@ export function mbindMigrate(kn: Kernel, t: number, m: number, list: MigrateList
     clearList(list);
     return stayed;
   }
+  vmacache.m = 0;
   return migratePages(kn, list, (_kn, _old, i) => newVmaPage(kn, t, m, list.addrs[i]));
 }
 

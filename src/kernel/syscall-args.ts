@@ -73,7 +73,10 @@ export function pointersArg(syscall: string, name: string, v: unknown): Float64A
   if (v === null || v === undefined) return new Float64Array(0);
   if (!isArrayLike(v)) throw argTypeError(syscall, name, 'an array of addresses, or null', v);
   const out = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = ulongArg(syscall, `${name}[${i}]`, v[i]);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    out[i] = typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : ulongArg(syscall, `${name}[${i}]`, x); // the name only for an error
+  }
   return out;
 }
 
