@@ -31,7 +31,7 @@ import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
 import { filePages, filemapFault, pageInCache } from './filemap.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
-import { clearPage, copyPage, frameOffset, getPage, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { clearPage, copyPage, frameOffset, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { isMigrationEntry, isSwapEntry, lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swapFreeBulk, swpSlot, waitOnSwapWriteout } from './swap.js';
 import { shmemGetPage } from './shmem.js';
 import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
@@ -498,19 +498,29 @@ export function zapPteRange(kn: Kernel, m: number, start: number, end: number): 
 }
 
 /**
- * The entry at `pi` as fork copies it: write-protected (`cow`) by compareExchange, since reclaim
- * and migration change entries without mmap_sem; a migration entry is waited out, not copied
- * (the migration would not find the copy to restore it).
+ * The entry at `pi` as fork copies it, with the reference the copy needs: write-protected
+ * (`cow`) by compareExchange, since reclaim and migration change entries without mmap_sem; the
+ * page it maps pinned and the entry checked again (reclaim and migration freeze a page only after
+ * they replaced its entries, so a pin taken on a page still mapped here stops them); a migration
+ * entry waited out, not copied (the migration would not find the copy to restore it).
  */
 function cowPte(kn: Kernel, pi: number, cow: boolean): number {
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
-    const pte = Atomics.load(kn.ptes, pi);
+    let pte = Atomics.load(kn.ptes, pi);
     if (isMigrationEntry(pte)) {
       migrationEntryWait(kn, pi, pte);
       continue;
     }
-    if (pte === 0 || pte & PTE_SWAP || !cow || !(pte & PTE_WRITE)) return pte;
-    if (Atomics.compareExchange(kn.ptes, pi, pte, pte & ~PTE_WRITE) === pte) return pte & ~PTE_WRITE;
+    if (pte === 0 || pte & PTE_SWAP) return pte;
+    if (cow && pte & PTE_WRITE) {
+      if (Atomics.compareExchange(kn.ptes, pi, pte, pte & ~PTE_WRITE) !== pte) continue;
+      pte &= ~PTE_WRITE;
+    }
+    const pfn = (pte & PTE_PFN_MASK) - 1;
+    if (pfn === kn.zeroPfn) return pte;
+    if (!tryGetPage(kn, pfn)) continue; // frozen: its entries changed already
+    if (Atomics.load(kn.ptes, pi) === pte) return pte;
+    putPage(kn, pfn);
   }
   BUG(`fork: the entry at ${pi} never settled`);
   return 0;
@@ -526,10 +536,7 @@ export function copyPteRange(kn: Kernel, parent: number, child: number, start: n
     if (pte === 0) continue;
     const pfn = (pte & PTE_PFN_MASK) - 1;
     if (pte & PTE_SWAP) swapDuplicate(kn, pfn);
-    else if (pfn !== kn.zeroPfn) {
-      getPage(kn, pfn);
-      mapcountAdd(kn, pfn, 1);
-    }
+    else if (pfn !== kn.zeroPfn) mapcountAdd(kn, pfn, 1); // cowPte's pin is the child's reference
     Atomics.store(kn.ptes, to + j, pte);
   }
 }

@@ -7,7 +7,7 @@
  * neither reclaim nor another migration can take an isolated page). Then, for each page
  * (unmap_and_move), under its page lock:
  *   1. the destination is allocated by the caller's rule (newVmaPage: the policy governing the
- *      VMA and address, as new_vma_page / alloc_page_vma; newNodePage: a given node);
+ *      VMA and address, as new_vma_page / alloc_page_vma; newNodePages: a given node);
  *   2. every entry that maps the page becomes a migration entry (try_to_migrate, through the
  *      reverse map); a task that faults on one sleeps until the page is unlocked;
  *   3. the page's count is frozen from the references that must remain (the isolation's, and the
@@ -179,9 +179,10 @@ function vmaAllocIlx(kn: Kernel, m: number, i: number, addr: number): number {
  * new_vma_page → alloc_page_vma: a page for `addr` of mm `m` by the policy that governs it there:
  * a shared policy of the page's index (taken with a reference by vmaPolicyAt and dropped with
  * mpolCondPut), else the VMA's, else the task's, at the page's interleave index. With no VMA
- * there any more (unmapped since it was queued), the task's policy. The caller holds mmap_sem.
+ * there any more (unmapped since it was queued), the task's policy. Called by mbindMigrate only,
+ * under its mmap_sem (held for write), for which its VMA cache is valid.
  */
-export function newVmaPage(kn: Kernel, t: number, m: number, addr: number): number {
+function newVmaPage(kn: Kernel, t: number, m: number, addr: number): number {
   const i = vmaAt(kn, m, addr);
   if (i < 0) return allocPagesMpol(kn, t, getTaskPolicy(kn, t), NO_INTERLEAVE_INDEX);
   const own = vmaPolicyAt(kn, m, i, addr);
@@ -338,7 +339,7 @@ function lockedInode(kn: Kernel, pfn: number, flags: number): number {
   return -1; // truncated since it was isolated
 }
 
-/** Flags a destination takes over (folio_migrate_flags), besides dirty and the swap cache. */
+/** Flags a destination takes over (folio_migrate_flags); the swap cache moves with its slot (moveSwapCache). */
 const KEPT_FLAGS = PG_ANON | PG_SWAPBACKED | PG_MPOL | PG_DIRTY | PG_REFERENCED | PG_ACTIVE;
 
 /** Lock an isolated page; its flags (the lock is almost always free: one atomic). */
@@ -519,7 +520,7 @@ export function migratePages(kn: Kernel, list: MigrateList, newPage: NewPage): n
     again = 0;
     for (let i = 0; i < n; i++) {
       if (result[i] !== EAGAIN_MIGRATE) continue;
-      result[i] = migrateOne(kn, list.pfns[i], newPage, i, list.pis[i] ?? -1);
+      result[i] = migrateOne(kn, list.pfns[i], newPage, i, list.pis[i]);
       if (result[i] === EAGAIN_MIGRATE) again++;
     }
   }
