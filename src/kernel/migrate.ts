@@ -391,20 +391,25 @@ function moveToNewPage(kn: Kernel, old: number, dst: number, flags: number, ino:
   const index = i32[base + PAGE.INDEX];
   unmapped.n = 0;
   unmapped.dirty = false;
-  const only = ino === 0 && hint >= 0 && Atomics.load(i32, base + PAGE.MAPCOUNT) === 1 ? Atomics.load(kn.ptes, hint) : 0;
-  if (pteMaps(only, old)) toMigrationEntry(kn, old, hint, only, 0); // its one mapping is where it was found
-  else if (ino === 0) rmapWalkAnon(kn, old, index, toMigrationEntry, 0);
-  else rmapWalkInode(kn, ino, index, old, toMigrationEntry, 0);
-  const n = unmapped.n;
-  const cached = ino > 0 || flags & PG_SWAPCACHE ? 1 : 0;
-  // The entries' map counts and references go with the freeze: the map count must be exactly
-  // theirs (no mapping the walk could not reach), the count exactly theirs plus the isolation's
-  // and the page cache's or swap cache's (nobody else holds the page, no copy is in progress).
-  const refs = 1 + cached + n;
-  if (Atomics.compareExchange(i32, base + PAGE.MAPCOUNT, n, 0) !== n) {
-    restoreEntries(kn, old, true);
-    return EAGAIN_MIGRATE;
+  // The entries' map counts go with the freeze: the map count must be exactly theirs (no mapping
+  // the walk could not reach). An anonymous page is first unmapped where it was found: mostly its
+  // only mapping, and then no walk over every mm is needed.
+  const first = ino === 0 && hint >= 0 ? Atomics.load(kn.ptes, hint) : 0;
+  if (pteMaps(first, old)) toMigrationEntry(kn, old, hint, first, 0);
+  let n = unmapped.n;
+  if (n === 0 || Atomics.compareExchange(i32, base + PAGE.MAPCOUNT, n, 0) !== n) {
+    if (ino === 0) rmapWalkAnon(kn, old, index, toMigrationEntry, 0);
+    else rmapWalkInode(kn, ino, index, old, toMigrationEntry, 0);
+    n = unmapped.n;
+    if (Atomics.compareExchange(i32, base + PAGE.MAPCOUNT, n, 0) !== n) {
+      restoreEntries(kn, old, true);
+      return EAGAIN_MIGRATE;
+    }
   }
+  // The count must be exactly the entries', the isolation's and the page cache's or swap cache's:
+  // nobody else holds the page, no copy is in progress.
+  const cached = ino > 0 || flags & PG_SWAPCACHE ? 1 : 0;
+  const refs = 1 + cached + n;
   if (Atomics.compareExchange(i32, base + PAGE.REFCOUNT, refs, 0) !== refs) {
     Atomics.add(i32, base + PAGE.MAPCOUNT, n);
     restoreEntries(kn, old, true);
