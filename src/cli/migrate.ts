@@ -23,6 +23,7 @@ import { type MigspeedOutcome, type MigspeedPlan } from './migspeed-task.js';
 import { LIBNUMA_NODEMASK_BITS } from './numactl-task.js';
 import { parseNodestring } from './numactl.js';
 
+/** migratepages' usage text. */
 export const MIGRATEPAGES_USAGE = `usage: numa-emu migratepages pid from-nodes to-nodes [--json]
                             [--kernel <profile>] [--machine <file>] [--scenario <file>]
 
@@ -30,6 +31,7 @@ nodes is a comma delimited list of node numbers or A-B ranges or all.
 The process must exist: a --scenario module leaves it alive (pids start at 1000).
 `;
 
+/** migspeed's usage text (migspeed.c's, with numa-emu's global options). */
 export const MIGSPEED_USAGE = `usage: numa-emu migspeed [-p pages] [-h] [-v] from-nodes to-nodes [--json]
                         [--kernel <profile>] [--machine <file>] [--scenario <file>]
       from and to nodes may specified in form N or N-N
@@ -38,6 +40,7 @@ export const MIGSPEED_USAGE = `usage: numa-emu migspeed [-p pages] [-h] [-v] fro
       -h        usage
 `;
 
+/** migspeed's own options: -p pages, -v, -h. */
 export const MIGSPEED_OPTS: OptSpec[] = [
   { long: 'p', short: 'p', arg: true, shortOnly: true },
   { long: 'v', short: 'v', arg: false, shortOnly: true },
@@ -88,6 +91,7 @@ export interface MigratepagesJson {
   after: Record<number, number> | null;
 }
 
+/** What one of these commands printed, its JSON, and its exit code. */
 export interface CliRun<J> {
   stdout: string;
   stderr: string;
@@ -103,6 +107,7 @@ export function parseMigratepages(words: string[]): { pid: number; from: string;
   return { pid, from: words[1], to: words[2] };
 }
 
+/** Run migratepages on `m` (after its scenario): the root process's migrate_pages call. */
 export async function runMigratepages(m: Machine, args: { pid: number; from: string; to: string }): Promise<CliRun<MigratepagesJson>> {
   const from = nodeList(m, args.from, MIGRATEPAGES_USAGE);
   const to = nodeList(m, args.to, MIGRATEPAGES_USAGE);
@@ -157,6 +162,7 @@ function printmask(name: string, nodes: number[]): string {
   return `${name}: ${nodes.map((n) => `${n} `).join('')}\n`;
 }
 
+/** Run migspeed on `m`: the timed move in a process of its own. */
 export async function runMigspeed(m: Machine, args: { pages: number; verbose: number; from: string; to: string }): Promise<CliRun<MigspeedJson>> {
   const plan: MigspeedPlan = { pages: args.pages, from: nodeList(m, args.from, MIGSPEED_USAGE), to: nodeList(m, args.to, MIGSPEED_USAGE) };
   let stdout = '';

@@ -51,6 +51,7 @@ function warmUp(sys: Sys, plan: MigspeedPlan): void {
   sys.munmap(a, pages * PAGE_SIZE);
 }
 
+/** migspeed.c's main, from the allocation to the second displaymap(), as the task's system calls. */
 export function migspeedInTask(sys: Sys, plan: MigspeedPlan): MigspeedOutcome {
   const bytes = plan.pages * PAGE_SIZE;
   warmUp(sys, plan);

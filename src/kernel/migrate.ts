@@ -64,6 +64,7 @@ export interface MigrateList {
   result: number[];
 }
 
+/** An empty list of pages to migrate. */
 export function newMigrateList(): MigrateList {
   return { pfns: [], addrs: [], pis: [], result: [] };
 }

@@ -71,6 +71,7 @@ export function vmaLayoutLock(kn: Kernel, m: number): void {
   spinLock(kn.k, kn.mm(m) + MM.VMA_LOCK);
 }
 
+/** Let go of vmaLayoutLock. */
 export function vmaLayoutUnlock(kn: Kernel, m: number): void {
   spinUnlock(kn.k, kn.mm(m) + MM.VMA_LOCK);
 }
