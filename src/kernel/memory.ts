@@ -36,7 +36,8 @@ import { isMigrationEntry, isSwapEntry, lookupSwapCache, readSwapSlot, swapDupli
 import { shmemGetPage } from './shmem.js';
 import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
 import { lockPage, unlockPage } from './page-lock.js';
-import { migrateOnFault, migrationEntryWait } from './migrate.js';
+import { migrationEntryWait } from './migrate.js';
+import { migrateOnFault } from './migrate-on-fault.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
 
 /** A lost compareExchange: look at the entry again. */

@@ -1,7 +1,7 @@
 /**
  * Page migration (mm/migrate.c): a page's contents and identity move to a new page on another
  * node while tasks keep using it, for mbind(MPOL_MF_MOVE), migrate_pages(2), move_pages(2) and
- * migrate-on-fault; also seed 004's lazy unmapping (MPOL_MF_LAZY).
+ * seed 004's migrate-on-fault (migrate-on-fault.ts).
  *
  * Model. Pages to migrate are first isolated from the LRU (the isolation holds a reference, and
  * neither reclaim nor another migration can take an isolated page). Then, for each page
@@ -33,15 +33,16 @@ import { EBUSY, ENOMEM } from './errno.js';
 import { pageInCache } from './filemap.js';
 import { inodePut } from './inode.js';
 import { type Kernel, type NodeMem } from './kernel.js';
-import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, mpolMisplaced } from './mempolicy.js';
+import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut } from './mempolicy.js';
 import { pageMapcount, vmaIlx, vmaPolicyAt } from './memory.js';
-import { allocPages, allocPagesBulkNode, copyPage, countBulkAllocs, freePagesBulk, freeUnusedPages, isolateLruPage, isolateLruPages, lruAddBulk, memalloc, pageFlags, pageRefcount, pageWord, putPage, putbackLruPage, setPageFlags } from './page-alloc.js';
+import { allocPages, allocPagesBulkNode, copyPage, countBulkAllocs, freePagesBulk, freeUnusedPages, isolateLruPages, lruAddBulk, memalloc, pageRefcount, pageWord, putPage, putbackLruPage, setPageFlags } from './page-alloc.js';
 import { lockPage, unlockPage, waitOnPageLocked } from './page-lock.js';
 import { type RmapOne, pteMaps, rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { inodeHasSharedPolicy } from './shared-policy.js';
 import { shmemIlx } from './shmem.js';
-import { addToSwapCache, getSwapSlots, migrationEntry, migrationEntryPfn, pteFromMigrationEntry, putUnusedSwapSlots, swapCacheReplace } from './swap.js';
-import { inodeTryGet, swapoutPages, unmapInodePage, unmapToSwapEntry } from './vmscan.js';
+import { migrationEntry, migrationEntryPfn, pteFromMigrationEntry, swapCacheReplace } from './swap.js';
+import { inodeTryGet, swapoutPages } from './vmscan.js';
+import { lazyUnmap } from './migrate-on-fault.js';
 import { vmaCount, vmaLayoutLock, vmaLayoutUnlock, vmaLookup } from './vma.js';
 import { xaSlot } from './xarray.js';
 
@@ -69,7 +70,8 @@ export function newMigrateList(): MigrateList {
   return { pfns: [], addrs: [], pis: [], result: [] };
 }
 
-function clearList(list: MigrateList): void {
+/** Empty a list whose pages were given away (moved, freed or put back). */
+export function clearList(list: MigrateList): void {
   list.pfns.length = list.addrs.length = list.pis.length = 0;
 }
 
@@ -169,7 +171,7 @@ export type NewPage = (kn: Kernel, old: number, i: number) => number;
  * SysV and tmpfs: the page index plus the inode number today; files under seed 000: the page
  * index), else the offset in the mapping.
  */
-function vmaAllocIlx(kn: Kernel, m: number, i: number, addr: number): number {
+export function vmaAllocIlx(kn: Kernel, m: number, i: number, addr: number): number {
   const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
   const index = vmaIlx(kn, m, i, addr);
   if (ino === 0 || !inodeHasSharedPolicy(kn, ino) || kn.k[kn.inode(ino) + INODE.KIND] === INODE_FILE) return index;
@@ -329,8 +331,11 @@ export function migrationEntryWait(kn: Kernel, pi: number, entry: number): void 
 // ---------------------------------------------------------------------------------------------
 // Moving one page
 
-/** The inode reference one attempt holds on an inode page's inode (0 for anonymous pages). */
-function lockedInode(kn: Kernel, pfn: number, flags: number): number {
+/**
+ * The inode reference one attempt holds on a locked inode page's inode: 0 for anonymous pages,
+ * -1 when the page has left its inode (truncated).
+ */
+export function lockedInode(kn: Kernel, pfn: number, flags: number): number {
   if (flags & PG_ANON) return 0;
   const nm = kn.pfnNode(pfn);
   const ino = nm.i32[pageWord(nm, pfn, PAGE.MAPPING)];
@@ -562,87 +567,4 @@ export function mbindMigrate(kn: Kernel, t: number, m: number, list: MigrateList
   }
   vmacache.m = 0;
   return migratePages(kn, list, (_kn, _old, i) => newVmaPage(kn, t, m, list.addrs[i]));
-}
-
-/** Swap slots for the anonymous pages one lazy unmapping puts in the swap cache (per thread). */
-let lazySlots = new Int32Array(0);
-
-/**
- * MPOL_MF_LAZY (seed 004): unmap each queued page without moving it. An anonymous page goes into
- * the swap cache (if it is not there already) and its entries become swap entries; an inode page
- * just loses its entries. Either way the page stays where it is, mapped by nobody, until a fault
- * finds it and migrates it where the policy says (migrateOnFault). Counts numa_pte_updates;
- * returns how many pages could not be unmapped (no swap slot left).
- */
-function lazyUnmap(kn: Kernel, list: MigrateList): number {
-  const want = list.pfns.filter((pfn) => !(pageFlags(kn, pfn) & PG_SWAPCACHE) && pageFlags(kn, pfn) & PG_ANON).length;
-  if (lazySlots.length < want) lazySlots = new Int32Array(want);
-  const got = getSwapSlots(kn, lazySlots, want);
-  let used = 0;
-  let failed = 0;
-  for (const pfn of list.pfns) {
-    lockPage(kn, pfn);
-    const before = pageMapcount(kn, pfn);
-    const flags = pageFlags(kn, pfn);
-    const nm = kn.pfnNode(pfn);
-    const index = nm.i32[pageWord(nm, pfn, PAGE.INDEX)];
-    if (flags & PG_ANON) {
-      let slot = nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1;
-      if (!(flags & PG_SWAPCACHE)) {
-        slot = used < got ? lazySlots[used++] : -1;
-        if (slot >= 0) {
-          addToSwapCache(kn, slot, pfn);
-          Atomics.add(nm.i32, NODE.NR_SWAPCACHE, 1);
-        }
-      }
-      if (slot >= 0) rmapWalkAnon(kn, pfn, index, unmapToSwapEntry, slot);
-      else failed++;
-    } else {
-      const ino = lockedInode(kn, pfn, flags);
-      if (ino > 0) {
-        unmapInodePage(kn, pfn, ino, index);
-        inodePut(kn, ino);
-      }
-    }
-    Atomics.add(kn.k, KHDR.NUMA_PTE_UPDATES, before - pageMapcount(kn, pfn));
-    unlockPage(kn, pfn);
-    putbackLruPage(kn, pfn);
-  }
-  putUnusedSwapSlots(kn, lazySlots, used, got);
-  clearList(list);
-  return failed;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Migrate-on-fault (seed 004)
-
-/** A one-page list for migrate-on-fault (per thread). */
-const faultList = newMigrateList();
-
-/**
- * check_migrate_misplaced_page: a fault on `addr` (VMA `i` of mm `m`, mmap_sem held) found
- * cached page `pfn` (pinned by the fault) mapped by nobody. If the policy governing the address
- * would place it elsewhere (mpol_misplaced), it is migrated there, to exactly that node and
- * without reclaim. Returns true if the fault's pin was used up (the fault then looks again, and
- * finds the page where it is now), false if the page is well placed or busy (the fault maps it).
- * Counts numa_hint_faults, numa_hint_faults_local and numa_pages_migrated.
- */
-export function migrateOnFault(kn: Kernel, t: number, m: number, i: number, addr: number, pfn: number): boolean {
-  Atomics.add(kn.k, KHDR.NUMA_HINT_FAULTS, 1);
-  const own = vmaPolicyAt(kn, m, i, addr);
-  const target = mpolMisplaced(kn, t, own !== 0 ? own : getTaskPolicy(kn, t), vmaAllocIlx(kn, m, i, addr), kn.pfnToNid(pfn));
-  mpolCondPut(kn, own);
-  if (target < 0) {
-    Atomics.add(kn.k, KHDR.NUMA_HINT_FAULTS_LOCAL, 1);
-    return false;
-  }
-  if (!isolateLruPage(kn, pfn)) return false;
-  putPage(kn, pfn); // the isolation's reference replaces the fault's pin
-  faultList.pfns.push(pfn);
-  faultList.addrs.push(addr);
-  faultList.pis.push(-1);
-  const moved = migratePages(kn, faultList, newNodePages(kn, t, target, true)) === 0;
-  newNodePagesDone();
-  if (moved) Atomics.add(kn.k, KHDR.NUMA_PAGES_MIGRATED, 1);
-  return true;
 }
