@@ -77,6 +77,7 @@ export function clearList(list: MigrateList): void {
 
 /** putback_movable_pages: give every (isolated) page still on the list back to the LRU, and empty it. */
 export function putbackMigrateList(kn: Kernel, list: MigrateList): void {
+  if (list.pfns.length === 0) return; // the common case: mbind without MOVE, or all moved (setting a length costs)
   for (const pfn of list.pfns) putbackLruPage(kn, pfn);
   clearList(list);
 }
