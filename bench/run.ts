@@ -39,6 +39,19 @@ function pagingTable(rows: Row[]): void {
   }
 }
 
+function migrationTable(rows: Row[], swap: Row[]): void {
+  const ns = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!.ns;
+  const copy = ns('baseline: 4 KiB SAB');
+  console.log(`\n${'operation'.padEnd(66)}${'median'.padStart(12)}`);
+  for (const r of [...rows, ...swap]) console.log(`${r.name.padEnd(66)}${`${r.ns.toFixed(1)} ns`.padStart(12)}`);
+  for (const how of ['move_pages', 'migrate_pages', 'mbind']) {
+    console.log(`migration speed (${how}) / raw 4 KiB copy speed: ${(copy / ns(`migration of a 4 KiB page between nodes (${how}`)).toFixed(2)} (target >= 0.35)`);
+  }
+  console.log(`move_pages query mode: ${ns('move_pages query').toFixed(1)} ns per page (target <= 150)`);
+  const swapped = swap.reduce((s, r) => s + r.ns, 0);
+  console.log(`swap migration, out and back in: ${swapped.toFixed(0)} ns per page = x${(swapped / ns('migration of a 4 KiB page between nodes (mbind')).toFixed(1)} direct migration by mbind`);
+}
+
 async function parallelFaults(m: Machine): Promise<void> {
   const PAGES = 2048;
   const a = await m.spawnProcess({ cpu: 0 });
@@ -72,7 +85,15 @@ async function main(): Promise<void> {
     console.log(`numa-emu bench: default machine, kernel ${m.profile}, ${TIME} ms per task\n`);
     table(await p.main.run<Row[]>(here, 'syscallBench', TIME));
     pagingTable(await p.main.run<Row[]>(here, 'pagingBench', TIME));
+    const migration = await p.main.run<Row[]>(here, 'migrateBench', TIME);
     await p.exit();
+    const old = await Machine.create({ kernel: '2.6.14-rc4-mm1' });
+    try {
+      const q = await old.spawnProcess({ cpu: 0 });
+      migrationTable(migration, await q.main.run<Row[]>(here, 'swapMigrateBench', TIME));
+    } finally {
+      await old.close();
+    }
     await parallelFaults(m);
     console.log(`metadata per 4 KiB frame: ${META_BYTES_PER_FRAME} bytes (struct page + free-stack slot; target <= 64)`);
   } finally {

@@ -2,7 +2,7 @@
 // batches BATCH operations per timed iteration, so the timer's own cost stays out of the ns
 // figures; results are per operation.
 import { Bench } from 'tinybench';
-import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MPOL_BIND, MPOL_INTERLEAVE, PAGE_SIZE, PROT_READ, PROT_WRITE, type Sys } from '../src/index.js';
+import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_MF_MOVE, MPOL_MF_STRICT, PAGE_SIZE, PROT_READ, PROT_WRITE, type Sys } from '../src/index.js';
 import { kernelOf } from '../src/kernel/syscalls.js';
 import { shrinkNode } from '../src/kernel/vmscan.js';
 
@@ -130,6 +130,80 @@ export function pagingBench(sys: Sys, timeMs: number): Row[] {
       region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
       faultAll();
       shrinkNode(kn, nid, BATCH, true);
+    },
+    afterEach: unmap,
+  });
+  bench.runSync();
+  return rows(bench, per);
+}
+
+/** Addresses of the `n` pages at `a`. */
+function pageAddrs(a: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => a + i * PAGE_SIZE);
+}
+
+/**
+ * Issue 9's figures: migration of 4 KiB pages between two nodes (move_pages, migrate_pages and
+ * mbind MPOL_MF_MOVE, BATCH pages a call, back and forth) against a raw 4 KiB SAB-to-SAB copy, and
+ * move_pages in query mode, per page.
+ */
+export function migrateBench(sys: Sys, timeMs: number): Row[] {
+  const { bench, per, add } = batchedBench(timeMs);
+  const src = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
+  const dst = new Uint8Array(new SharedArrayBuffer(PAGE_SIZE));
+  add('baseline: 4 KiB SAB-to-SAB copy (Uint8Array.set)', BATCH, () => {
+    for (let i = 0; i < BATCH; i++) dst.set(src);
+  });
+  const rw = PROT_READ | PROT_WRITE;
+  const region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+  sys.touch(region, BATCH * PAGE_SIZE, 'write');
+  const addrs = pageAddrs(region, BATCH);
+  const status = new Int32Array(BATCH);
+  const to = [new Array<number>(BATCH).fill(0), new Array<number>(BATCH).fill(1)];
+  let flip = 0;
+  add('migration of a 4 KiB page between nodes (move_pages, 64 a call)', BATCH, () => {
+    flip ^= 1;
+    if (sys.movePages(0, BATCH, addrs, to[flip], status, MPOL_MF_MOVE) !== 0) throw new Error('move_pages left pages');
+  });
+  add('migration of a 4 KiB page between nodes (migrate_pages)', BATCH, () => {
+    flip ^= 1;
+    if (sys.migratePages(0, 65, 0b11n, BigInt(1 << flip)) !== 0) throw new Error('migrate_pages left pages');
+  });
+  add('migration of a 4 KiB page between nodes (mbind MPOL_MF_MOVE)', BATCH, () => {
+    flip ^= 1;
+    sys.mbind(region, BATCH * PAGE_SIZE, MPOL_BIND, BigInt(1 << flip), 65, MPOL_MF_MOVE | MPOL_MF_STRICT);
+  });
+  add('move_pages query mode, per page (64 a call)', BATCH, () => {
+    sys.movePages(0, BATCH, addrs, null, status, 0);
+  });
+  bench.runSync();
+  sys.munmap(region, BATCH * PAGE_SIZE);
+  return rows(bench, per);
+}
+
+/**
+ * Seed 001's swap migration (profile '2.6.14-rc4-mm1'): mbind MOVE writes each misplaced page to
+ * swap, and the next touch reads it back on the policy's node. Per page: the mbind, then the touch.
+ */
+export function swapMigrateBench(sys: Sys, timeMs: number): Row[] {
+  const { bench, per, add } = batchedBench(timeMs);
+  const rw = PROT_READ | PROT_WRITE;
+  let region = 0;
+  let flip = 0;
+  const fresh = () => {
+    region = sys.mmap(0, BATCH * PAGE_SIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+    sys.touch(region, BATCH * PAGE_SIZE, 'write');
+  };
+  const unmap = () => sys.munmap(region, BATCH * PAGE_SIZE);
+  add('swap migration: mbind MOVE, a page out to swap', BATCH, () => {
+    flip ^= 1;
+    sys.mbind(region, BATCH * PAGE_SIZE, MPOL_BIND, BigInt(1 << flip), 2048, MPOL_MF_MOVE | MPOL_MF_STRICT);
+  }, { beforeEach: fresh, afterEach: unmap });
+  add('swap migration: the next touch, a page in from swap', BATCH, () => sys.touch(region, BATCH * PAGE_SIZE, 'read'), {
+    beforeEach: () => {
+      fresh();
+      flip ^= 1;
+      sys.mbind(region, BATCH * PAGE_SIZE, MPOL_BIND, BigInt(1 << flip), 2048, MPOL_MF_MOVE | MPOL_MF_STRICT);
     },
     afterEach: unmap,
   });

@@ -66,6 +66,16 @@ export function parseNumaMaps(text: string): { start: number; policy: string; fi
     });
 }
 
+/** /proc/vmstat as numbers by name. */
+export async function vmstat(m: Machine): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const line of (await m.readFile('/proc/vmstat')).trim().split('\n')) {
+    const [k, v] = line.split(' ');
+    out[k] = Number(v);
+  }
+  return out;
+}
+
 /** Expect a promise to reject with a system error of `code` from `syscall`. */
 export async function expectErrno(p: Promise<unknown>, code: string, syscall?: string): Promise<void> {
   let err: (Error & { code?: string; errno?: number; syscall?: string }) | undefined;

@@ -3,7 +3,9 @@
  * numa-emu's command line: `hardware` (numactl --hardware), `numastat` (compatibility mode, or
  * numastat's MB tables with -p/-m/-n), `numactl` (a policy and CPU binding for a workload
  * module, --show, --hardware, or numactl's shared-memory mode: a policy on a SysV segment or a
- * file, --touch, --dump, --dump-nodes) and `demo`, each with `--json`, on the default machine or
+ * file, --touch, --dump, --dump-nodes), `migratepages` and `migspeed` (numactl's tools of those
+ * names), the race engine's `race`, `replay`, `shrink` and `merge`, and `demo`, each with
+ * `--json`, on the default machine or
  * one described by `--machine <file.json>` (checked as Machine.create checks its options), under
  * `--kernel <profile>`. `--scenario <module>` runs a module's `scenario(machine)` export first,
  * so that numastat and hardware show the state a workload left (and `numastat -p` finds its
@@ -24,6 +26,7 @@ import { ScheduleError } from '../sched/schedule.js';
 import { runDemo, type DemoResult } from './demo.js';
 import { formatHardware, formatNumastat, hardwareInfo, numastatTable } from './format.js';
 import { type NumactlCommand, NUMACTL_OPTS, NUMACTL_USAGE, parseNumactl, runNumactl, runNumactlProcess } from './numactl.js';
+import { type CliRun, MIGRATEPAGES_USAGE, MIGSPEED_OPTS, MIGSPEED_USAGE, parseMigratepages, parseMigspeed, runMigratepages, runMigspeed } from './migrate.js';
 import { type NumastatOptions, runNumastat } from './numastat.js';
 import { type CliOutcome, MERGE_USAGE, RACE_OPTS, RACE_USAGE, REPLAY_USAGE, SHRINK_USAGE, parseRaceArgs, runMergeCommand, runRaceCommand, runReplayCommand, runShrinkCommand } from './race.js';
 
@@ -35,6 +38,9 @@ commands:
   numactl     run a scenario module under a policy and CPU binding, --show, --hardware, or a
               policy on a SysV segment (--shm) or a file (--file), as numactl does; see
               numa-emu numactl --help
+  migratepages <pid> <from-nodes> <to-nodes>
+              move a process's pages between nodes (migrate_pages), as numactl's migratepages
+  migspeed    [-p pages] <from-nodes> <to-nodes>: the migration rate of the emulated machine
   race        explore the interleavings of a race scenario, or reproduce a catalogued
               refcount bug (--bug <id>, --list); see numa-emu race --help
   replay      replay a schedule string, proving it bit-exact
@@ -81,6 +87,8 @@ const COMMANDS: Record<string, { opts: OptSpec[]; usage: string; stopAtWord?: bo
   hardware: { opts: [], usage: USAGE },
   numastat: { opts: NUMASTAT_OPTS, usage: NUMASTAT_USAGE },
   numactl: { opts: NUMACTL_OPTS, usage: NUMACTL_USAGE, stopAtWord: true },
+  migratepages: { opts: [], usage: MIGRATEPAGES_USAGE },
+  migspeed: { opts: MIGSPEED_OPTS, usage: MIGSPEED_USAGE },
   race: { opts: RACE_OPTS, usage: RACE_USAGE },
   replay: { opts: [{ long: 'strict', arg: false }], usage: REPLAY_USAGE },
   shrink: { opts: [], usage: SHRINK_USAGE },
@@ -245,8 +253,20 @@ async function numactlCommand(m: Machine, cmd: NumactlCommand): Promise<Output> 
   return { out: json, text: '' };
 }
 
-async function runCommand(m: Machine, args: Args, numactl: NumactlCommand | null, nsOpts: NumastatOptions | null): Promise<Output> {
+/** The migration tools' commands (parsed before the machine is built). */
+interface MigrationTool {
+  migrate?: ReturnType<typeof parseMigratepages>;
+  speed?: ReturnType<typeof parseMigspeed>;
+}
+
+async function migrationCommand(m: Machine, tool: MigrationTool): Promise<Output> {
+  const r: CliRun<unknown> = tool.migrate ? await runMigratepages(m, tool.migrate) : await runMigspeed(m, tool.speed!);
+  return { out: r.json, text: r.stdout, stderr: r.stderr, exitCode: r.exitCode, stopped: r.exitCode !== 0 };
+}
+
+async function runCommand(m: Machine, args: Args, numactl: NumactlCommand | null, nsOpts: NumastatOptions | null, tool: MigrationTool): Promise<Output> {
   const ids = m.nodes.map((n) => n.id);
+  if (tool.migrate || tool.speed) return migrationCommand(m, tool);
   if (args.command === 'demo') {
     const d = await runDemo(m);
     return { out: d, text: `${demoText(d)}\nnumastat:\n${formatNumastat(d.numastat, ids)}` };
@@ -280,11 +300,19 @@ async function main(): Promise<void> {
   // Check the command line and the machine options before building the machine.
   const numactl = args.command === 'numactl' ? parseNumactl(args.opts, args.words) : null;
   const nsOpts = args.command === 'numastat' ? numastatOptions(args) : null;
+  const tool: MigrationTool = {
+    migrate: args.command === 'migratepages' ? parseMigratepages(args.words) : undefined,
+    speed: args.command === 'migspeed' ? parseMigspeed(args.opts, args.words) : undefined,
+  };
+  if (tool.speed?.help) {
+    process.stdout.write(MIGSPEED_USAGE);
+    return;
+  }
   checkMachineOptions(args);
   const m = await Machine.create(args.options);
   try {
     if (args.scenario) await runScenario(m, args.scenario, [], '--scenario');
-    const r = await runCommand(m, args, numactl, nsOpts);
+    const r = await runCommand(m, args, numactl, nsOpts, tool);
     process.exitCode = r.exitCode ?? 0;
     process.stderr.write(r.stderr ?? '');
     // A tool that stopped half-way printed only its text so far (then its perror lines).

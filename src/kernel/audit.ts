@@ -7,10 +7,11 @@
  * slots that name it (REFCOUNT and MAPCOUNT), free + used = total on every node, no entry maps
  * outside a VMA, every swap slot is counted exactly, every policy's refcount equals the tasks, VMAs
  * and shared ranges that hold it, the slab's live
- * count matches, and no refcount underflow was recorded.
+ * count matches, and no refcount underflow was recorded. With nothing in the kernel, no page is
+ * locked and no migration entry is left.
  */
 import { KHDR, MM, NODE, PAGE, POL, INODE, TASK, TASK_RUNNING, XA_SLOTS } from '../shm/structs.js';
-import { PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
+import { PG_LOCKED, PG_SWAPCACHE, PTE_MIGRATION, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import { bdevFreeBlocks } from './blockdev.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel } from './kernel.js';
@@ -58,7 +59,8 @@ function countReferences(kn: Kernel, problems: string[], swapRefs: Map<number, n
       if (pte === 0) continue;
       if (!inVma[j]) problems.push(`mm ${m}: entry for page ${j} outside every VMA`);
       const pfn = (pte & PTE_PFN_MASK) - 1;
-      if (pte & PTE_SWAP) bump(swapRefs, pfn);
+      if (pte & PTE_MIGRATION) problems.push(`mm ${m}: a migration entry for pfn ${pfn} left at page ${j}`);
+      else if (pte & PTE_SWAP) bump(swapRefs, pfn);
       else if (pfn !== kn.zeroPfn) bump(ptes, pfn);
     }
   }
@@ -99,6 +101,7 @@ function auditPages(kn: Kernel, ptes: Map<number, number>, cache: Map<number, nu
       const inSwapCache = nm.i32[pageWord(nm, pfn, PAGE.FLAGS)] & PG_SWAPCACHE ? 1 : 0;
       const wantRef = wantMap + (cache.get(pfn) ?? 0) + inSwapCache;
       if (ref !== wantRef || map !== wantMap) problems.push(`pfn ${pfn} (node ${nid}): refcount ${ref} mapcount ${map}, references say ${wantRef}/${wantMap}`);
+      if (nm.i32[pageWord(nm, pfn, PAGE.FLAGS)] & PG_LOCKED) problems.push(`pfn ${pfn} (node ${nid}) is still locked`);
     }
     const free = Atomics.load(nm.i32, NODE.FREE);
     if (used + free !== nm.pages) problems.push(`node ${nid}: ${used} used + ${free} free != ${nm.pages} total`);

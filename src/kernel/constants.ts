@@ -36,6 +36,8 @@ export const MPOL_MF_VALID = MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL;
 
 /** Internal mbind flags (never accepted from user space). */
 export const MPOL_MF_DISCONTIG_OK = MPOL_MF_INTERNAL << 0;
+/** Queue the pages outside the node mask (mbind) rather than those on it (migrate_pages). */
+export const MPOL_MF_INVERT = MPOL_MF_INTERNAL << 1;
 
 /** Internal policy flags kept in mempolicy->flags beside the mode flags. */
 export const MPOL_F_SHARED = 1 << 0;
@@ -67,6 +69,7 @@ export const MAP_POPULATE = 0x8000;
 export const MAP_FIXED_NOREPLACE = 0x100000;
 
 // Capabilities (bit numbers of include/uapi/linux/capability.h), kept as a bit mask per task.
+export const CAP_SYS_PTRACE = 19;
 export const CAP_SYS_NICE = 23;
 export const CAP_SYS_RESOURCE = 24;
 

@@ -14,11 +14,13 @@
  *
  * Locking: the caller holds the inode's I_SEM (read for lookups and reads, write for writes,
  * writeback and truncation), except the fault path, which holds only the faulting mm's
- * mmap_sem: cache slots change by compareExchange, and truncation takes every mapping mm's
- * mmap_sem for write before it removes pages.
+ * mmap_sem: cache slots change by compareExchange, and a page leaves its slot (truncation,
+ * migration, reclaim) or is mapped (a fault) only under its page lock, so a fault that checks
+ * the slot and the size under the lock never maps a page truncation took away. Truncation takes
+ * no mmap_sem: it unmaps through the reverse map (each mm's VMA_LOCK), as unmap_mapping_range
+ * walks i_mmap.
  */
-import { downWrite, upWrite } from '../shm/rwsem.js';
-import { INODE_FILE, KHDR, INODE, MM, PAGE, PG_DIRTY, PG_MPOL, PTE_DIRTY, VMA } from '../shm/structs.js';
+import { INODE_FILE, INODE, PAGE, PG_DIRTY, PG_MPOL, PTE_DIRTY } from '../shm/structs.js';
 import { bdevAlloc, bdevFree, bdevOffset } from './blockdev.js';
 import { PAGE_SIZE } from './constants.js';
 import { ENOMEM, ENOSPC } from './errno.js';
@@ -27,11 +29,11 @@ import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy, mpolCondPut, policy
 import { pageMapcount, zapPteRange } from './memory.js';
 import { clearPage, clearPageFlags, frameOffset, lruAdd, pageFlags, pageRefcount, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { BUG } from '../shm/layout.js';
-import { rmapWalkInode } from './rmap.js';
+import { lockPage, unlockPage } from './page-lock.js';
+import { rmapWalkInode, rmapWalkInodeRange } from './rmap.js';
 import { spLookup } from './shared-policy.js';
 import { shmemGetPage } from './shmem.js';
 import { swapFree } from './swap.js';
-import { vmaCount } from './vma.js';
 import { xaErase, xaForEach, xaInstall, xaLoad, xaReplace, xaSlot } from './xarray.js';
 
 /** Largest file: the page cache indexes 2^18 pages. */
@@ -114,6 +116,14 @@ export function findGetPage(kn: Kernel, ino: number, index: number): number {
 }
 const MAX_LOOKUP_RETRIES = 1000;
 
+/**
+ * Is `pfn` still page `index` of inode `ino`? (folio->mapping == mapping, checked by whoever
+ * holds the page lock: the slot is the authority, since a page leaves it only under that lock.)
+ */
+export function pageInCache(kn: Kernel, ino: number, index: number, pfn: number): boolean {
+  return xaLoad(kn, kn.k[kn.inode(ino) + INODE.ROOT], index) === pfn + 1;
+}
+
 /** filemap_get_folio(FGP_CREAT): the cached page at `index`, pinned, read in if absent; pfn or -ENOMEM. */
 export function filemapGetPage(kn: Kernel, t: number, ino: number, index: number): number {
   if (kn.k[kn.inode(ino) + INODE.KIND] !== INODE_FILE) return shmemGetPage(kn, t, ino, index, false); // tmpfs
@@ -140,10 +150,9 @@ export function filemapFault(kn: Kernel, t: number, ino: number, index: number):
   mpolCondPut(kn, sp);
   // Used by nobody else: only the cache's reference and our pin.
   if (!misplaced || pageRefcount(kn, pfn) !== 2 || writebackPage(kn, ino, index, pfn) < 0) return pfn;
-  if (xaErase(kn, kn.k[kn.inode(ino) + INODE.ROOT], index, pfn + 1)) {
-    Atomics.sub(kn.k, kn.inode(ino) + INODE.NR_PAGES, 1);
-    putPage(kn, pfn);
-  }
+  lockPage(kn, pfn);
+  if (pageRefcount(kn, pfn) === 2 && !(pageFlags(kn, pfn) & PG_DIRTY)) deleteFromPageCache(kn, ino, index, pfn);
+  unlockPage(kn, pfn);
   putPage(kn, pfn);
   return filemapGetPage(kn, t, ino, index);
 }
@@ -172,9 +181,11 @@ export function pageCacheReadahead(kn: Kernel, t: number, ino: number, index: nu
 
 /** Clear the dirty bit of every entry mapping the page, so the next write through one re-dirties it (page_mkclean). */
 function pageMkclean(kn: Kernel, ino: number, index: number, pfn: number): void {
-  rmapWalkInode(kn, ino, index, pfn, (pi, pte) => {
-    if (pte & PTE_DIRTY) Atomics.compareExchange(kn.ptes, pi, pte, pte & ~PTE_DIRTY);
-  });
+  rmapWalkInode(kn, ino, index, pfn, mkcleanOne, 0);
+}
+
+function mkcleanOne(kn: Kernel, _pfn: number, pi: number, pte: number): void {
+  if (pte & PTE_DIRTY) Atomics.compareExchange(kn.ptes, pi, pte, pte & ~PTE_DIRTY);
 }
 
 /**
@@ -221,25 +232,20 @@ export function markPageDirty(kn: Kernel, pfn: number): void {
 }
 
 /**
- * truncate_pagecache + the file system's block truncation: the file becomes `size` bytes. Every
- * mapping of the pages past the new end is zapped (each mm's mmap_sem held for write), those
- * pages leave the cache, their blocks are freed, and the tail of the last page is zeroed, so
- * that growing the file again reads zeros there. The caller holds I_SEM for write.
+ * truncate_pagecache + the file system's block truncation: the file becomes `size` bytes. The
+ * size changes first (a fault past it gets SIGBUS from now on); then every mapping of the pages
+ * past the new end is zapped, each of those pages leaves the cache under its page lock (unmapped
+ * again if a fault mapped it meanwhile), private copies made meanwhile are zapped once more, the
+ * blocks are freed and the tail of the last page is zeroed, so that growing the file again reads
+ * zeros there. The caller holds I_SEM for write; no mmap_sem is taken.
  */
 export function truncateInodePages(kn: Kernel, ino: number, size: number): void {
   const b = kn.inode(ino);
   const keep = filePages(size);
+  Atomics.store(kn.k, b + INODE.SIZE, size);
   unmapMappingRange(kn, ino, keep);
-  xaForEach(kn, kn.k[b + INODE.ROOT], keep, (index) => {
-    const v = findGetPage(kn, ino, index); // pinned: reclaim cannot free it under us
-    if (v < 0 && xaErase(kn, kn.k[b + INODE.ROOT], index, v)) swapFree(kn, -v - 1); // a swapped-out tmpfs page
-    if (v > 0 && xaErase(kn, kn.k[b + INODE.ROOT], index, v)) {
-      Atomics.sub(kn.k, b + INODE.NR_PAGES, 1);
-      clearPageFlags(kn, v - 1, PG_DIRTY);
-      putPage(kn, v - 1);
-    }
-    if (v > 0) putPage(kn, v - 1);
-  });
+  xaForEach(kn, kn.k[b + INODE.ROOT], keep, (index) => truncateCachePage(kn, ino, index));
+  unmapMappingRange(kn, ino, keep);
   if (kn.k[b + INODE.DISK] !== 0) {
     xaForEach(kn, kn.k[b + INODE.DISK], keep, (index, blk) => {
       if (xaErase(kn, kn.k[b + INODE.DISK], index, blk)) bdevFree(kn.disk, blk - 1);
@@ -247,7 +253,51 @@ export function truncateInodePages(kn: Kernel, ino: number, size: number): void 
   }
   const tail = size % PAGE_SIZE;
   if (tail !== 0) zeroTail(kn, ino, keep - 1, tail);
-  kn.k[b + INODE.SIZE] = size;
+}
+
+/**
+ * truncate_inode_folio for page `index`: a swapped-out tmpfs page gives its slot back; a cached
+ * page, pinned and locked, is unmapped if a fault mapped it after the zap, then removed. A page
+ * that left the slot before we locked it (migrated) is looked up again.
+ */
+function truncateCachePage(kn: Kernel, ino: number, index: number): void {
+  const root = kn.k[kn.inode(ino) + INODE.ROOT];
+  for (let tries = 0; tries < MAX_LOOKUP_RETRIES; tries++) {
+    const v = findGetPage(kn, ino, index);
+    if (v === 0) return;
+    if (v < 0) {
+      if (xaErase(kn, root, index, v)) return swapFree(kn, -v - 1);
+      continue;
+    }
+    const pfn = v - 1;
+    lockPage(kn, pfn);
+    const here = pageInCache(kn, ino, index, pfn);
+    if (here) {
+      if (pageMapcount(kn, pfn) > 0) rmapWalkInode(kn, ino, index, pfn, zapOne, 0);
+      clearPageFlags(kn, pfn, PG_DIRTY);
+      deleteFromPageCache(kn, ino, index, pfn);
+    }
+    unlockPage(kn, pfn);
+    putPage(kn, pfn);
+    if (here) return;
+  }
+  BUG(`truncation of inode ${ino} index ${index} never settled`);
+}
+
+/** Unmap one entry of a page being truncated (its pin and the cache keep it alive meanwhile). */
+function zapOne(kn: Kernel, pfn: number, pi: number, pte: number): void {
+  if (Atomics.compareExchange(kn.ptes, pi, pte, 0) !== pte) return;
+  const nm = kn.pfnNode(pfn);
+  Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+  putPage(kn, pfn);
+}
+
+/** __filemap_remove_folio for a locked page in its slot: the slot empties and the cache's reference goes. */
+function deleteFromPageCache(kn: Kernel, ino: number, index: number, pfn: number): void {
+  const b = kn.inode(ino);
+  if (!xaErase(kn, kn.k[b + INODE.ROOT], index, pfn + 1)) BUG(`locked page ${pfn} left its page-cache slot`);
+  Atomics.sub(kn.k, b + INODE.NR_PAGES, 1);
+  putPage(kn, pfn);
 }
 
 /** Zero bytes [from, PAGE_SIZE) of page `index`, in the cache and on disk. */
@@ -264,20 +314,12 @@ function zeroTail(kn: Kernel, ino: number, index: number, from: number): void {
   if (blk !== 0) kn.disk.bytes.fill(0, bdevOffset(kn.disk, blk - 1) + from, bdevOffset(kn.disk, blk - 1) + PAGE_SIZE);
 }
 
-/** unmap_mapping_range(even_cows): zap every entry of every VMA of the inode at page `from` or beyond. */
+/**
+ * unmap_mapping_range(even_cows): zap every entry of every VMA of the inode at page `from` or
+ * beyond, private copies included, through the reverse map.
+ */
 function unmapMappingRange(kn: Kernel, ino: number, from: number): void {
-  for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
-    if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
-    const sem = kn.mm(m) + MM.SEM;
-    downWrite(kn.k, sem);
-    for (let i = 0; i < vmaCount(kn, m); i++) {
-      const v = kn.vma(m, i);
-      if (kn.vmas[v + VMA.INODE] !== ino) continue;
-      const start = Math.max(kn.vmas[v + VMA.START], kn.vmas[v + VMA.START] + (from - kn.vmas[v + VMA.PGOFF]) * PAGE_SIZE);
-      if (start < kn.vmas[v + VMA.END]) zapPteRange(kn, m, start, kn.vmas[v + VMA.END]);
-    }
-    upWrite(kn.k, sem);
-  }
+  rmapWalkInodeRange(kn, ino, from, zapPteRange);
 }
 
 /** Free an inode's disk blocks (the inode is dying). */

@@ -8,7 +8,8 @@
  * copy-on-write after fork copies it unless the faulting mm is its last user. Shared mappings
  * map the inode's page (shmem: by the object's shared policy; files: the page cache); private
  * file mappings map the cache page read-only and copy it on the first write. A swap entry brings
- * the page back from the swap cache or the swap device, placed by the policy in force now.
+ * the page back from the swap cache or the swap device, placed by the policy in force now. A
+ * migration entry makes the fault wait until the migration of its page ends (migrate.ts).
  *
  * Locking. Accesses and faults hold the mm's mmap_sem for read, so VMAs and their policies are
  * stable and munmap (write) cannot free a page under a copy. Page-table entries change only by
@@ -16,7 +17,10 @@
  * faulting the same entry agree on one page, the loser frees its page and retries. A page being
  * copied to or from is pinned (tryGetPage, then the entry is checked again), so reclaim cannot
  * take it mid-copy. A page's MAPCOUNT counts the entries mapping it and its REFCOUNT those plus
- * the page cache's, the swap cache's and the pins; both are atomic.
+ * the page cache's, the swap cache's and the pins; both are atomic. An inode page is mapped under
+ * its page lock, after checking that it is still in its inode's cache and inside the file's size:
+ * truncation shrinks the size first and removes each page under the same lock, so an entry is
+ * never installed for a page truncation has taken away (lock order: mmap_sem, then the page lock).
  */
 import { BUG } from '../shm/layout.js';
 import { downRead, upRead } from '../shm/rwsem.js';
@@ -24,13 +28,15 @@ import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { INODE, INODE_FILE, INODE_TMPFS, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
 import { MAX_PAGE_CLUSTER, PAGE_SIZE } from './constants.js';
 import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
-import { filePages, filemapFault } from './filemap.js';
+import { filePages, filemapFault, pageInCache } from './filemap.js';
 import { type Kernel } from './kernel.js';
-import { clearPage, copyPage, frameOffset, getPage, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
-import { lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swapFreeBulk, swpSlot, waitOnSwapWriteout } from './swap.js';
+import { clearPage, copyPage, frameOffset, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
+import { isMigrationEntry, isSwapEntry, lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swapFreeBulk, swpSlot, waitOnSwapWriteout } from './swap.js';
 import { shmemGetPage } from './shmem.js';
 import { allocPageVma, vmaIlx } from './vma-policy.js';
-import { heldMmap } from './rmap.js';
+import { lockPage, unlockPage } from './page-lock.js';
+import { migrationEntryWait } from './migrate.js';
+import { migrateOnFault } from './migrate-on-fault.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
 
 /** A lost compareExchange: look at the entry again. */
@@ -120,18 +126,49 @@ function doWpPage(kn: Kernel, t: number, m: number, i: number, addr: number, pi:
   return r;
 }
 
+/** Pages an inode spans now: a file's or tmpfs file's size (truncation changes it), or a segment's. */
+function inodePages(kn: Kernel, ino: number): number {
+  const ib = kn.inode(ino);
+  const kind = kn.k[ib + INODE.KIND];
+  return kind === INODE_FILE || kind === INODE_TMPFS ? filePages(Atomics.load(kn.k, ib + INODE.SIZE)) : kn.k[ib + INODE.PAGES];
+}
+
 /**
- * The page of the mapped inode at this offset, pinned (shmem: allocated on first touch; file:
- * from the page cache, read in if needed). -EIO (SIGBUS) past the end of the object, -ENOMEM.
+ * The page of the mapped inode at this offset, pinned and locked, still in the inode's cache and
+ * inside its size (shmem: allocated on first touch; file: from the page cache, read in if
+ * needed); the caller installs its entry and unlocks. -EIO (SIGBUS) past the end, -ENOMEM. With
+ * migrate-on-fault, a cached page nobody maps that sits where the policy does not want it is
+ * migrated first (once per fault).
  */
 function inodeFaultPage(kn: Kernel, t: number, m: number, i: number, addr: number, write: boolean): number {
   const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
   const index = vmaIlx(kn, m, i, addr);
-  const ib = kn.inode(ino);
-  const kind = kn.k[ib + INODE.KIND];
-  const pages = kind === INODE_FILE || kind === INODE_TMPFS ? filePages(kn.k[ib + INODE.SIZE]) : kn.k[ib + INODE.PAGES];
-  if (index >= pages) return -EIO;
-  return kind === INODE_FILE ? filemapFault(kn, t, ino, index) : shmemGetPage(kn, t, ino, index, write);
+  const file = kn.k[kn.inode(ino) + INODE.KIND] === INODE_FILE;
+  for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
+    if (index >= inodePages(kn, ino)) return -EIO;
+    const pfn = file ? filemapFault(kn, t, ino, index) : shmemGetPage(kn, t, ino, index, write);
+    if (pfn < 0) return pfn;
+    if (misplacedCheck(kn, pfn) && migrateOnFault(kn, t, m, i, addr, pfn)) continue;
+    lockPage(kn, pfn);
+    if (pageInCache(kn, ino, index, pfn) && index < inodePages(kn, ino)) return pfn;
+    unlockPage(kn, pfn); // truncated or migrated meanwhile: look again
+    putPage(kn, pfn);
+  }
+  BUG(`fault on inode ${ino} index ${index} never found a settled page`);
+  return -EIO;
+}
+
+/**
+ * The state of the fault in progress on this thread (one task per worker): whether migrate-on-fault
+ * has been tried for it already, so that a page that cannot move is mapped where it is.
+ */
+const fault = { misplacedTried: false };
+
+/** Migrate-on-fault (seed 004) looks at a cached page once per fault, when nobody maps it. */
+function misplacedCheck(kn: Kernel, pfn: number): boolean {
+  if (!kn.profile.migrateOnFault || fault.misplacedTried || pageMapcount(kn, pfn) !== 0) return false;
+  fault.misplacedTried = true;
+  return true;
 }
 
 /** do_read_fault on a private file mapping: map the cache page read-only (a write will copy it). */
@@ -139,16 +176,24 @@ function doReadFault(kn: Kernel, t: number, m: number, i: number, addr: number, 
   const pfn = inodeFaultPage(kn, t, m, i, addr, false);
   if (pfn < 0) return pfn;
   mapcountAdd(kn, pfn, 1); // the lookup's pin becomes the mapping's reference
-  return installOrRetry(kn, pi, 0, pfn, pfn + 1);
+  const r = installOrRetry(kn, pi, 0, pfn, pfn + 1);
+  unlockPage(kn, pfn);
+  return r;
 }
 
-/** do_cow_fault: a first write to a private file mapping copies the cache page to an anonymous page. */
+/**
+ * do_cow_fault: a first write to a private file mapping copies the cache page to an anonymous
+ * page. The cache page stays locked until the copy is mapped, so that truncation, which locks it
+ * before it zaps private copies the second time, finds this one too.
+ */
 function doCowFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number): number {
   const src = inodeFaultPage(kn, t, m, i, addr, false);
   if (src < 0) return src;
   const pfn = newAnonPage(kn, t, m, i, addr, src);
+  const r = pfn < 0 ? pfn : installNewAnon(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+  unlockPage(kn, src);
   putPage(kn, src);
-  return pfn < 0 ? pfn : installNewAnon(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
+  return r;
 }
 
 /** do_shared_fault: map the inode's page at this offset into a shared mapping. */
@@ -160,6 +205,7 @@ function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number
   const writable = kn.vmas[b + VMA.FLAGS] & VM_WRITE ? PTE_WRITE : 0;
   const r = installOrRetry(kn, pi, 0, pfn, (pfn + 1) | writable | (write ? PTE_DIRTY : 0));
   if (r >= 0 && write) setPageFlags(kn, pfn, PG_DIRTY);
+  unlockPage(kn, pfn);
   return r;
 }
 
@@ -180,6 +226,7 @@ function doSwapPage(kn: Kernel, t: number, m: number, i: number, addr: number, p
     putPage(kn, cached);
     return RETRY;
   }
+  if (misplacedCheck(kn, cached) && migrateOnFault(kn, t, m, i, addr, cached)) return RETRY;
   mapcountAdd(kn, cached, 1);
   const r = installOrRetry(kn, pi, pte, cached, cached + 1);
   if (r >= 0) swapFree(kn, slot);
@@ -212,7 +259,7 @@ function swapinCluster(kn: Kernel, t: number, m: number, i: number, addr: number
     const self = a === addr;
     const pj = self ? pi : kn.pteIndex(m, a);
     const e = self ? pte : Atomics.load(kn.ptes, pj);
-    if (!self && (!(e & PTE_SWAP) || lookupSwapCache(kn, swpSlot(e)) >= 0)) continue;
+    if (!self && (!isSwapEntry(e) || lookupSwapCache(kn, swpSlot(e)) >= 0)) continue;
     memalloc.noreclaim = !self;
     let pfn: number;
     try {
@@ -259,10 +306,15 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
   const flags = kn.vmas[kn.vma(m, i) + VMA.FLAGS];
   if (write ? !(flags & VM_WRITE) : !(flags & (VM_READ | VM_WRITE))) return -EACCES;
   const pi = kn.pteIndex(m, addr);
+  fault.misplacedTried = false;
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
     const pte = Atomics.load(kn.ptes, pi);
     let r: number;
     if (pte === 0) r = faultMissing(kn, t, m, i, addr, pi, flags, write);
+    else if (isMigrationEntry(pte)) {
+      migrationEntryWait(kn, pi, pte);
+      r = RETRY;
+    }
     else if (pte & PTE_SWAP) r = doSwapPage(kn, t, m, i, addr, pi, pte);
     else if (write && !(pte & PTE_WRITE)) r = doWpPage(kn, t, m, i, addr, pi, pte);
     else if (write && !(pte & PTE_DIRTY)) r = markDirty(kn, pi, pte);
@@ -323,16 +375,14 @@ export interface AccessFault {
   addr: number;
 }
 
-/** Take the task's mmap_sem for read (known to rmap as held); returns its mm. */
+/** Take the task's mmap_sem for read; returns its mm. */
 function mmapReadLock(kn: Kernel, t: number): number {
   const m = kn.k[kn.task(t) + TASK.MM];
   downRead(kn.k, kn.mm(m) + MM.SEM);
-  heldMmap.mm = m;
   return m;
 }
 
 function mmapReadUnlock(kn: Kernel, m: number): void {
-  heldMmap.mm = 0;
   upRead(kn.k, kn.mm(m) + MM.SEM);
 }
 
@@ -402,18 +452,19 @@ export function userTouch(kn: Kernel, t: number, addr: number, len: number, writ
 }
 
 /**
- * zap_pte_range: unmap [start, end) of mm `m` (mmap_sem held for write), dropping the mapping
- * references of every page.
+ * zap_pte_range: unmap [start, end) of mm `m` (mmap_sem held for write, or, for truncation, the
+ * mm's VMA_LOCK), dropping the mapping references of every page. A migration entry holds no
+ * reference: clearing it is enough (the migration's restore then finds it gone).
  */
 export function zapPteRange(kn: Kernel, m: number, start: number, end: number): void {
   const first = kn.pteIndex(m, start);
   const last = kn.pteIndex(m, end);
   for (let pi = first; pi < last; pi++) {
     if (kn.ptes[pi] === 0) continue;
-    const pte = Atomics.exchange(kn.ptes, pi, 0); // reclaim may change an entry under a read-held mmap_sem
+    const pte = Atomics.exchange(kn.ptes, pi, 0); // reclaim and migration change entries under a read-held mmap_sem
     if (pte === 0) continue;
     if (pte & PTE_SWAP) {
-      swapFree(kn, swpSlot(pte));
+      if (isSwapEntry(pte)) swapFree(kn, swpSlot(pte));
       continue;
     }
     const pfn = (pte & PTE_PFN_MASK) - 1;
@@ -423,26 +474,46 @@ export function zapPteRange(kn: Kernel, m: number, start: number, end: number): 
   }
 }
 
+/**
+ * The entry at `pi` as fork copies it, with the reference the copy needs: write-protected
+ * (`cow`) by compareExchange, since reclaim and migration change entries without mmap_sem; the
+ * page it maps pinned and the entry checked again (reclaim and migration freeze a page only after
+ * they replaced its entries, so a pin taken on a page still mapped here stops them); a migration
+ * entry waited out, not copied (the migration would not find the copy to restore it).
+ */
+function cowPte(kn: Kernel, pi: number, cow: boolean): number {
+  for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
+    let pte = Atomics.load(kn.ptes, pi);
+    if (isMigrationEntry(pte)) {
+      migrationEntryWait(kn, pi, pte);
+      continue;
+    }
+    if (pte === 0 || pte & PTE_SWAP) return pte;
+    if (cow && pte & PTE_WRITE) {
+      if (Atomics.compareExchange(kn.ptes, pi, pte, pte & ~PTE_WRITE) !== pte) continue;
+      pte &= ~PTE_WRITE;
+    }
+    const pfn = (pte & PTE_PFN_MASK) - 1;
+    if (pfn === kn.zeroPfn) return pte;
+    if (!tryGetPage(kn, pfn)) continue; // frozen: its entries changed already
+    if (Atomics.load(kn.ptes, pi) === pte) return pte;
+    putPage(kn, pfn);
+  }
+  BUG(`fork: the entry at ${pi} never settled`);
+  return 0;
+}
+
 /** copy_pte_range for fork: share every private page copy-on-write (both mms' mmap_sem held for write). */
 export function copyPteRange(kn: Kernel, parent: number, child: number, start: number, end: number, cow: boolean): void {
   const from = kn.pteIndex(parent, start);
   const to = kn.pteIndex(child, start);
   const n = (end - start) / PAGE_SIZE;
   for (let j = 0; j < n; j++) {
-    let pte = Atomics.load(kn.ptes, from + j);
-    // Reclaim may turn the entry into a swap entry at any moment (it takes no mmap_sem for
-    // anonymous pages): write-protect by compareExchange, and look again if it changed.
-    while (pte !== 0 && !(pte & PTE_SWAP) && cow && pte & PTE_WRITE) {
-      const old = Atomics.compareExchange(kn.ptes, from + j, pte, pte & ~PTE_WRITE);
-      pte = old === pte ? pte & ~PTE_WRITE : old;
-    }
+    const pte = cowPte(kn, from + j, cow);
     if (pte === 0) continue;
     const pfn = (pte & PTE_PFN_MASK) - 1;
     if (pte & PTE_SWAP) swapDuplicate(kn, pfn);
-    else if (pfn !== kn.zeroPfn) {
-      getPage(kn, pfn);
-      mapcountAdd(kn, pfn, 1);
-    }
+    else if (pfn !== kn.zeroPfn) mapcountAdd(kn, pfn, 1); // cowPte's pin is the child's reference
     Atomics.store(kn.ptes, to + j, pte);
   }
 }

@@ -13,7 +13,6 @@ import { downRead, downWrite, upRead, upWrite } from '../shm/rwsem.js';
 import { MM, POL, PTE_PFN_MASK, PTE_SWAP, TASK } from '../shm/structs.js';
 import {
   BITS_PER_LONG,
-  CAP_SYS_NICE,
   MAX_NUMNODES,
   MPOL_BIND,
   MPOL_DEFAULT,
@@ -26,6 +25,8 @@ import {
   MPOL_F_RELATIVE_NODES,
   MPOL_F_STATIC_NODES,
   MPOL_MF_DISCONTIG_OK,
+  MPOL_MF_INVERT,
+  MPOL_MF_LAZY,
   MPOL_MF_MOVE,
   MPOL_MF_MOVE_ALL,
   MPOL_MF_STRICT,
@@ -53,15 +54,14 @@ import {
   mpolSetNodemask,
   nextInterleaveNode,
 } from './mempolicy.js';
-import { migrateQueued, migratableAlone } from './migrate.js';
+import { type MigrateList, isolateQueued, mbindMigrate, migrateFolioAdd, newMigrateList, putbackMigrateList, vmaMigratable } from './migrate.js';
 import { inodeHasSharedPolicy, mpolSetSharedPolicy } from './shared-policy.js';
-import { heldMmap } from './rmap.js';
 import { lookupPut, lookupRef, vmaPolicyAt } from './vma-policy.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { sitePoint } from '../sched/preempt.js';
 import { detector } from '../sched/detect.js';
 import { SITE } from './sites.js';
-import { pageMapcount } from './memory.js';
+import { isMigrationEntry } from './swap.js';
 import { pageAlign } from './mmap.js';
 import { Nodemask } from './nodemask.js';
 import { findVma, splitVma, vmaCount, vmaGet, vmaLookup, vmaMergeNeighbours, vmaRead, vmaSet } from './vma.js';
@@ -97,7 +97,8 @@ function sanitizeMpolFlags(kn: Kernel, arg: number): { mode: number; flags: numb
   return { mode, flags };
 }
 
-function capable(kn: Kernel, t: number, cap: number): boolean {
+/** capable(cap) for task `t`. */
+export function capable(kn: Kernel, t: number, cap: number): boolean {
   return ((kn.k[kn.task(t) + TASK.CAPS] >>> cap) & 1) === 1;
 }
 
@@ -169,9 +170,7 @@ function lookupNode(kn: Kernel, t: number, addr: number): number {
   const m = taskMm(kn, t);
   const sem = kn.mm(m) + MM.SEM;
   downRead(kn.k, sem);
-  heldMmap.mm = m;
   const pfn = handleMmFault(kn, t, m, addr - (addr % PAGE_SIZE), false);
-  heldMmap.mm = 0;
   upRead(kn.k, sem);
   return pfn < 0 ? -EFAULT : kn.pfnToNid(pfn);
 }
@@ -260,7 +259,8 @@ export function kernelGetMempolicy(kn: Kernel, t: number, maxnode: number | null
 /** The range checks of do_mbind: the end address, 0 for an empty range, or -errno. */
 function mbindCheckRange(kn: Kernel, t: number, start: number, len: number, flags: number): number {
   if (flags & ~kn.profile.mbindFlags) return -EINVAL;
-  if (flags & MPOL_MF_MOVE_ALL && !capable(kn, t, CAP_SYS_NICE)) return -EPERM;
+  if (flags & MPOL_MF_LAZY && !(flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))) return -EINVAL; // seed 004: LAZY qualifies a move
+  if (flags & MPOL_MF_MOVE_ALL && !capable(kn, t, kn.profile.moveAllCap)) return -EPERM;
   if (start % PAGE_SIZE !== 0) return -EINVAL;
   const end = start + pageAlign(len);
   if (end >= 2 ** 64) return -EINVAL;
@@ -269,14 +269,18 @@ function mbindCheckRange(kn: Kernel, t: number, start: number, len: number, flag
 
 /**
  * queue_pages_range: check that [start, end) is mapped without holes (unless DISCONTIG_OK) and,
- * with STRICT or MOVE, find the pages outside `nodes`. Returns the number of pages that cannot
- * be moved, -EIO (STRICT alone and a misplaced page), or -EFAULT (a hole).
+ * with STRICT or MOVE, look at the pages there: with MPOL_MF_INVERT those outside `nodes`, else
+ * those on `nodes` (migrate_pages). With MOVE, each is queued on `list` (migrate_folio_add) and
+ * then isolated, in batches; pages mapped by others are left alone without MOVE_ALL. Returns how many pages should move
+ * and cannot (not movable, busy, or under migration already), -EIO (STRICT alone and such a
+ * page; nothing is queued then) or -EFAULT (a hole). The caller holds mmap_sem.
  */
-function queuePagesRange(kn: Kernel, m: number, start: number, end: number, nodes: Nodemask, flags: number, queue: number[]): number {
+export function queuePagesRange(kn: Kernel, m: number, start: number, end: number, nodes: Nodemask, flags: number, list: MigrateList): number {
   let i = findVma(kn, m, start);
   if (i < 0 || vmaGet(kn, m, i, VMA.START) >= end) return -EFAULT;
   const strictOnly = (flags & MPOL_MF_VALID) === MPOL_MF_STRICT;
   const move = (flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) !== 0;
+  const invert = (flags & MPOL_MF_INVERT) !== 0;
   let failed = 0;
   let covered = start;
   for (; i < vmaCount(kn, m) && vmaGet(kn, m, i, VMA.START) < end; i++) {
@@ -289,22 +293,28 @@ function queuePagesRange(kn: Kernel, m: number, start: number, end: number, node
     }
     covered = ve;
     if (!(flags & MPOL_MF_VALID)) continue;
+    const movable = move && vmaMigratable(kn, m, i);
+    if (!movable && move && !(flags & MPOL_MF_STRICT)) continue; // a VMA that cannot migrate is skipped, unless STRICT wants it reported
     for (let a = Math.max(start, vs); a < Math.min(end, ve); a += PAGE_SIZE) {
-      const pte = kn.ptes[kn.pteIndex(m, a)];
-      const pfn = (pte & PTE_PFN_MASK) - 1;
-      if (pte === 0 || pte & PTE_SWAP || pfn === kn.zeroPfn || nodes.has(kn.pfnToNid(pfn))) continue;
-      if (!move) {
-        failed++;
-        if (strictOnly) return -EIO;
-      } else if (migratableAlone(kn, pfn)) {
-        queue.push(a);
-      } else if (flags & MPOL_MF_MOVE_ALL || pageMapcount(kn, pfn) === 1) {
-        failed++; // a page we cannot move yet; a shared one without MOVE_ALL is left alone
+      const pi = kn.pteIndex(m, a);
+      const pte = Atomics.load(kn.ptes, pi);
+      if (pte === 0) continue;
+      if (pte & PTE_SWAP) {
+        if (isMigrationEntry(pte)) failed++; // migrating already, for someone else
+        continue;
       }
+      const pfn = (pte & PTE_PFN_MASK) - 1;
+      if (pfn === kn.zeroPfn || nodes.has(kn.pfnToNid(pfn)) === invert) continue;
+      if (movable) {
+        migrateFolioAdd(kn, m, pi, pfn, a, flags, list);
+        continue;
+      }
+      failed++;
+      if (strictOnly) return -EIO;
     }
   }
   if (!(flags & MPOL_MF_DISCONTIG_OK) && covered < end) return -EFAULT;
-  return failed;
+  return failed + isolateQueued(kn, list);
 }
 
 /**
@@ -361,6 +371,9 @@ function mbindRange(kn: Kernel, m: number, start: number, end: number, pol: numb
   return 0;
 }
 
+/** The list of an mbind without MOVE, which queues nothing (one per thread: no allocation per call). */
+const NO_MOVES = newMigrateList();
+
 /** do_mbind, after the range checks: [start, end) is non-empty and page aligned. */
 function doMbind(kn: Kernel, t: number, start: number, end: number, mode: number, modeFlags: number, nodes: UserNodes, flags: number): number {
   if (mode === MPOL_DEFAULT) flags &= ~MPOL_MF_STRICT;
@@ -376,15 +389,16 @@ function doMbind(kn: Kernel, t: number, start: number, end: number, mode: number
     mpolPut(kn, pol);
     return err;
   }
-  const queue: number[] = [];
-  let failed = queuePagesRange(kn, m, start, end, nodes.mask, flags, queue);
+  const list = flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL) ? newMigrateList() : NO_MOVES;
+  let failed = queuePagesRange(kn, m, start, end, nodes.mask, flags | MPOL_MF_INVERT, list);
   if (failed < 0) {
     err = failed;
     failed = 0;
   } else {
     err = mbindRange(kn, m, start, end, pol);
-    if (err === 0 && queue.length > 0) failed += migrateQueued(kn, t, m, queue);
+    if (err === 0 && list.pfns.length > 0) failed += mbindMigrate(kn, t, m, list, (flags & MPOL_MF_LAZY) !== 0);
   }
+  putbackMigrateList(kn, list); // whatever an error left queued
   upWrite(kn.k, sem);
   mpolPut(kn, pol);
   if (err === 0 && failed > 0 && flags & MPOL_MF_STRICT) err = -EIO;

@@ -359,3 +359,35 @@ export function policyHasNode(kn: Kernel, p: number, nid: number): boolean {
 
 /** MAX_NUMNODES - 1: what set_mempolicy puts in il_prev so that the first node comes next. */
 export const IL_PREV_RESET = MAX_NUMNODES - 1;
+
+/**
+ * mpol_misplaced (seed 004): the node allocation by policy `p` would choose for a page at
+ * interleave index `ilx`, by the allocator's own arithmetic (interleave by index, the preferred
+ * node, the first allowed node of the task's zonelist for bind), when a page on `nid` is not
+ * where that policy wants it; -1 when it is (a node the mask allows, or the node it would pick).
+ */
+export function mpolMisplaced(kn: Kernel, t: number, p: number, ilx: number, nid: number): number {
+  const b = kn.pol(p);
+  const lo = kn.k[b + POL.NODES_LO];
+  const hi = kn.k[b + POL.NODES_HI];
+  const local = kn.taskNode(t);
+  let target: number;
+  switch (kn.k[b + POL.MODE]) {
+    case MPOL_INTERLEAVE:
+    case MPOL_WEIGHTED_INTERLEAVE:
+      target = offsetIlNode(lo, hi, ilx, local);
+      break;
+    case MPOL_PREFERRED:
+      target = nmTest(lo, hi, nid) ? nid : nmFirst(lo, hi);
+      break;
+    case MPOL_BIND:
+    case MPOL_PREFERRED_MANY: {
+      const order = kn.profile.bindOrder === 'node-id' ? kn.memoryIdOrder : kn.zonelist[local];
+      target = nmTest(lo, hi, nid) ? nid : order.find((n) => nmTest(lo, hi, n)) ?? nid;
+      break;
+    }
+    default:
+      target = local;
+  }
+  return target === nid ? -1 : target;
+}

@@ -10,14 +10,14 @@
  * task uses the mm any more, and takes the semaphore for write all the same.
  */
 import { downWrite, upWrite } from '../shm/rwsem.js';
-import { KHDR, MM, VM_SHARED } from '../shm/structs.js';
+import { KHDR, MM, TASK, VM_SHARED } from '../shm/structs.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { mpolDup, mpolPut } from './mempolicy.js';
 import { copyPteRange, zapPteRange } from './memory.js';
 import { inodePut } from './inode.js';
 import { allocSlot, freeSlot } from './slots.js';
-import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead, vmaSet } from './vma.js';
+import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaLayoutLock, vmaLayoutUnlock, vmaRead, vmaSet } from './vma.js';
 import { VMA } from '../shm/structs.js';
 
 /** mm_alloc: a fresh, empty mm for process `pid` with one user; slot or -ENOMEM. */
@@ -46,13 +46,23 @@ export function exitMmap(kn: Kernel, m: number): void {
   const sem = kn.mm(m) + MM.SEM;
   downWrite(kn.k, sem);
   for (let i = vmaCount(kn, m) - 1; i >= 0; i--) unmapVmaResources(kn, m, i);
+  vmaLayoutLock(kn, m);
   kn.k[kn.mm(m) + MM.NR_VMAS] = 0;
+  vmaLayoutUnlock(kn, m);
   upWrite(kn.k, sem);
 }
 
 /** mmget: one more task uses `m`. */
 export function mmGet(kn: Kernel, m: number): void {
   Atomics.add(kn.k, kn.mm(m) + MM.USERS, 1);
+}
+
+/** get_task_mm: a reference on task `t`'s mm (release it with mmPut), or 0 if the mm is already going. */
+export function getTaskMm(kn: Kernel, t: number): number {
+  const m = kn.k[kn.task(t) + TASK.MM];
+  const w = kn.mm(m) + MM.USERS;
+  for (let u = Atomics.load(kn.k, w); u > 0; u = Atomics.load(kn.k, w)) if (Atomics.compareExchange(kn.k, w, u, u + 1) === u) return m;
+  return 0;
 }
 
 /** mmput: a task stops using `m`; the last one tears it down and frees the slot. */

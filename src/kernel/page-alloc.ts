@@ -121,6 +121,21 @@ export function freePagesBulk(nm: NodeMem, pfns: Int32Array, n: number): void {
   if (shmem) Atomics.sub(i32, NODE.NR_SHMEM, shmem);
   if (file) Atomics.sub(i32, NODE.NR_FILE, file);
   if (dirty) Atomics.sub(i32, NODE.NR_DIRTY, dirty);
+  pushFree(nm, pfns, n);
+}
+
+/**
+ * Give back pages[0..n) of node `nm` that the allocator handed out and nobody prepared or
+ * published (flags still 0, count 1): no counter mirrors them yet.
+ */
+export function freeUnusedPages(nm: NodeMem, pfns: Int32Array, n: number): void {
+  for (let j = 0; j < n; j++) Atomics.store(nm.i32, pageWord(nm, pfns[j], PAGE.REFCOUNT), 0);
+  pushFree(nm, pfns, n);
+}
+
+/** Push pages[0..n) of node `nm` on its free stack under one hold of its lock. */
+function pushFree(nm: NodeMem, pfns: Int32Array, n: number): void {
+  const { i32 } = nm;
   spinLock(i32, NODE.LOCK);
   const top = i32[NODE.FREE];
   for (let j = 0; j < n; j++) i32[nm.free + top + j] = pfns[j] - nm.basePfn;
@@ -128,22 +143,52 @@ export function freePagesBulk(nm: NodeMem, pfns: Int32Array, n: number): void {
   spinUnlock(i32, NODE.LOCK);
 }
 
-/** Unlink `pfn` from its node's LRU list, if it is still on it. */
-function lruDel(nm: NodeMem, pfn: number): void {
+/** Unlink `pfn` from its node's LRU list, if it is still on it; true if this call unlinked it. */
+function lruDel(nm: NodeMem, pfn: number): boolean {
   const { i32 } = nm;
   spinLock(i32, NODE.LRU_LOCK);
-  const fw = pageWord(nm, pfn, PAGE.FLAGS);
-  if (i32[fw] & PG_LRU) {
-    const prev = i32[pageWord(nm, pfn, PAGE.LRU_PREV)];
-    const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
-    if (prev !== 0) i32[pageWord(nm, prev - 1, PAGE.LRU_NEXT)] = next;
-    else i32[NODE.LRU_HEAD] = next;
-    if (next !== 0) i32[pageWord(nm, next - 1, PAGE.LRU_PREV)] = prev;
-    else i32[NODE.LRU_TAIL] = prev;
-    Atomics.and(i32, fw, ~PG_LRU);
-    i32[NODE.NR_LRU]--;
-  }
+  const listed = (i32[pageWord(nm, pfn, PAGE.FLAGS)] & PG_LRU) !== 0;
+  if (listed) lruUnlinkLocked(nm, pfn);
   spinUnlock(i32, NODE.LRU_LOCK);
+  return listed;
+}
+
+/** Unlink a listed page (LRU_LOCK held) and clear its PG_LRU. */
+function lruUnlinkLocked(nm: NodeMem, pfn: number): void {
+  const { i32 } = nm;
+  const prev = i32[pageWord(nm, pfn, PAGE.LRU_PREV)];
+  const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
+  if (prev !== 0) i32[pageWord(nm, prev - 1, PAGE.LRU_NEXT)] = next;
+  else i32[NODE.LRU_HEAD] = next;
+  if (next !== 0) i32[pageWord(nm, next - 1, PAGE.LRU_PREV)] = prev;
+  else i32[NODE.LRU_TAIL] = prev;
+  Atomics.and(i32, pageWord(nm, pfn, PAGE.FLAGS), ~PG_LRU);
+  i32[NODE.NR_LRU]--;
+}
+
+/**
+ * folio_isolate_lru for a batch: each page of pfns[0..n) still on its LRU list that can be pinned
+ * (tryGetPage: not being freed) leaves the list, holding a reference for the isolation; taken[j]
+ * says which did. Each node's LRU lock is held once per run of pages of that node.
+ */
+export function isolateLruPages(kn: Kernel, pfns: readonly number[], n: number, taken: Uint8Array): void {
+  for (let j = 0; j < n; ) {
+    const nm = kn.pfnNode(pfns[j]);
+    spinLock(nm.i32, NODE.LRU_LOCK);
+    do {
+      const pfn = pfns[j];
+      // PG_LRU changes only under this lock. A page still listed may be on its way to the allocator
+      // (count 0, its freeing waits for this lock to unlink it): the pin is taken back then.
+      let ok = (nm.i32[pageWord(nm, pfn, PAGE.FLAGS)] & PG_LRU) !== 0;
+      if (ok && Atomics.add(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1) <= 0) {
+        Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), 1);
+        ok = false;
+      }
+      if (ok) lruUnlinkLocked(nm, pfn);
+      taken[j] = ok ? 1 : 0;
+    } while (++j < n && kn.pfnNode(pfns[j]) === nm);
+    spinUnlock(nm.i32, NODE.LRU_LOCK);
+  }
 }
 
 /** lru_cache_add: put `pfn` at the tail (newest end) of its node's LRU list. */
@@ -188,6 +233,7 @@ export function lruIsolate(kn: Kernel, nid: number, budget: { rotations: number 
   const nm = kn.node[nid]!;
   const { i32 } = nm;
   let taken = 0;
+  let unlisted = -1;
   spinLock(i32, NODE.LRU_LOCK);
   // Every page may be looked at twice: once to lose its reference mark, once to be taken.
   for (let scanned = 0, n = 2 * i32[NODE.NR_LRU] + 1; taken < max && scanned < n; scanned++) {
@@ -195,6 +241,10 @@ export function lruIsolate(kn: Kernel, nid: number, budget: { rotations: number 
     if (head === 0) break;
     const pfn = head - 1;
     const fw = pageWord(nm, pfn, PAGE.FLAGS);
+    if (!(Atomics.load(i32, fw) & PG_LRU)) {
+      unlisted = pfn; // the list and the flag change together under this lock: one of them is corrupt
+      break;
+    }
     const next = i32[pageWord(nm, pfn, PAGE.LRU_NEXT)];
     // Unlink the head; it goes back to the tail unless it is taken.
     i32[NODE.LRU_HEAD] = next;
@@ -218,7 +268,28 @@ export function lruIsolate(kn: Kernel, nid: number, budget: { rotations: number 
     i32[NODE.LRU_TAIL] = head;
   }
   spinUnlock(i32, NODE.LRU_LOCK);
+  // Asserted once the lock is given back, so that the rest of the machine can still use the list.
+  if (unlisted >= 0) BUG(`pfn ${unlisted} is on the LRU list of node ${nid} without PG_LRU`);
   return taken;
+}
+
+/**
+ * folio_isolate_lru: take `pfn` (which the caller holds a reference on) off its node's LRU list
+ * for migration; the isolation holds a reference of its own. False if the page is not on the
+ * list (reclaim or another migration has it, or it is not published yet).
+ */
+export function isolateLruPage(kn: Kernel, pfn: number): boolean {
+  const nm = kn.pfnNode(pfn);
+  // PG_LRU is cleared under the lock by whoever takes the page off the list: that one owns it.
+  if (!(Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS)) & PG_LRU) || !lruDel(nm, pfn)) return false;
+  getPage(kn, pfn);
+  return true;
+}
+
+/** folio_putback_lru: an isolated page goes back on its LRU list and the isolation's reference is dropped. */
+export function putbackLruPage(kn: Kernel, pfn: number): void {
+  lruAdd(kn, pfn);
+  putPage(kn, pfn);
 }
 
 /** folio_try_get: pin a published page unless its count is 0 (being freed, or frozen). */
@@ -293,6 +364,39 @@ function getPageFromFreelist(kn: Kernel, zonelist: readonly number[], restrict: 
     }
   }
   return -1;
+}
+
+/**
+ * alloc_pages_bulk on exactly node `nid`: up to `n` pages from its free stack into `out` under one
+ * hold of its lock, each with count 1. No reclaim: returns how many it got (fewer when the node
+ * runs short). The caller counts those it uses with countBulkAllocs and gives back the others
+ * with freeUnusedPages.
+ */
+export function allocPagesBulkNode(kn: Kernel, nid: number, out: Int32Array, n: number): number {
+  const nm = kn.node[nid]!;
+  const { i32 } = nm;
+  spinLock(i32, NODE.LOCK);
+  const free = i32[NODE.FREE];
+  const got = Math.min(n, free);
+  for (let j = 0; j < got; j++) out[j] = nm.basePfn + i32[nm.free + free - 1 - j];
+  Atomics.store(i32, NODE.FREE, free - got);
+  spinUnlock(i32, NODE.LOCK);
+  if (got === 0) return 0;
+  if (free - got < i32[NODE.WMARK_LOW]) wakeupKswapd(i32);
+  for (let j = 0; j < got; j++) {
+    const w = pageWord(nm, out[j], PAGE.REFCOUNT);
+    if (i32[w] !== 0) BUG(`allocating pfn ${out[j]} with refcount ${i32[w]}`);
+    Atomics.store(i32, w, 1);
+  }
+  return got;
+}
+
+/** zone_statistics for `n` pages of a bulk allocation on node `nid` that wanted it, by a task on `local`. */
+export function countBulkAllocs(kn: Kernel, nid: number, n: number, local: number): void {
+  if (n === 0) return;
+  const { i32 } = kn.node[nid]!;
+  Atomics.add(i32, NODE.NUMA_HIT, n);
+  Atomics.add(i32, nid === local ? NODE.LOCAL_NODE : NODE.OTHER_NODE, n);
 }
 
 /** Direct reclaim attempts (of SWAP_CLUSTER_MAX pages per node) before giving up (the OOM). */

@@ -17,7 +17,7 @@ function sumNodes(kn: Kernel, f: (p: ReturnType<typeof nodeMemPages>) => number)
   return kn.memoryIdOrder.reduce((s, nid) => s + f(nodeMemPages(kn, nid)), 0);
 }
 
-/** /proc/vmstat: page counts and reclaim, swap and NUMA events (a subset, in the kernel's order). */
+/** /proc/vmstat: page counts and reclaim, swap, NUMA and migration events (a subset, in the kernel's order). */
 function vmstatText(kn: Kernel): string {
   const numa = (row: string) => kn.memoryIdOrder.reduce((s, nid) => s + nodeNumastat(kn, nid).find((r) => r.name === row)!.value, 0);
   const rows: [string, number][] = [
@@ -44,6 +44,12 @@ function vmstatText(kn: Kernel): string {
     ['pgsteal_direct', kn.k[KHDR.PGSTEAL_DIRECT]],
     ['pgscan_kswapd', kn.k[KHDR.PGSCAN_KSWAPD]],
     ['pgscan_direct', kn.k[KHDR.PGSCAN_DIRECT]],
+    ['numa_pte_updates', kn.k[KHDR.NUMA_PTE_UPDATES]],
+    ['numa_hint_faults', kn.k[KHDR.NUMA_HINT_FAULTS]],
+    ['numa_hint_faults_local', kn.k[KHDR.NUMA_HINT_FAULTS_LOCAL]],
+    ['numa_pages_migrated', kn.k[KHDR.NUMA_PAGES_MIGRATED]],
+    ['pgmigrate_success', kn.k[KHDR.PGMIGRATE_SUCCESS]],
+    ['pgmigrate_fail', kn.k[KHDR.PGMIGRATE_FAIL]],
   ];
   return rows.map(([k, v]) => `${k} ${v}\n`).join('');
 }

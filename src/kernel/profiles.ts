@@ -3,7 +3,7 @@
  * years. Code asks a switch (`kn.profile.bindOrder`), never a version number, so a historical
  * variant is a row of data. Differences follow ../shared/notes/linux-facts.md and the seeds.
  */
-import { MPOL_MF_STRICT, MPOL_MF_VALID } from './constants.js';
+import { CAP_SYS_NICE, CAP_SYS_RESOURCE, MPOL_MF_LAZY, MPOL_MF_STRICT, MPOL_MF_VALID } from './constants.js';
 import { ERA_0, ERA_1, ERA_2, ERA_3, ERA_TODAY, type RefcountRules } from './refcount-rules.js';
 import { BUG_VARIANTS } from './bug-variants.js';
 
@@ -44,6 +44,35 @@ export interface KernelProfile {
   readonly filePolicy: boolean;
   /** /proc/<pid>/numa_maps: absent (before 2.6.14) or its format. */
   readonly numaMaps: null | { readonly sep: '=' | ':'; readonly kernelPageSize: boolean };
+  /**
+   * How mbind(MPOL_MF_MOVE) moves misplaced pages: 'direct' migration (2.6.16 on), 'swap' (seed
+   * 001: swapped out, placed again by the policy on the next touch), or 'none' (no MOVE flag).
+   */
+  readonly migrateMode: 'none' | 'swap' | 'direct';
+  /** The capability MPOL_MF_MOVE_ALL (and migrate_pages of shared pages) needs: CAP_SYS_RESOURCE until 2.6.16, then CAP_SYS_NICE. */
+  readonly moveAllCap: number;
+  /**
+   * Which pages MOVE without MOVE_ALL leaves alone as shared: 'mapcount' (mapped more than once),
+   * or seed 001's rule (anonymous pages and pages of a writably shared inode always move; other
+   * inode pages only when no other mm maps the inode).
+   */
+  readonly sharedPageRule: 'mapcount' | 'seed-001';
+  /** SysV segments can be migrated (seed 001's vma_migratable refused VM_SHM). */
+  readonly shmMigratable: boolean;
+  /** migrate_pages(2) exists (2.6.16); else ENOSYS. */
+  readonly migratePagesSyscall: boolean;
+  /** move_pages(2) exists (2.6.18); else ENOSYS. */
+  readonly movePagesSyscall: boolean;
+  /**
+   * Who may migrate another process's pages: 'uid' (the caller's uid or euid is the target's uid
+   * or saved uid, or the moveAllCap capability; until 4.12) or 'ptrace' (PTRACE_MODE_READ_REALCREDS).
+   */
+  readonly migratePermission: 'uid' | 'ptrace';
+  /**
+   * Seed 004 (never merged in that form): mbind(MOVE | MPOL_MF_LAZY) only unmaps misplaced pages,
+   * and a fault that finds a cached page nobody maps migrates it where the policy says.
+   */
+  readonly migrateOnFault: boolean;
   /** The reference-counting and locking rules of struct mempolicy (refcount-rules.ts). */
   readonly rc: RefcountRules;
 }
@@ -65,6 +94,14 @@ const V6_12: KernelProfile = {
   defaultSkipsHoles: true,
   filePolicy: false,
   numaMaps: { sep: ':', kernelPageSize: true },
+  migrateMode: 'direct',
+  moveAllCap: CAP_SYS_NICE,
+  sharedPageRule: 'mapcount',
+  shmMigratable: true,
+  migratePagesSyscall: true,
+  movePagesSyscall: true,
+  migratePermission: 'ptrace',
+  migrateOnFault: false,
   rc: ERA_TODAY,
 };
 
@@ -85,6 +122,14 @@ const V2_6_7: KernelProfile = {
   defaultSkipsHoles: false,
   filePolicy: false,
   numaMaps: null,
+  migrateMode: 'none',
+  moveAllCap: CAP_SYS_RESOURCE,
+  sharedPageRule: 'mapcount',
+  shmMigratable: true,
+  migratePagesSyscall: false,
+  movePagesSyscall: false,
+  migratePermission: 'uid',
+  migrateOnFault: false,
   rc: ERA_0,
 };
 
@@ -103,6 +148,10 @@ const V2_6_22: KernelProfile = {
   defaultSkipsHoles: true,
   anonPgoff: 'vaddr',
   numaMaps: { sep: '=', kernelPageSize: false },
+  migrateMode: 'direct',
+  moveAllCap: CAP_SYS_NICE,
+  migratePagesSyscall: true,
+  movePagesSyscall: true,
   rc: ERA_0,
 };
 const V2_6_25: KernelProfile = {
@@ -145,6 +194,30 @@ const PROFILES: Record<string, KernelProfile> = {
   '2.6.25': V2_6_25,
   '3.6': V3_6,
   '3.17': V3_17,
+  // Seed 001 on top of 2.6.7, with the numa_maps of 2.6.14.
+  '2.6.14-rc4-mm1': {
+    ...V2_6_7,
+    name: '2.6.14-rc4-mm1',
+    summary: 'seed 001: mbind MPOL_MF_MOVE / MOVE_ALL by swapping misplaced pages out (swap migration, 2005)',
+    mbindFlags: MPOL_MF_VALID,
+    defaultSkipsHoles: true,
+    numaMaps: { sep: '=', kernelPageSize: false },
+    migrateMode: 'swap',
+    sharedPageRule: 'seed-001',
+    shmMigratable: false,
+  },
+  // Seed 004 on top of 2.6.16's direct migration (never merged in that form).
+  '2.6.16-rc5+migrate-on-fault': {
+    ...V2_6_7,
+    name: '2.6.16-rc5+migrate-on-fault',
+    summary: 'seed 004: direct migration plus MPOL_MF_LAZY and migrate-on-fault (never merged in that form)',
+    mbindFlags: MPOL_MF_VALID | MPOL_MF_LAZY,
+    defaultSkipsHoles: true,
+    numaMaps: { sep: '=', kernelPageSize: false },
+    migrateMode: 'direct',
+    migratePagesSyscall: true,
+    migrateOnFault: true,
+  },
 };
 
 /** Names of the profiles, default first. */

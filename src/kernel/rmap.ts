@@ -1,44 +1,40 @@
 /**
- * Reverse mapping for inode pages (mm/rmap.c, by brute force): find every page-table entry that
- * maps page `index` of an inode, in every live mm, through the VMAs that map that inode. An
- * emulated machine has few mms, so a walk over all of them replaces the kernel's i_mmap tree.
+ * Reverse mapping (mm/rmap.c, by brute force): find every page-table entry that maps a page, in
+ * every live mm. An emulated machine has few mms, so a walk over all of them replaces the
+ * kernel's anon_vma chains and i_mmap trees.
  *
- * Locking: for inode pages each mm's mmap_sem is taken for read while its VMAs are walked (lock
- * order: I_SEM, then mmap_sem; reclaim only tries); anonymous pages need no VMA and so no lock.
- * Entries are changed only by compareExchange.
+ * Locking: no mmap_sem is taken, so a walk can run under any of them (a fault, mbind holding its
+ * own for write, truncation under i_rwsem) without ordering problems. Anonymous pages sit at the
+ * same address in every mm that shares them (fork keeps addresses), so their walk reads page
+ * tables only. Inode pages are found through the VMAs that map the inode, read under each mm's
+ * VMA_LOCK (the emulator's i_mmap_rwsem: a leaf spinlock that VMA insertion and removal take).
+ * Entries are changed only by compareExchange (or exchange, when they are zapped), so a walk
+ * that races with a fault, an munmap or another walk loses its compareExchange and looks again.
  */
-import { downRead, downReadTrylock, upRead } from '../shm/rwsem.js';
 import { KHDR, MM, PTE_PFN_MASK, PTE_SWAP, VMA } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { type Kernel } from './kernel.js';
-import { vmaCount } from './vma.js';
+import { vmaCount, vmaLayoutLock, vmaLayoutUnlock } from './vma.js';
 
 /**
- * The mm whose mmap_sem this thread holds for read while it runs kernel code that may reclaim
- * (a fault, a user access): an rmap walk must not take that semaphore again, since a writer
- * queued behind our own hold would block the second read forever. One task per worker thread,
- * so this is the task's `current->mm` under mmap_lock.
+ * What a walk calls for each entry it finds: `pi` indexes `kn.ptes`, `pte` is the entry as read.
+ * A plain function and a datum (`arg`), so that a walk per page allocates nothing.
  */
-export const heldMmap = { mm: 0 };
+export type RmapOne = (kn: Kernel, pfn: number, pi: number, pte: number, arg: number) => void;
+
+/** True if `pte` maps `pfn` (present, not a swap or migration entry). */
+export function pteMaps(pte: number, pfn: number): boolean {
+  return pte !== 0 && !(pte & PTE_SWAP) && (pte & PTE_PFN_MASK) - 1 === pfn;
+}
 
 /**
- * Call `fn(pteIndex, pte)` for every entry that maps `pfn` as page `index` of inode `ino`.
- * With `tryOnly` (reclaim), an mm whose mmap_sem cannot be had at once is skipped; returns
- * false if any was.
+ * Call `fn` for every entry that maps `pfn` as page `index` of inode `ino` (the caller holds a
+ * reference on the inode, so every VMA naming it names this inode).
  */
-export function rmapWalkInode(kn: Kernel, ino: number, index: number, pfn: number, fn: (pi: number, pte: number) => void, tryOnly = false): boolean {
-  let all = true;
+export function rmapWalkInode(kn: Kernel, ino: number, index: number, pfn: number, fn: RmapOne, arg: number): void {
   for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
     if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
-    const sem = kn.mm(m) + MM.SEM;
-    const held = m === heldMmap.mm;
-    if (!held) {
-      if (!tryOnly) downRead(kn.k, sem);
-      else if (!downReadTrylock(kn.k, sem)) {
-        all = false;
-        continue;
-      }
-    }
+    vmaLayoutLock(kn, m);
     try {
       for (let i = 0; i < vmaCount(kn, m); i++) {
         const b = kn.vma(m, i);
@@ -48,28 +44,45 @@ export function rmapWalkInode(kn: Kernel, ino: number, index: number, pfn: numbe
         if (index < pgoff || addr >= kn.vmas[b + VMA.END]) continue;
         const pi = kn.pteIndex(m, addr);
         const pte = Atomics.load(kn.ptes, pi);
-        if (pte !== 0 && !(pte & PTE_SWAP) && (pte & PTE_PFN_MASK) - 1 === pfn) fn(pi, pte);
+        if (pteMaps(pte, pfn)) fn(kn, pfn, pi, pte, arg);
       }
     } finally {
-      if (!held) upRead(kn.k, sem); // a BUG in `fn` must not leave the mm locked for ever
+      vmaLayoutUnlock(kn, m); // a BUG in `fn` must not leave the mm's layout locked for ever
     }
   }
-  return all;
 }
 
 /**
- * Call `fn(kn, pfn, pteIndex, pte, arg)` for every entry that maps anonymous page `pfn`: it sits
- * at the same address (window page `index`) in every mm that shares it (fork keeps addresses),
- * so the walk reads page tables only, with no mmap_sem; callers change entries by
- * compareExchange. (`fn` is a plain function and `arg` its datum, so that a walk per page
- * reclaimed allocates nothing.)
+ * Call `fn` for every entry that maps anonymous page `pfn`, which sits at window page `index` in
+ * every mm that shares it.
  */
-export function rmapWalkAnon(kn: Kernel, pfn: number, index: number, fn: (kn: Kernel, pfn: number, pi: number, pte: number, arg: number) => void, arg: number): void {
+export function rmapWalkAnon(kn: Kernel, pfn: number, index: number, fn: RmapOne, arg: number): void {
   const addr = kn.windowBase + index * PAGE_SIZE;
   for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
     if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
     const pi = kn.pteIndex(m, addr);
     const pte = Atomics.load(kn.ptes, pi);
-    if (pte !== 0 && !(pte & PTE_SWAP) && (pte & PTE_PFN_MASK) - 1 === pfn) fn(kn, pfn, pi, pte, arg);
+    if (pteMaps(pte, pfn)) fn(kn, pfn, pi, pte, arg);
+  }
+}
+
+/**
+ * Call `zap(kn, m, start, end)` for the part at page `from` or beyond of every VMA that maps
+ * inode `ino` (unmap_mapping_range's walk of the i_mmap tree), under each mm's VMA_LOCK.
+ */
+export function rmapWalkInodeRange(kn: Kernel, ino: number, from: number, zap: (kn: Kernel, m: number, start: number, end: number) => void): void {
+  for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
+    if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
+    vmaLayoutLock(kn, m);
+    try {
+      for (let i = 0; i < vmaCount(kn, m); i++) {
+        const b = kn.vma(m, i);
+        if (kn.vmas[b + VMA.INODE] !== ino) continue;
+        const start = Math.max(kn.vmas[b + VMA.START], kn.vmas[b + VMA.START] + (from - kn.vmas[b + VMA.PGOFF]) * PAGE_SIZE);
+        if (start < kn.vmas[b + VMA.END]) zap(kn, m, start, kn.vmas[b + VMA.END]);
+      }
+    } finally {
+      vmaLayoutUnlock(kn, m);
+    }
   }
 }

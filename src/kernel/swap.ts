@@ -8,10 +8,15 @@
  * slot returns to the device when its count reaches 0.
  *
  * Locking: counts and swap-cache entries are atomics. A page in the swap cache has PG_SWAPCACHE,
- * PRIVATE = slot + 1, and one reference held by the cache. Only reclaim, holding the page
- * isolated from the LRU, adds a page to the swap cache or takes it out.
+ * PRIVATE = slot + 1, and one reference held by the cache. Only a holder of the page isolated
+ * from the LRU adds a page to the swap cache or takes it out: reclaim (which writes it out), and
+ * migration and MPOL_MF_LAZY (which move a slot to another page, or put a page in the cache).
+ *
+ * Page-table entries with PTE_SWAP are swap entries, or, with PTE_MIGRATION too, migration
+ * entries (swapops.h): the helpers below tell them apart.
  */
-import { KHDR, PAGE, PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
+import { BUG } from '../shm/layout.js';
+import { KHDR, PAGE, PG_SWAPCACHE, PTE_DIRTY, PTE_MIGRATION, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE } from '../shm/structs.js';
 import { bdevAllocBulk, bdevBlockView, bdevFree, bdevFreeBulk, bdevOffset } from './blockdev.js';
 import { type Kernel } from './kernel.js';
 import { frameOffset, frameView, pageWord } from './page-alloc.js';
@@ -28,6 +33,31 @@ const SWAPCACHE_WAITERS = 1 << 30;
 /** A page-table entry for swap slot `slot`. */
 export function swpEntry(slot: number): number {
   return PTE_SWAP | (slot + 1);
+}
+
+/** is_swap_pte && !is_migration_entry: an entry that names a swap slot. */
+export function isSwapEntry(pte: number): boolean {
+  return (pte & (PTE_SWAP | PTE_MIGRATION)) === PTE_SWAP;
+}
+
+/** is_migration_entry */
+export function isMigrationEntry(pte: number): boolean {
+  return (pte & (PTE_SWAP | PTE_MIGRATION)) === (PTE_SWAP | PTE_MIGRATION);
+}
+
+/** make_migration_entry: the entry that stands for present entry `pte` while its page migrates. */
+export function migrationEntry(pte: number): number {
+  return PTE_SWAP | PTE_MIGRATION | (pte & (PTE_WRITE | PTE_DIRTY | PTE_PFN_MASK));
+}
+
+/** The pfn a migration entry stands for (pfn_swap_entry_to_page). */
+export function migrationEntryPfn(pte: number): number {
+  return (pte & PTE_PFN_MASK) - 1;
+}
+
+/** remove_migration_pte's entry: migration entry `entry` mapping page `pfn` again. */
+export function pteFromMigrationEntry(entry: number, pfn: number): number {
+  return (entry & (PTE_WRITE | PTE_DIRTY)) | (pfn + 1);
 }
 
 /** The slot of a swap entry (page-table entry or negated xarray value). */
@@ -112,6 +142,18 @@ export function swapWriteoutFrozen(kn: Kernel, slot: number, pfn: number): void 
   writeSwapSlot(kn, slot, pfn);
   if (Atomics.exchange(kn.k, kn.regions.swapCache + slot, 0) & SWAPCACHE_WAITERS) Atomics.notify(kn.k, kn.regions.swapCache + slot);
   swapMapSub(kn, slot, SWAP_HAS_CACHE);
+}
+
+/**
+ * Migration's switch of the swap cache (the xas_store of __folio_migrate_mapping): `slot`'s page
+ * becomes `to` in place of frozen page `from`; a fault sleeping on the frozen page is woken to
+ * look again.
+ */
+export function swapCacheReplace(kn: Kernel, slot: number, from: number, to: number): void {
+  const w = kn.regions.swapCache + slot;
+  const v = Atomics.exchange(kn.k, w, to + 1);
+  if ((v & ~SWAPCACHE_WAITERS) !== from + 1) BUG(`swap slot ${slot} held ${(v & ~SWAPCACHE_WAITERS) - 1}, not migrating page ${from}`);
+  if (v & SWAPCACHE_WAITERS) Atomics.notify(kn.k, w);
 }
 
 /** swap_writepage: copy a frame to its slot (reclaim counts PSWPOUT per batch). */

@@ -57,11 +57,47 @@ export function loffArg(syscall: string, name: string, v: unknown): number {
 }
 
 /** A node mask pointer: null/undefined is NULL; else a non-negative bigint (or safe integer) of bits. */
-export function nodemaskArg(syscall: string, v: unknown): bigint | null {
+export function nodemaskArg(syscall: string, v: unknown, name = 'nodemask'): bigint | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint' && v >= 0n) return v;
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-  throw argTypeError(syscall, 'nodemask', 'a non-negative bigint bit mask, or null', v);
+  throw argTypeError(syscall, name, 'a non-negative bigint bit mask, or null', v);
+}
+
+function isArrayLike(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+/** An array of pointers (move_pages' pages): each an unsigned long; null is a NULL array (nothing to read). */
+export function pointersArg(syscall: string, name: string, v: unknown): Float64Array {
+  if (v === null || v === undefined) return new Float64Array(0);
+  if (!isArrayLike(v)) throw argTypeError(syscall, name, 'an array of addresses, or null', v);
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    out[i] = typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : ulongArg(syscall, `${name}[${i}]`, x); // the name only for an error
+  }
+  return out;
+}
+
+/** An array of ints (move_pages' nodes); null stays null. */
+export function intsArg(syscall: string, name: string, v: unknown): Int32Array | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Int32Array) return v;
+  if (!isArrayLike(v)) throw argTypeError(syscall, name, 'an array of integers, or null', v);
+  const out = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    out[i] = typeof x === 'number' && x === (x | 0) ? x : intArg(syscall, `${name}[${i}]`, x); // an int already: no conversion
+  }
+  return out;
+}
+
+/** An array the call fills (move_pages' status): an Int32Array or a plain array, filled in place; null stays null. */
+export function outIntsArg(syscall: string, name: string, v: unknown): Int32Array | number[] | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Int32Array || Array.isArray(v)) return v as Int32Array | number[];
+  throw argTypeError(syscall, name, 'an Int32Array or an array to fill, or null', v);
 }
 
 /** A byte buffer for store(). */

@@ -15,7 +15,8 @@ import { type AccessFault, userLoad, userStore, userTouch } from './memory.js';
 import { kernelGetMempolicy, kernelMbind, kernelSetMempolicy } from './mempolicy-syscalls.js';
 import { doMmap, doMunmap } from './mmap.js';
 import { readKernelFile, writeKernelFile } from './procfs.js';
-import { argTypeError, bytesArg, intArg, lengthArg, loffArg, nodemaskArg, ulongArg } from './syscall-args.js';
+import { argTypeError, bytesArg, intArg, intsArg, lengthArg, loffArg, nodemaskArg, outIntsArg, pointersArg, ulongArg } from './syscall-args.js';
+import { kernelMigratePages, kernelMovePages } from './migrate-syscalls.js';
 import { MAP_ANONYMOUS, PAGE_SIZE } from './constants.js';
 import { execMm, exitTask, setAffinity, threadGroupSize } from './task.js';
 import { doClose, doFsync, doFtruncate, doOpen, doRead, doUnlink, doWrite, mmapFileInode } from './fs.js';
@@ -189,6 +190,42 @@ export class Sys {
       intArg(n, 'flags', flags) >>> 0,
     );
     check(err, n);
+  }
+
+  /**
+   * `long migrate_pages(int pid, unsigned long maxnode, const unsigned long *old_nodes, const unsigned long *new_nodes)`:
+   * move the pages of process `pid` (0: this one) that sit on nodes of `old_nodes` to the nodes of
+   * `new_nodes` at the same rank (do_migrate_pages' remapping: no page moves twice). The range
+   * policies stay as they are.
+   * @returns how many pages could not be moved.
+   * @throws ESRCH (no such process), EPERM (another user's process without the capability the
+   *   profile asks for), EINVAL (bad maxnode, an empty or memoryless target set), ENOSYS (a profile
+   *   without migrate_pages); TypeError ERR_INVALID_ARG_TYPE.
+   */
+  migratePages(pid: number, maxnode: number | bigint, oldNodes: bigint | number | null | undefined, newNodes: bigint | number | null | undefined): number {
+    const n = 'migrate_pages';
+    const r = kernelMigratePages(this.kn, this.slot, intArg(n, 'pid', pid), ulongArg(n, 'maxnode', maxnode), nodemaskArg(n, oldNodes, 'old_nodes'), nodemaskArg(n, newNodes, 'new_nodes'));
+    check(r, n);
+    return r;
+  }
+
+  /**
+   * `long move_pages(int pid, unsigned long count, void **pages, const int *nodes, int *status, int flags)`:
+   * with `nodes` null, fill `status` with the node of each page (or -ENOENT, -EFAULT); else move
+   * each page to its node and fill `status` with where it now is or why it did not move (-EACCES,
+   * -EBUSY, -ENOMEM, -ENOENT, -EFAULT). `status` is an Int32Array (or array) of at least `count`
+   * entries, filled in place.
+   * @returns how many pages were not moved.
+   * @throws ESRCH, EPERM (as migrate_pages; MPOL_MF_MOVE_ALL without the capability), EINVAL (bad
+   *   flags), ENODEV (a target node that is not a memory node: the pages before it have moved),
+   *   E2BIG (a count past the profile's limit), ENOSYS; TypeError ERR_INVALID_ARG_TYPE.
+   */
+  movePages(pid: number, count: number | bigint, pages: ArrayLike<number | bigint> | null, nodes: ArrayLike<number> | null, status: Int32Array | number[] | null, flags: number | bigint = 0): number {
+    const n = 'move_pages';
+    const args = { pages: pointersArg(n, 'pages', pages), nodes: intsArg(n, 'nodes', nodes), status: outIntsArg(n, 'status', status) };
+    const r = kernelMovePages(this.kn, this.slot, intArg(n, 'pid', pid), ulongArg(n, 'count', count), args, intArg(n, 'flags', flags));
+    check(r, n);
+    return r;
   }
 
   /**

@@ -11,7 +11,8 @@
  * Locking. A VMA's policy is read with its mm's mmap_sem held (read at least); the task's own
  * policy is changed only by the task itself, so reading it needs no lock.
  */
-import { MM, POL, VMA } from '../shm/structs.js';
+import { INODE, INODE_FILE, MM, POL, VMA } from '../shm/structs.js';
+import { shmemIlx } from './shmem.js';
 import { detector } from '../sched/detect.js';
 import { sitePoint } from '../sched/preempt.js';
 import { type Kernel } from './kernel.js';
@@ -73,10 +74,22 @@ function allocAndDrop(kn: Kernel, t: number, p: number, ref: boolean, ilx: numbe
   return pfn;
 }
 
+/**
+ * The interleave index allocation uses for `addr` in VMA `i`: a shared-policy object's (shmem,
+ * SysV and tmpfs: the page index plus the inode number today; files under seed 000: the page
+ * index), else the offset in the mapping.
+ */
+export function vmaAllocIlx(kn: Kernel, m: number, i: number, addr: number): number {
+  const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
+  const index = vmaIlx(kn, m, i, addr);
+  if (ino === 0 || !inodeHasSharedPolicy(kn, ino) || kn.k[kn.inode(ino) + INODE.KIND] === INODE_FILE) return index;
+  return shmemIlx(kn, ino, index);
+}
+
 /** alloc_page_vma: a page for `addr` of VMA `i`, placed by the policy governing it; pfn or -1. */
 export function allocPageVma(kn: Kernel, t: number, m: number, i: number, addr: number): number {
   const p = getVmaPolicy(kn, t, m, i, addr);
-  return allocAndDrop(kn, t, p, lookupRef.taken, vmaIlx(kn, m, i, addr), kn.profile.rc.allocVmaDropsLookup);
+  return allocAndDrop(kn, t, p, lookupRef.taken, vmaAllocIlx(kn, m, i, addr), kn.profile.rc.allocVmaDropsLookup);
 }
 
 /**

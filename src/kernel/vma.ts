@@ -2,10 +2,12 @@
  * VMAs of one mm: a sorted array of records in the `vmas` buffer (mm/vma.c, mm/mmap.c).
  *
  * Locking: every function here requires the mm's mmap_sem; those that change the array require
- * it for write. Splits duplicate the VMA's policy (each VMA owns its copy); merges drop the
+ * it for write, and take the mm's VMA_LOCK while they move records, because reverse-map walks
+ * (rmap.ts) read the array holding only that spinlock. Splits duplicate the VMA's policy (each VMA owns its copy); merges drop the
  * absorbed VMA's policy and shmem reference. Merging follows is_mergeable_vma(): same flags,
  * same backing object, equal policies, compatible anon_vma, contiguous page offsets.
  */
+import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { INODE, KHDR, MM, VMA, VMA_SLACK } from '../shm/structs.js';
 import { PAGE_SIZE } from './constants.js';
 import { ENOMEM } from './errno.js';
@@ -64,10 +66,21 @@ function moveVmas(kn: Kernel, m: number, from: number, to: number, count: number
   v.copyWithin(kn.vma(m, to), kn.vma(m, from), kn.vma(m, from + count));
 }
 
+/** Hold the layout of mm `m`'s VMA array still (a reverse-map walk, or a writer moving records). */
+export function vmaLayoutLock(kn: Kernel, m: number): void {
+  spinLock(kn.k, kn.mm(m) + MM.VMA_LOCK);
+}
+
+/** Let go of vmaLayoutLock. */
+export function vmaLayoutUnlock(kn: Kernel, m: number): void {
+  spinUnlock(kn.k, kn.mm(m) + MM.VMA_LOCK);
+}
+
 /** Insert a VMA at index `i`; -ENOMEM when the mm's VMA array is full (callers check the map count limit). */
 export function insertVma(kn: Kernel, m: number, i: number, init: VmaInit): number {
   const n = vmaCount(kn, m);
   if (n >= vmaCapacity(kn)) return -ENOMEM;
+  vmaLayoutLock(kn, m);
   moveVmas(kn, m, i, i + 1, n - i);
   const b = kn.vma(m, i);
   const v = kn.vmas;
@@ -79,14 +92,17 @@ export function insertVma(kn: Kernel, m: number, i: number, init: VmaInit): numb
   v[b + VMA.ANON_VMA] = init.anonVma;
   v[b + VMA.INODE] = init.inode;
   kn.k[kn.mm(m) + MM.NR_VMAS] = n + 1;
+  vmaLayoutUnlock(kn, m);
   return 0;
 }
 
 /** Remove VMA `i` from the array (its references must already be dropped or moved). */
 export function eraseVma(kn: Kernel, m: number, i: number): void {
   const n = vmaCount(kn, m);
+  vmaLayoutLock(kn, m);
   moveVmas(kn, m, i + 1, i, n - i - 1);
   kn.k[kn.mm(m) + MM.NR_VMAS] = n - 1;
+  vmaLayoutUnlock(kn, m);
 }
 
 /** Read a VMA's fields. */

@@ -14,17 +14,21 @@
  * written is lost. Writes to the page after it was unmapped fault, and find it again through
  * the page cache or the swap cache.
  *
- * Locking: anonymous pages are unmapped through the page tables alone; inode pages through the
- * VMAs of each mm, whose mmap_sem is only tried (a task in direct reclaim holds its own already;
- * a failed try just keeps the page). The inode of a file or shmem page is pinned (a reference
- * taken only while it is alive) for the duration. Counters are the /proc/vmstat events.
+ * Locking: an isolated page is reclaimed only if its page lock can be had at once (trylock, as
+ * shrink_folio_list does): whoever holds it (truncation, a fault mapping it, migration) is
+ * changing where the page belongs. Under the lock, an inode page is reclaimed only if its slot
+ * still holds it (truncation may have removed it since it was isolated). Anonymous pages are
+ * unmapped through the page tables alone, inode pages through each mm's VMA_LOCK (rmap.ts). The
+ * inode of a file or shmem page is pinned (a reference taken only while it is alive) for the
+ * duration. Counters are the /proc/vmstat events.
  */
 import { INODE, KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY } from '../shm/structs.js';
-import { writebackPage } from './filemap.js';
+import { pageInCache, writebackPage } from './filemap.js';
 import { inodePut } from './inode.js';
 import { type Kernel } from './kernel.js';
-import { freePagesBulk, freezePage, lruAdd, lruIsolate, pageFlags, pageWord, putPage, setPageFlags } from './page-alloc.js';
+import { freePagesBulk, freezePage, lruIsolate, pageFlags, pageWord, putPage, putbackLruPage, setPageFlags } from './page-alloc.js';
 import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
+import { trylockPage, unlockPage } from './page-lock.js';
 import { pageMapcount } from './memory.js';
 import { addToSwapCache, getSwapSlots, putUnusedSwapSlots, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
 import { SWAP_CLUSTER_MAX } from './constants.js';
@@ -34,25 +38,20 @@ import { xaReplace, xaSlot } from './xarray.js';
  * try_to_unmap for an inode page: clear every entry mapping it (shared and private mappings
  * refault), moving an entry's dirty bit to the page as it goes.
  */
-function unmapInodePage(kn: Kernel, pfn: number, ino: number, index: number): void {
-  rmapWalkInode(
-    kn,
-    ino,
-    index,
-    pfn,
-    (pi, pte) => {
-      if (Atomics.compareExchange(kn.ptes, pi, pte, 0) !== pte) return;
-      if (pte & PTE_DIRTY) setPageFlags(kn, pfn, PG_DIRTY);
-      const nm = kn.pfnNode(pfn);
-      Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
-      putPage(kn, pfn);
-    },
-    true,
-  );
+export function unmapInodePage(kn: Kernel, pfn: number, ino: number, index: number): void {
+  rmapWalkInode(kn, ino, index, pfn, unmapOne, 0);
+}
+
+function unmapOne(kn: Kernel, pfn: number, pi: number, pte: number): void {
+  if (Atomics.compareExchange(kn.ptes, pi, pte, 0) !== pte) return;
+  if (pte & PTE_DIRTY) setPageFlags(kn, pfn, PG_DIRTY);
+  const nm = kn.pfnNode(pfn);
+  Atomics.sub(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT), 1);
+  putPage(kn, pfn);
 }
 
 /** Take a reference on a live inode only (its count must not be 0). */
-function inodeTryGet(kn: Kernel, ino: number): boolean {
+export function inodeTryGet(kn: Kernel, ino: number): boolean {
   const w = kn.inode(ino) + INODE.REFS;
   for (let r = Atomics.load(kn.k, w); r > 0; r = Atomics.load(kn.k, w)) if (Atomics.compareExchange(kn.k, w, r, r + 1) === r) return true;
   return false;
@@ -82,13 +81,18 @@ function untakeSlot(slot: number): void {
   batchSlots.slots[--batchSlots.next] = slot;
 }
 
-/** Reclaim a file or shmem page (pinned once by the caller, plus the cache's reference); true if frozen and evicted. */
+/**
+ * Reclaim a locked file or shmem page (pinned once by the caller, plus the cache's reference);
+ * true if frozen and evicted. A page no longer in its slot was truncated: the caller's pin is its
+ * last reference, and putting it back frees it.
+ */
 function reclaimInodePage(kn: Kernel, pfn: number, flags: number): boolean {
   const nm = kn.pfnNode(pfn);
   const ino = nm.i32[pageWord(nm, pfn, PAGE.MAPPING)];
   const index = nm.i32[pageWord(nm, pfn, PAGE.INDEX)];
   if (!inodeTryGet(kn, ino)) return false;
   try {
+    if (!pageInCache(kn, ino, index, pfn)) return false;
     unmapInodePage(kn, pfn, ino, index);
     if (pageMapcount(kn, pfn) !== 0) return false;
     if (!(flags & PG_SWAPBACKED)) {
@@ -112,7 +116,7 @@ function reclaimInodePage(kn: Kernel, pfn: number, flags: number): boolean {
 }
 
 /** try_to_unmap_one for an anonymous page in the swap cache: its entry becomes one for `slot`. */
-function unmapToSwapEntry(kn: Kernel, pfn: number, pi: number, pte: number, slot: number): void {
+export function unmapToSwapEntry(kn: Kernel, pfn: number, pi: number, pte: number, slot: number): void {
   // The entry's reference on the slot exists before the entry does: a fault on it may swap in at once.
   swapDuplicate(kn, slot);
   if (Atomics.compareExchange(kn.ptes, pi, pte, swpEntry(slot)) !== pte) return void Atomics.sub(kn.k, kn.regions.swapMap + slot, 1);
@@ -166,19 +170,40 @@ function shrinkPageList(kn: Kernel, nid: number, n: number): number {
   let swapped = 0;
   for (let j = 0; j < n; j++) {
     const pfn = isolated[j];
-    const flags = pageFlags(kn, pfn);
-    if (flags & PG_ANON ? reclaimAnonPage(kn, pfn, flags) : reclaimInodePage(kn, pfn, flags)) {
-      frozen[freed++] = pfn;
-      if (flags & PG_SWAPBACKED) swapped++;
+    if (!trylockPage(kn, pfn)) {
+      putbackLruPage(kn, pfn);
       continue;
     }
-    lruAdd(kn, pfn);
-    putPage(kn, pfn);
+    const flags = pageFlags(kn, pfn);
+    const done = flags & PG_ANON ? reclaimAnonPage(kn, pfn, flags) : reclaimInodePage(kn, pfn, flags);
+    unlockPage(kn, pfn);
+    if (!done) {
+      putbackLruPage(kn, pfn);
+      continue;
+    }
+    frozen[freed++] = pfn;
+    if (flags & PG_SWAPBACKED) swapped++;
   }
   if (swapped) Atomics.add(kn.k, KHDR.PSWPOUT, swapped);
   putUnusedSwapSlots(kn, batchSlots.slots, batchSlots.next, batchSlots.n);
   freePagesBulk(kn.node[nid]!, frozen, freed);
   return freed;
+}
+
+/**
+ * swapout_pages (seed 001's swap migration): reclaim exactly the isolated pages given, whatever
+ * their node, a batch of at most SWAP_CLUSTER_MAX pages of one node at a time. Each page that
+ * stays (busy, no swap slot, written to meanwhile) goes back to the LRU. Returns how many stayed.
+ */
+export function swapoutPages(kn: Kernel, pfns: readonly number[]): number {
+  let stayed = 0;
+  for (let j = 0; j < pfns.length; ) {
+    const nid = kn.pfnToNid(pfns[j]);
+    let n = 0;
+    while (j < pfns.length && n < SWAP_CLUSTER_MAX && kn.pfnToNid(pfns[j]) === nid) isolated[n++] = pfns[j++];
+    stayed += n - shrinkPageList(kn, nid, n);
+  }
+  return stayed;
 }
 
 /**

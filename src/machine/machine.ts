@@ -24,7 +24,7 @@
  */
 import { auditKernel, type AuditReport } from '../kernel/audit.js';
 import { type KernelConfig } from '../kernel/config.js';
-import { CAP_SYS_NICE, CAP_SYS_RESOURCE } from '../kernel/constants.js';
+import { CAP_SYS_NICE, CAP_SYS_PTRACE, CAP_SYS_RESOURCE } from '../kernel/constants.js';
 import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers, bufferSizes, kernelRegions, mainOwner } from '../kernel/kernel.js';
 import { numaPolicyInit } from '../kernel/mempolicy.js';
@@ -39,15 +39,15 @@ import { LockOwnerDiedError, markOwnerDead } from '../shm/owner.js';
 import { upReadFor } from '../shm/rwsem.js';
 import { type Shape, checkOptions, optionValueError } from './options.js';
 import { allocShared } from './shared-buffer.js';
-import { type SyscallName, SYSCALL_NAMES } from './task-worker.js';
+import { OUT_ARGS, type ReplyWithOut, type SyscallName, SYSCALL_NAMES } from './task-worker.js';
 import { type MachineOptions, buildConfig } from './topology.js';
-import { lifecycleError } from './wire.js';
+import { fromWire, lifecycleError } from './wire.js';
 import { WorkerHost } from './worker-host.js';
 
 // Node 20.0-20.3 predate Symbol.asyncDispose (20.4 added it); `await using` looks it up.
 if (typeof Symbol.asyncDispose !== 'symbol') Object.defineProperty(Symbol, 'asyncDispose', { value: Symbol.for('nodejs.asyncDispose') });
 
-const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE };
+const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_PTRACE };
 
 /** How long calls in flight may take to settle when their task must exit (close, exit), by default. */
 export const DEFAULT_GRACE_MS = 2000;
@@ -62,7 +62,7 @@ export interface SpawnOptions {
   uid?: number;
   /** Effective uid (default: uid). */
   euid?: number;
-  /** Capabilities by name ('CAP_SYS_NICE', 'CAP_SYS_RESOURCE') or number. Default: both when uid is 0, none otherwise. */
+  /** Capabilities by name ('CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE') or number. Default: all three when uid is 0, none otherwise. */
   caps?: (string | number)[];
 }
 
@@ -203,11 +203,27 @@ export class Task {
   }
 }
 for (const name of SYSCALL_NAMES) {
+  const k = OUT_ARGS[name];
   Object.defineProperty(Task.prototype, name, {
-    value: function (this: Task, ...args: unknown[]) {
-      return this.request('call', [name, args], `${name}()`, args);
-    },
+    value:
+      k === undefined
+        ? function (this: Task, ...args: unknown[]) {
+            return this.request('call', [name, args], `${name}()`, args);
+          }
+        : async function (this: Task, ...args: unknown[]) {
+            const r = await this.request<ReplyWithOut>('call', [name, args], `${name}()`, args);
+            copyOut(args[k], r.out);
+            if (r.error) throw fromWire(r.error);
+            return r.value;
+          },
   });
+}
+
+/** Copy an output array the worker filled back into the caller's array (the same one, if it was shared). */
+function copyOut(mine: unknown, theirs: unknown): void {
+  if (mine === theirs || !(Array.isArray(mine) || mine instanceof Int32Array)) return;
+  const from = theirs as ArrayLike<number>;
+  for (let i = 0; i < Math.min(mine.length, from.length); i++) mine[i] = from[i];
 }
 
 /** A process: an address space and its tasks. */
@@ -435,7 +451,7 @@ export class Machine {
     // A parent that is exiting passes nothing on (its policy may be going).
     const parent = this.#spawnParent && !this.#spawnParent.refusal() ? this.#spawnParent.main : undefined;
     const uid = opts.uid ?? 0;
-    const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE'] : []));
+    const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE'] : []));
     const cpu = opts.cpu ?? (parent ? Atomics.load(this.kn.k, this.kn.task(parent.slot) + TASK.CPU) : 0);
     const slot = createProcess(this.kn, { cpu, uid, euid: opts.euid ?? uid, caps });
     if (slot < 0) throw systemError(slot, 'fork');

@@ -13,7 +13,7 @@ import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers } from '../kernel/kernel.js';
 import { Sys } from '../kernel/syscalls.js';
 import { copyProcess, execMm, exitTask } from '../kernel/task.js';
-import { guard, lifecycleError } from './wire.js';
+import { type WireError, guard, lifecycleError, toWire } from './wire.js';
 import { type ControlSizes, mapControl } from '../sched/control.js';
 import { raceLoop } from '../sched/race-loop.js';
 import { Runtime } from '../sched/runtime.js';
@@ -22,8 +22,26 @@ import { objectClasses } from '../kernel/sites.js';
 import { resetKernelThread } from '../kernel/kernel.js';
 
 /** The system calls the main thread may forward to a task. */
-export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'writeFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink'] as const;
+export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'writeFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink', 'migratePages', 'movePages'] as const;
 export type SyscallName = (typeof SYSCALL_NAMES)[number];
+
+/**
+ * System calls with an array argument they fill (C's output pointers), by the argument's
+ * position: the worker sends the filled array back with the result, and the main thread copies
+ * it into the caller's array (a copy crossed the thread boundary, unless it was shared).
+ */
+export const OUT_ARGS: Partial<Record<SyscallName, number>> = { movePages: 4 };
+
+/**
+ * What a call with an output array replies: the result or the error, and the array as the call
+ * left it (a call that fails may have filled part of it, as in C).
+ */
+export interface ReplyWithOut {
+  value?: unknown;
+  error?: WireError;
+  out: unknown;
+}
+
 
 export interface TaskWorkerData {
   cfg: KernelConfig;
@@ -103,7 +121,14 @@ export function taskWorkerApi(data: TaskWorkerData) {
       return guard(() => {
         live();
         if (!syscalls.has(name)) throw new TypeError(`no system call ${name}`);
-        return (sys[name as SyscallName] as (...a: unknown[]) => unknown)(...args);
+        const fn = sys[name as SyscallName] as (...a: unknown[]) => unknown;
+        const k = OUT_ARGS[name as SyscallName];
+        if (k === undefined) return fn.apply(sys, args);
+        try {
+          return { value: fn.apply(sys, args), out: args[k] } satisfies ReplyWithOut;
+        } catch (e) {
+          return { error: toWire(e), out: args[k] } satisfies ReplyWithOut;
+        }
       });
     },
     run(modulePath: string, exportName: string, args: unknown[]) {

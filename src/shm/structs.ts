@@ -45,6 +45,13 @@ export const KHDR = defineStruct([
   'ALLOCSTALL',
   'RECLAIM_THROTTLE', // a word nobody changes: direct reclaim waits on it for a bounded millisecond
   'MM_HIGH', // atomic: 1 + the highest mm slot ever used; reverse-map walks stop there
+  // page migration events of /proc/vmstat (atomics)
+  'PGMIGRATE_SUCCESS',
+  'PGMIGRATE_FAIL',
+  'NUMA_PTE_UPDATES', // entries MPOL_MF_LAZY unmapped for migrate-on-fault
+  'NUMA_HINT_FAULTS', // faults that found an unmapped cached page and asked mpol_misplaced()
+  'NUMA_HINT_FAULTS_LOCAL', // ... and found it where the policy wants it
+  'NUMA_PAGES_MIGRATED', // pages migrate-on-fault moved
 ]);
 export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
 
@@ -99,6 +106,11 @@ export const MM = defineStruct([
   'SEM_OWNER',
   'NR_VMAS', // under SEM
   'PTL', // spinlock (page_table_lock): anon_vma assignment under a read-held SEM
+  // spinlock: the layout of this mm's VMA array, for reverse-map walks, which take no mmap_sem
+  // (the emulator's i_mmap_rwsem). Held by a writer (already holding SEM for write) only while it
+  // inserts or removes a record, and by a walker while it reads the records and changes entries
+  // by compareExchange; nothing else is taken under it but the page and LRU atomics and spinlocks.
+  'VMA_LOCK',
 ], { lineAligned: true });
 assertLayout(MM.SEM_OWNER === MM.SEM + RWSEM_WORDS - 1, 'mmap_sem takes RWSEM_WORDS consecutive words');
 
@@ -194,9 +206,12 @@ export const VM_SHARED = 0x8;
 export const VM_MAYSHARE = 0x80;
 
 /**
- * struct page. REFCOUNT and MAPCOUNT are atomic. FLAGS bits are changed with atomic or/and.
+ * struct page. REFCOUNT and MAPCOUNT are atomic. FLAGS bits are changed with atomic or/and; its
+ * PG_LOCKED bit is the page lock (page-lock.ts), held by whoever changes which cache slot or which
+ * entries name the page (migration, truncation, a fault installing an inode page, reclaim).
  * MAPPING and INDEX are set by the allocator before the page is published in a page table or an
- * xarray, and are constant until it is freed.
+ * xarray, and are constant until it is freed: whether an inode page is still in its inode's
+ * cache is what the slot at INDEX holds, checked under the page lock.
  */
 export const PAGE = defineStruct([
   'FLAGS',
@@ -221,6 +236,10 @@ export const PG_LRU = 1 << 7;
 export const PG_REFERENCED = 1 << 8;
 /** In the swap cache: PRIVATE holds its swap slot + 1, and the swap cache holds a reference. */
 export const PG_SWAPCACHE = 1 << 9;
+/** The page lock (PG_locked): see page-lock.ts. */
+export const PG_LOCKED = 1 << 10;
+/** Someone sleeps on the page lock (PG_waiters): unlock must notify the FLAGS word. */
+export const PG_WAITERS = 1 << 11;
 /** Bytes of metadata per 4 KiB frame: struct page plus one free-stack word. */
 export const META_BYTES_PER_FRAME = (PAGE.WORDS + 1) * 4;
 assertLayout(META_BYTES_PER_FRAME <= 64, 'at most 64 bytes of metadata per frame');
@@ -271,3 +290,9 @@ export const PTE_WRITE = 1 << 28;
 export const PTE_DIRTY = 1 << 29;
 /** A swapped-out page: the low bits hold its swap slot + 1 (no pfn). */
 export const PTE_SWAP = 1 << 30;
+/**
+ * With PTE_SWAP, a migration entry: the low bits hold the pfn + 1 of the page being migrated, and
+ * PTE_WRITE / PTE_DIRTY are those of the entry it replaced. Not present, so every path that treats
+ * a swap entry as "no page here" treats it so; a fault on it waits for the migration to end.
+ */
+export const PTE_MIGRATION = 1 << 31;

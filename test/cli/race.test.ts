@@ -28,7 +28,7 @@ describe('numa-emu race, replay, shrink, merge', function () {
     const { stdout } = await cli('race', '--list');
     expect(stdout).to.match(/^id\s+name\s+versions\s+kind\s+tasks\s+d\/pre\s+era\s+fix/);
     expect(stdout).to.match(/B16\s+get-mempolicy-early-unlock-uaf\s+2\.6\.24 - 4\.12\.8\s+use-after-free\s+2\s+2\/1\s+3\.17\s+73223e4e2e38/);
-    expect(stdout.trim().split('\n')).to.have.length(16);
+    expect(stdout.trim().split('\n')).to.have.length(17);
   });
 
   it('race on a scenario module finds the lost update, shrinks it, and replay proves the schedule bit-exact', async () => {

@@ -13,7 +13,7 @@ describe('faults inside the machine fail fast', () => {
       await p.main.run(fixture('kswapd-fault'), 'breakKswapd');
       const [warning] = (await warned) as [Error & { code?: string }];
       expect(warning.code).to.equal('NUMA_EMU_FAULT');
-      expect(warning.message).to.match(/^numa-emu: kswapd of node 0 died: .*frozen page \d+ left its page-cache slot/);
+      expect(warning.message).to.match(/^numa-emu: kswapd of node 0 died: .*pfn \d+ is on the LRU list of node 0 without PG_LRU/);
       expect(m.faults.map((f) => [f.kind, f.node])).to.deep.equal([['kswapd-died', 0]]);
       const report = m.audit();
       expect(report.problems[0]).to.match(/^kswapd of node 0 died: /);
