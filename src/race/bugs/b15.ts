@@ -5,19 +5,17 @@
  * the reader, falling back to the live task pointer for an old VMA, uses a policy P2 frees. Depth
  * 3. Fixed (3.18: numa_maps prints the snapshot, set_mempolicy takes task_lock).
  */
-import { MPOL_BIND, MPOL_PREFERRED } from '../../kernel/constants.js';
 import { type Sys } from '../../kernel/syscalls.js';
 import { type RaceScenario } from '../scenario.js';
-import { BUG_MACHINE, MAXNODE, NODE0, NODE1, taskPolicyTarget } from './common.js';
+import { setter } from './b01.js';
+import { BUG_MACHINE, taskPolicyTarget } from './common.js';
 
 export { reader } from './b01.js';
 
 /** T2: exec, then replace the task policy twice. */
 export function execAndSet(sys: Sys): number {
   sys.execve();
-  sys.setMempolicy(MPOL_BIND, NODE1, MAXNODE);
-  sys.setMempolicy(MPOL_PREFERRED, NODE0, MAXNODE);
-  return 0;
+  return setter(sys);
 }
 
 export const race: RaceScenario = {
