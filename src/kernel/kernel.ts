@@ -312,6 +312,17 @@ export class Kernel {
     bindOwners(this.k, this.regions.owners, ownerCount(this.cfg.limits), owner, this.lockArrays());
     installKernelNaming(this);
   }
+  /** Who lock owner `id` is, for messages: 'task 1002 of process 1000', 'node 1's worker (kswapd)'. */
+  ownerName(id: number): string {
+    const l = this.cfg.limits;
+    if (id > 0 && id < l.maxTasks) {
+      const b = this.task(id);
+      return this.k[b + TASK.TID] === 0 ? `task slot ${id}` : `task ${this.k[b + TASK.TID]} of process ${this.k[b + TASK.TGID]}`;
+    }
+    if (id === mainOwner(l)) return "the machine's main thread";
+    if (id >= nodeOwner(l, 0) && id < mainOwner(l)) return `node ${id - nodeOwner(l, 0)}'s worker (kswapd)`;
+    return `lock owner ${id}`;
+  }
   /** The machine's arrays that hold lock words, in the same order in every thread. */
   lockArrays(): Int32Array[] {
     return [this.k, ...this.nodeIds.map((id) => this.node[id]!.i32), this.disk.i32, this.swap.i32];

@@ -8,12 +8,14 @@
  * thread sends `exit` only when no call of this task is in flight.)
  */
 import { pathToFileURL } from 'node:url';
+import { parentPort } from 'node:worker_threads';
 import { type KernelConfig } from '../kernel/config.js';
 import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers } from '../kernel/kernel.js';
 import { Sys } from '../kernel/syscalls.js';
 import { copyProcess, execMm, exitTask } from '../kernel/task.js';
-import { guard, lifecycleError } from './wire.js';
+import { type WorkerFault, guard, lifecycleError } from './wire.js';
+import { enterKernel, setOopsReporter } from '../kernel/oops.js';
 import { type ControlSizes, mapControl } from '../sched/control.js';
 import { raceLoop } from '../sched/race-loop.js';
 import { Runtime } from '../sched/runtime.js';
@@ -69,6 +71,7 @@ function tracedSys(sys: Sys): Sys {
 export function taskWorkerApi(data: TaskWorkerData) {
   const kn = new Kernel(data.cfg, data.bufs);
   kn.bindThread(data.slot);
+  setOopsReporter((message) => parentPort?.postMessage({ type: 'numa-emu:fault', kind: 'task-oops', message } satisfies WorkerFault));
   const sys = new Sys(kn, data.slot);
   const syscalls = new Set<string>(SYSCALL_NAMES);
   let rt: Runtime | null = null;
@@ -116,7 +119,7 @@ export function taskWorkerApi(data: TaskWorkerData) {
     clone(thread: boolean, cpu: number) {
       return guard(() => {
         live();
-        const t = copyProcess(kn, data.slot, thread, cpu);
+        const t = enterKernel(kn, thread ? 'clone()' : 'fork()', () => copyProcess(kn, data.slot, thread, cpu));
         if (t < 0) throw systemError(t, thread ? 'clone' : 'fork');
         return t;
       });
@@ -124,7 +127,7 @@ export function taskWorkerApi(data: TaskWorkerData) {
     exec() {
       return guard(() => {
         live();
-        const err = execMm(kn, data.slot);
+        const err = enterKernel(kn, 'execve()', () => execMm(kn, data.slot));
         if (err < 0) throw systemError(err, 'execve');
       });
     },
@@ -132,7 +135,7 @@ export function taskWorkerApi(data: TaskWorkerData) {
       return guard(() => {
         if (exited) return;
         exited = true;
-        exitTask(kn, data.slot);
+        enterKernel(kn, 'exit()', () => exitTask(kn, data.slot));
       });
     },
   };

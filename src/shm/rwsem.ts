@@ -69,17 +69,26 @@ function readRelease(arr: Int32Array, idx: number, kind: LockKind): void {
 function writeAcquire(arr: Int32Array, idx: number, kind: LockKind): void {
   const h = hooks;
   if (h !== null) h.lock(arr, idx, kind);
-  for (let spin = 0, round = 0; ; spin++) {
-    const s = Atomics.load(arr, idx);
-    if ((s & (WRITER | READERS)) === 0) {
-      if (Atomics.compareExchange(arr, idx, s, WRITER) === s) break;
-    } else if ((s & WRITER_WAITING) === 0) {
-      Atomics.compareExchange(arr, idx, s, s | WRITER_WAITING);
-    } else if (h !== null && h.block(arr, idx, s, kind)) {
-      continue;
-    } else if (!spinMore(arr, idx, s, spin)) {
-      sleep(arr, idx, s, round++, kind === LockKind.RwsemWrite ? 'down_write' : kind === LockKind.Mutex ? 'mutex_lock' : 'write_lock');
+  try {
+    for (let spin = 0, round = 0; ; spin++) {
+      const s = Atomics.load(arr, idx);
+      if ((s & (WRITER | READERS)) === 0) {
+        if (Atomics.compareExchange(arr, idx, s, WRITER) === s) break;
+      } else if ((s & WRITER_WAITING) === 0) {
+        Atomics.compareExchange(arr, idx, s, s | WRITER_WAITING);
+      } else if (h !== null && h.block(arr, idx, s, kind)) {
+        continue;
+      } else if (!spinMore(arr, idx, s, spin)) {
+        sleep(arr, idx, s, round++, kind === LockKind.RwsemWrite ? 'down_write' : kind === LockKind.Mutex ? 'mutex_lock' : 'write_lock');
+      }
     }
+  } catch (e) {
+    // A waiter unwound (its lock's holder died, a scheduler hook threw): take back the
+    // writer-waiting bit it may have set, or readers would queue behind a writer that is gone.
+    // Another waiting writer sets it again on its next look, once woken.
+    Atomics.and(arr, idx, ~WRITER_WAITING);
+    wakeAll(arr, idx);
+    throw e;
   }
   Atomics.store(arr, idx + OWNER, lockOwner() || OWNER_MASK);
   if (h !== null) h.locked(arr, idx, kind);
