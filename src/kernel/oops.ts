@@ -14,6 +14,8 @@
  *     held, the machine is told (a `task-oops` fault), and the thread makes no more system calls
  *     (ERR_TASK_DIED): a thread whose owner id is dead must not take locks again.
  * Releasing locks on the way out instead (try/finally along every path) would hide the failure.
+ * Under a controlled scheduler (the race engine) none of this happens: it unwinds the tasks of an
+ * execution it aborts on purpose, one task runs at a time, and it restores the machine after.
  *
  * What is held costs nothing to know on the paths that succeed: read holds are listed per owner
  * (owner.ts), and exclusive holds are found after the fact, by reading every lock word of the
@@ -25,6 +27,7 @@
 import { OWNER_MASK, lockOwner, markOwnerDead, ownerDead, ownerName, selfDead, takeReadHolds } from '../shm/owner.js';
 import { rwsemHolders, upReadFor } from '../shm/rwsem.js';
 import { spinOwner } from '../shm/spinlock.js';
+import { hooks } from '../sched/preempt.js';
 import { type Kernel, resetKernelThread } from './kernel.js';
 import { forEachLockWord, lockWordName } from './sites.js';
 
@@ -88,6 +91,9 @@ function deadInKernel(where: string): Error {
  * itself when nothing stays held, else a KernelOopsError naming the locks.
  */
 export function kernelOops(kn: Kernel, where: string, e: unknown): unknown {
+  // A controlled scheduler unwinds the tasks of an execution it aborts, and restores the
+  // machine's buffers after it: nobody waits on what they held (one task runs at a time).
+  if (hooks?.controlled) return e;
   resetKernelThread();
   if (lockOwner() === 0 || selfDead()) return e;
   for (const [arr, idx] of takeReadHolds()) upReadFor(arr, idx);
