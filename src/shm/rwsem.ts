@@ -16,11 +16,11 @@
  * uncontended paths are one compareExchange. A release wakes one sleeper (the futex queue is
  * FIFO: the one that slept first), not all of them. Running tasks may take the lock past
  * sleepers (lock stealing keeps it busy on an overloaded machine, where a woken thread may wait
- * long for a CPU), but a sleeper that was woken and still cannot take it claims the hand-off:
+ * long for a CPU), but a sleeper that was woken twice and still cannot take it claims the hand-off:
  * from then on only it may take the lock (the others, readers and writers, park on the claimant
  * word), and the release that frees the lock for it wakes it. Taking the lock ends the hand-off
- * and wakes the first parked waiter, the next to claim. So a sleeper is overtaken by at most one
- * sleep's worth of lock stealing: with 70 tasks on 2 cores, waiters that lost every race used to
+ * and wakes the first parked waiter, the next to claim. So a sleeper is overtaken by at most two
+ * sleeps' worth of lock stealing: with 70 tasks on 2 cores, waiters that lost every race used to
  * wait for seconds (issue 11). A claimant that died is dropped by the first waiter that sees it;
  * one that unwinds drops its claim. Under a controlled scheduler (one task runs at a time) nobody
  * sleeps, so nothing is ever claimed and the lock behaves as a plain writer-preferring rwsem.
@@ -38,6 +38,12 @@ const READERS = HANDOFF - 1;
 const SLEEPERS = 1;
 const OWNER = 2;
 const CLAIMANT = 3;
+/**
+ * Sleeps after which a waiter that still cannot take the lock claims the hand-off. Each hand-off
+ * leaves the lock idle until the claimant gets a CPU; claiming after the first lost race handed
+ * off more often and gave a higher worst case with 70 tasks on 2 cores (bench/stall.ts).
+ */
+const CLAIM_ROUND = 2;
 
 /** The id a lock word records for this thread. */
 function me(): number {
@@ -66,7 +72,7 @@ function mayTake(arr: Int32Array, idx: number, s: number, free: number): boolean
 
 /**
  * Wait once for the lock in state `s`, after spinning: claim the hand-off if this waiter already
- * slept (round > 0) and nobody holds the claim, then sleep, on the state word (the claimant, and
+ * slept CLAIM_ROUND times and nobody holds the claim, then sleep, on the state word (the claimant, and
  * everyone while nothing is handed off) or parked on the claimant word. Returns the next round.
  */
 function wait(arr: Int32Array, idx: number, s: number, round: number, what: string): number {
@@ -76,7 +82,7 @@ function wait(arr: Int32Array, idx: number, s: number, round: number, what: stri
     dropClaim(arr, idx, claimant);
     return round;
   }
-  if (round > 0 && claimant === 0) {
+  if (round >= CLAIM_ROUND && claimant === 0) {
     if (Atomics.compareExchange(arr, idx + CLAIMANT, 0, me()) === 0) Atomics.or(arr, idx, HANDOFF);
     return round;
   }

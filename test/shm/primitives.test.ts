@@ -38,7 +38,7 @@ describe('shared-memory primitives between real threads', function () {
     expect(w[8], 'semaphore released').to.equal(0);
   });
 
-  it('rw-semaphore: a sleeper woken that still cannot take the lock claims it, and a running task that wants it next waits behind it', async () => {
+  it('rw-semaphore: a sleeper woken twice that still cannot take the lock claims it, and a running task that wants it next waits behind it', async () => {
     // Word offsets: an owner table of 8 owners at 0 (ownerTableWords(8) words), the lock, the test's words.
     const W = { OWNERS: 8, LOCK: 200, HELD: 210, ORDER: 211, POS: 212 };
     expect(ownerTableWords(W.OWNERS)).to.be.below(W.LOCK);
@@ -54,7 +54,7 @@ describe('shared-memory primitives between real threads', function () {
       ),
     );
     const w = new Int32Array(buf);
-    // Owner 2 waited first, lost one race, claimed: it takes the lock before owner 5 takes it again.
+    // Owner 2 waited first, lost two races, claimed: it takes the lock before owner 5 takes it again.
     expect([w[W.POS + 2], w[W.POS + 5]]).to.deep.equal([0, 1]);
     expect([...w.subarray(W.LOCK, W.LOCK + 4)], 'state, sleepers, owner and claimant all clear').to.deep.equal([0, 0, 0, 0]);
   });
