@@ -12,8 +12,6 @@ import { DENTRY, FDT, FILE, INODE, KERNEL_MAGIC, KHDR, MAX_FDS, MM, NAME_WORDS, 
 import { bindOwners, ownerTableWords } from '../shm/owner.js';
 import { SLOT_MASK } from './slab.js';
 import { installKernelNaming } from './sites.js';
-import { heldMmap } from './rmap.js';
-import { memalloc } from './page-alloc.js';
 import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
 import { PAGE_SIZE } from './constants.js';
@@ -84,15 +82,6 @@ export function nodeOwner(l: KernelLimits, nid: number): number {
 /** The owner id of the machine's main thread. */
 export function mainOwner(l: KernelLimits): number {
   return l.maxTasks + 64;
-}
-
-/**
- * Forget this thread's kernel context left by a system call that was cut short (an aborted race
- * execution unwinds through the kernel): the mm it held, its allocation flags.
- */
-export function resetKernelThread(): void {
-  heldMmap.mm = 0;
-  memalloc.noreclaim = false;
 }
 
 /** Offsets inside a node's buffer: header, struct pages, free stack (words), frames (bytes). */

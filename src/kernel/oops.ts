@@ -24,11 +24,13 @@
  * Locking: runs in the thread that unwound, after the unwinding; reads lock words with atomics
  * and gives read holds back without the scheduler's hooks (a hook may be what threw).
  */
-import { OWNER_MASK, lockOwner, markOwnerDead, ownerDead, ownerName, selfDead, takeReadHolds } from '../shm/owner.js';
+import { OWNER_MASK, lockOwner, markOwnerDead, ownerDead, ownerName, takeReadHolds } from '../shm/owner.js';
 import { rwsemHolders, upReadFor } from '../shm/rwsem.js';
 import { spinOwner } from '../shm/spinlock.js';
 import { hooks } from '../sched/preempt.js';
-import { type Kernel, resetKernelThread } from './kernel.js';
+import { type Kernel } from './kernel.js';
+import { memalloc } from './page-alloc.js';
+import { heldMmap } from './rmap.js';
 import { forEachLockWord, lockWordName } from './sites.js';
 
 /** A system call cut short while its thread held locks exclusively; they now fail their waiters. */
@@ -44,7 +46,11 @@ export class KernelOopsError extends Error {
   }
 }
 
-/** What this thread's last oops left held (for the refusal of its later calls), or null. */
+/**
+ * What this thread's oops left held, once it oopsed holding locks (its owner id is dead from then
+ * on, and its calls are refused); null while it may make calls. A plain variable, so that the
+ * check at every call costs next to nothing.
+ */
 let leftHeld: string | null = null;
 /** Who hears of an oops that left locks held (the task's worker tells the machine). */
 let reporter: ((message: string) => void) | null = null;
@@ -56,10 +62,9 @@ export function setOopsReporter(fn: ((message: string) => void) | null): void {
 
 /** The lock words owner `owner` (this thread by default) holds exclusively: spinlocks, rwsems held for write, mutexes. */
 export function exclusiveHolds(kn: Kernel, owner = lockOwner() || OWNER_MASK): [Int32Array, number][] {
-  const me = owner;
   const out: [Int32Array, number][] = [];
   forEachLockWord(kn, (arr, idx, kind) => {
-    if ((kind === 'spin' ? spinOwner(arr, idx) : rwsemHolders(arr, idx).writer) === me) out.push([arr, idx]);
+    if ((kind === 'spin' ? spinOwner(arr, idx) : rwsemHolders(arr, idx).writer) === owner) out.push([arr, idx]);
   });
   return out;
 }
@@ -79,10 +84,24 @@ export function lockNames(kn: Kernel, words: [Int32Array, number][]): string {
   return words.map(([arr, idx]) => lockWordName(kn, arr, idx)).join(', ');
 }
 
+/** Forget the kernel context a system call cut short left in this thread: the mm it held, its allocation flags. */
+function forgetCutCall(): void {
+  heldMmap.mm = 0;
+  memalloc.noreclaim = false;
+}
+
+/**
+ * A fresh start for this thread's kernel code on a machine whose buffers were restored (the race
+ * engine, before each execution): what a cut call left, and an oops, are forgotten.
+ */
+export function resetKernelThread(): void {
+  forgetCutCall();
+  leftHeld = null;
+}
+
 /** An error for a call made by a thread whose earlier call oopsed holding locks. */
 function deadInKernel(where: string): Error {
-  const why = leftHeld ?? 'an earlier call of it was cut short while holding locks';
-  return Object.assign(new Error(`${where}: ${ownerName(lockOwner())} died in the kernel (${why}); it makes no more system calls`), { code: 'ERR_TASK_DIED' });
+  return Object.assign(new Error(`${where}: ${ownerName(lockOwner())} died in the kernel (${leftHeld}); it makes no more system calls`), { code: 'ERR_TASK_DIED' });
 }
 
 /**
@@ -94,8 +113,8 @@ export function kernelOops(kn: Kernel, where: string, e: unknown): unknown {
   // A controlled scheduler unwinds the tasks of an execution it aborts, and restores the
   // machine's buffers after it: nobody waits on what they held (one task runs at a time).
   if (hooks?.controlled) return e;
-  resetKernelThread();
-  if (lockOwner() === 0 || selfDead()) return e;
+  forgetCutCall();
+  if (lockOwner() === 0 || leftHeld !== null) return e;
   for (const [arr, idx] of takeReadHolds()) upReadFor(arr, idx);
   const held = exclusiveHolds(kn);
   if (held.length === 0) return e;
@@ -111,7 +130,7 @@ export function kernelOops(kn: Kernel, where: string, e: unknown): unknown {
 
 /** Refuse a call of a thread that oopsed holding locks (its owner id is dead). */
 export function checkAlive(where: string): void {
-  if (selfDead()) throw deadInKernel(where);
+  if (leftHeld !== null) throw deadInKernel(where);
 }
 
 /** Run kernel code entered at `where`, dealing with an exception that unwinds it (kernelOops). */

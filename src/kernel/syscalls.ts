@@ -494,7 +494,7 @@ const HELPERS = new Set(['constructor', 'mm', 'covered', 'maskBigint']);
  * Every system call is an entry into the kernel, guarded once here so that each method keeps its
  * body and its documentation: a call of a task that oopsed holding locks is refused, and an
  * exception that unwinds a call is dealt with as an oops (oops.ts). The guard costs a try block
- * and one atomic load per call.
+ * and the test of one variable per call.
  */
 for (const name of Object.getOwnPropertyNames(Sys.prototype)) {
   const d = Object.getOwnPropertyDescriptor(Sys.prototype, name)!;

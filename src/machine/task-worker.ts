@@ -15,13 +15,12 @@ import { Kernel, type MachineBuffers } from '../kernel/kernel.js';
 import { Sys } from '../kernel/syscalls.js';
 import { copyProcess, execMm, exitTask } from '../kernel/task.js';
 import { type WorkerFault, guard, lifecycleError } from './wire.js';
-import { enterKernel, setOopsReporter } from '../kernel/oops.js';
+import { enterKernel, resetKernelThread, setOopsReporter } from '../kernel/oops.js';
 import { type ControlSizes, mapControl } from '../sched/control.js';
 import { raceLoop } from '../sched/race-loop.js';
 import { Runtime } from '../sched/runtime.js';
 import { detector } from '../sched/detect.js';
 import { objectClasses } from '../kernel/sites.js';
-import { resetKernelThread } from '../kernel/kernel.js';
 
 /** The system calls the main thread may forward to a task. */
 export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'writeFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink'] as const;

@@ -114,11 +114,6 @@ export function ownerDead(id: number): boolean {
   return ((Atomics.load(table, deadBase + (id >>> 5)) >>> (id & 31)) & 1) === 1;
 }
 
-/** True when this thread's own owner id was marked dead (it oopsed holding a lock: it must take no more). */
-export function selfDead(): boolean {
-  return myRow >= 0 && ((Atomics.load(table!, deadBase + (self >>> 5)) >>> (self & 31)) & 1) === 1;
-}
-
 /** True while owner `id` sleeps in a futex wait (spinning for its lock is pointless then). */
 export function ownerSleeping(id: number): boolean {
   if (table === null || id <= 0 || id >= owners) return false;
