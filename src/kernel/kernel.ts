@@ -12,7 +12,6 @@ import { DENTRY, FDT, FILE, INODE, KERNEL_MAGIC, KHDR, MAX_FDS, MM, NAME_WORDS, 
 import { bindOwners, ownerTableWords } from '../shm/owner.js';
 import { SLOT_MASK } from './slab.js';
 import { installKernelNaming } from './sites.js';
-import { memalloc } from './page-alloc.js';
 import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
 import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
 import { PAGE_SIZE } from './constants.js';
@@ -83,14 +82,6 @@ export function nodeOwner(l: KernelLimits, nid: number): number {
 /** The owner id of the machine's main thread. */
 export function mainOwner(l: KernelLimits): number {
   return l.maxTasks + 64;
-}
-
-/**
- * Forget this thread's kernel context left by a system call that was cut short (an aborted race
- * execution unwinds through the kernel): its allocation flags.
- */
-export function resetKernelThread(): void {
-  memalloc.noreclaim = false;
 }
 
 /** Offsets inside a node's buffer: header, struct pages, free stack (words), frames (bytes). */
@@ -309,6 +300,17 @@ export class Kernel {
   bindThread(owner: number): void {
     bindOwners(this.k, this.regions.owners, ownerCount(this.cfg.limits), owner, this.lockArrays());
     installKernelNaming(this);
+  }
+  /** Who lock owner `id` is, for messages: 'task 1002 of process 1000', 'node 1's worker (kswapd)'. */
+  ownerName(id: number): string {
+    const l = this.cfg.limits;
+    if (id > 0 && id < l.maxTasks) {
+      const b = this.task(id);
+      return this.k[b + TASK.TID] === 0 ? `task slot ${id}` : `task ${this.k[b + TASK.TID]} of process ${this.k[b + TASK.TGID]}`;
+    }
+    if (id === mainOwner(l)) return "the machine's main thread";
+    if (id >= nodeOwner(l, 0) && id < mainOwner(l)) return `node ${id - nodeOwner(l, 0)}'s worker (kswapd)`;
+    return `lock owner ${id}`;
   }
   /** The machine's arrays that hold lock words, in the same order in every thread. */
   lockArrays(): Int32Array[] {

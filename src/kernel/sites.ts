@@ -11,7 +11,7 @@
 import { setLockNamer } from '../shm/owner.js';
 import { FDT, INODE, KHDR, MM, NODE, POL, TASK } from '../shm/structs.js';
 import { type ObjectClassSpec } from '../sched/detect.js';
-import { type SiteNaming, className, setSiteNaming } from '../sched/sites.js';
+import { type SiteNaming, setSiteNaming } from '../sched/sites.js';
 import { BDEV } from './blockdev.js';
 import { type Kernel } from './kernel.js';
 
@@ -72,37 +72,92 @@ const CLASSES = [
 ] as const;
 const CLASS = Object.fromEntries(CLASSES.map((n, i) => [n, i + 1])) as Record<(typeof CLASSES)[number], number>;
 
-/** The class of a word inside a table of `words`-word slots starting at `base`: by field offset. */
-function inTable(idx: number, base: number, words: number, count: number, fields: Record<number, number>): number {
-  if (idx < base || idx >= base + words * count) return -1;
-  return fields[(idx - base) % words] ?? 0;
+/** How a lock word is read: a spinlock word, or the first of an rw_semaphore's RWSEM_WORDS. */
+export type LockWordKind = 'spin' | 'rwsem';
+
+/** A table of slots (`count` slots of `words` words from `base`) and the classed words of a slot, by field offset. */
+interface SlotTable {
+  base: number;
+  words: number;
+  count: number;
+  fields: Record<number, number>;
+  /** What slot `i` is, for messages ('mm 3 (process 1000)'). */
+  label(i: number): string;
+}
+
+const HEADER_LOCKS: Record<number, number> = { [KHDR.SLAB_LOCK]: CLASS.slab_lock, [KHDR.TABLE_LOCK]: CLASS.table_lock, [KHDR.XA_LOCK]: CLASS.xa_lock, [KHDR.DIR_LOCK]: CLASS.dir_lock, [KHDR.IPC_LOCK]: CLASS.ipc_lock };
+
+/** The kernel buffer's tables whose slots hold lock or refcount words. */
+function slotTables(kn: Kernel): SlotTable[] {
+  const r = kn.regions;
+  const l = kn.cfg.limits;
+  const k = kn.k;
+  return [
+    { base: r.mm, words: MM.WORDS, count: l.maxMms, fields: { [MM.SEM]: CLASS.mmap_sem, [MM.PTL]: CLASS.ptl }, label: (m) => `mm ${m} (process ${k[kn.mm(m) + MM.PID]})` },
+    { base: r.inode, words: INODE.WORDS, count: l.inodes, fields: { [INODE.SP_SEM]: CLASS.sp_lock, [INODE.I_SEM]: CLASS.i_rwsem }, label: (i) => `inode ${i}` },
+    { base: r.pol, words: POL.WORDS, count: l.policySlots, fields: { [POL.REFCNT]: CLASS.mempolicy }, label: (p) => `policy ${p}` },
+    { base: r.task, words: TASK.WORDS, count: l.maxTasks, fields: { [TASK.ALLOC_LOCK]: CLASS.task_lock }, label: (t) => `task ${k[kn.task(t) + TASK.TID]}` },
+    { base: r.fdt, words: FDT.WORDS, count: l.maxMms, fields: { [FDT.LOCK]: CLASS.fdt_lock }, label: (d) => `file table ${d}` },
+  ];
+}
+
+/** The class of a word inside a table, by field offset (0: in the table, not classed; -1: outside it); and its slot. */
+function inTable(idx: number, t: SlotTable): number {
+  if (idx < t.base || idx >= t.base + t.words * t.count) return -1;
+  return t.fields[(idx - t.base) % t.words] ?? 0;
+}
+
+/** The class of the word `arr[idx]` of machine `kn`, and what it belongs to ('' for the machine-wide locks). */
+function locate(kn: Kernel, arr: Int32Array, idx: number): { cls: number; of: string } {
+  if (arr === kn.k) {
+    if (HEADER_LOCKS[idx] !== undefined) return { cls: HEADER_LOCKS[idx], of: '' };
+    for (const t of slotTables(kn)) {
+      const cls = inTable(idx, t);
+      if (cls >= 0) return { cls, of: t.label(Math.floor((idx - t.base) / t.words)) };
+    }
+    return { cls: 0, of: '' };
+  }
+  if (arr === kn.disk.i32) return { cls: idx === BDEV.LOCK ? CLASS.disk_lock : 0, of: '' };
+  if (arr === kn.swap.i32) return { cls: idx === BDEV.LOCK ? CLASS.swap_lock : 0, of: '' };
+  const node = kn.nodeIds.find((id) => kn.node[id]!.i32 === arr);
+  const cls = idx === NODE.LOCK ? CLASS.zone_lock : idx === NODE.LRU_LOCK ? CLASS.lru_lock : 0;
+  return { cls, of: node === undefined ? '' : `node ${node}` };
 }
 
 /** Which lock or refcount class the word `arr[idx]` of machine `kn` is. */
 function classify(kn: Kernel, arr: Int32Array, idx: number): number {
-  if (arr === kn.k) {
-    const header: Record<number, number> = { [KHDR.SLAB_LOCK]: CLASS.slab_lock, [KHDR.TABLE_LOCK]: CLASS.table_lock, [KHDR.XA_LOCK]: CLASS.xa_lock, [KHDR.DIR_LOCK]: CLASS.dir_lock, [KHDR.IPC_LOCK]: CLASS.ipc_lock };
-    if (header[idx] !== undefined) return header[idx];
-    const r = kn.regions;
-    const l = kn.cfg.limits;
-    const tables: [number, number, number, Record<number, number>][] = [
-      [r.mm, MM.WORDS, l.maxMms, { [MM.SEM]: CLASS.mmap_sem, [MM.PTL]: CLASS.ptl }],
-      [r.inode, INODE.WORDS, l.inodes, { [INODE.SP_SEM]: CLASS.sp_lock, [INODE.I_SEM]: CLASS.i_rwsem }],
-      [r.pol, POL.WORDS, l.policySlots, { [POL.REFCNT]: CLASS.mempolicy }],
-      [r.task, TASK.WORDS, l.maxTasks, { [TASK.ALLOC_LOCK]: CLASS.task_lock }],
-      [r.fdt, FDT.WORDS, l.maxMms, { [FDT.LOCK]: CLASS.fdt_lock }],
-    ];
-    for (const [base, words, count, fields] of tables) {
-      const c = inTable(idx, base, words, count, fields);
-      if (c >= 0) return c;
+  return locate(kn, arr, idx).cls;
+}
+
+/** A lock word's name for messages: its class and what it belongs to ('mmap_sem of mm 2 (process 1000)'). */
+export function lockWordName(kn: Kernel, arr: Int32Array, idx: number): string {
+  const { cls, of } = locate(kn, arr, idx);
+  const name = cls === 0 ? `lock word ${idx}` : CLASSES[cls - 1];
+  return of === '' ? name : `${name} of ${of}`;
+}
+
+/** How the words of class `cls` are read (the shared-policy lock is a spinlock or an rwsem-shaped lock, by era). */
+function wordKind(kn: Kernel, cls: number): LockWordKind | null {
+  if (cls === CLASS.mmap_sem || cls === CLASS.i_rwsem) return 'rwsem';
+  if (cls === CLASS.sp_lock) return kn.profile.rc.spLock === 'spinlock' ? 'spin' : 'rwsem';
+  return cls === CLASS.mempolicy ? null : 'spin';
+}
+
+/** Call `fn` for every lock word of machine `kn` (not the refcounts), with how to read it. */
+export function forEachLockWord(kn: Kernel, fn: (arr: Int32Array, idx: number, kind: LockWordKind) => void): void {
+  for (const idx of Object.keys(HEADER_LOCKS)) fn(kn.k, Number(idx), 'spin');
+  for (const t of slotTables(kn)) {
+    for (const [off, cls] of Object.entries(t.fields)) {
+      const kind = wordKind(kn, cls);
+      if (kind !== null) for (let i = 0; i < t.count; i++) fn(kn.k, t.base + i * t.words + Number(off), kind);
     }
-    return 0;
   }
-  if (arr === kn.disk.i32) return idx === BDEV.LOCK ? CLASS.disk_lock : 0;
-  if (arr === kn.swap.i32) return idx === BDEV.LOCK ? CLASS.swap_lock : 0;
-  if (idx === NODE.LOCK) return CLASS.zone_lock;
-  if (idx === NODE.LRU_LOCK) return CLASS.lru_lock;
-  return 0;
+  for (const id of kn.nodeIds) {
+    fn(kn.node[id]!.i32, NODE.LOCK, 'spin');
+    fn(kn.node[id]!.i32, NODE.LRU_LOCK, 'spin');
+  }
+  fn(kn.disk.i32, BDEV.LOCK, 'spin');
+  fn(kn.swap.i32, BDEV.LOCK, 'spin');
 }
 
 /** The kernel's naming for the race engine. */
@@ -125,5 +180,5 @@ export function objectClasses(kn: Kernel): ObjectClassSpec[] {
 /** Install the kernel's names in this thread (sites, classes, lock names for messages). */
 export function installKernelNaming(kn: Kernel): void {
   setSiteNaming(kernelNaming(kn));
-  setLockNamer((arr, idx) => `${className(arr, idx)} (word ${idx})`);
+  setLockNamer((arr, idx) => lockWordName(kn, arr, idx), (id) => kn.ownerName(id));
 }

@@ -27,6 +27,7 @@ import { downRead, upRead } from '../shm/rwsem.js';
 import { VMA } from '../shm/structs.js';
 import { sitePoint } from '../sched/preempt.js';
 import { SITE } from './sites.js';
+import { checkAlive, kernelOops } from './oops.js';
 
 /** get_mempolicy's results: `*mode` (a node number with MPOL_F_NODE) and the mask (null if none was asked for). */
 export interface GetMempolicyResult {
@@ -521,4 +522,33 @@ export class Sys {
     }
     return this.lastMask;
   }
+}
+
+/** Methods of Sys that serve the others and are no entries into the kernel. */
+const HELPERS = new Set(['constructor', 'mm', 'covered', 'maskBigint']);
+
+/**
+ * Every system call is an entry into the kernel, guarded once here so that each method keeps its
+ * body and its documentation: a call of a task that oopsed holding locks is refused, and an
+ * exception that unwinds a call is dealt with as an oops (oops.ts). The guard costs a try block
+ * and the test of one variable per call.
+ */
+for (const name of Object.getOwnPropertyNames(Sys.prototype)) {
+  const d = Object.getOwnPropertyDescriptor(Sys.prototype, name)!;
+  if (HELPERS.has(name) || typeof d.value !== 'function') continue;
+  const body = d.value as (...a: unknown[]) => unknown;
+  const where = `${name}()`;
+  // A method named like the call, so that stacks read `Sys.touch`.
+  const entry = {
+    [name](this: Sys): unknown {
+      checkAlive(where);
+      try {
+        // eslint-disable-next-line prefer-rest-params
+        return body.apply(this, arguments as unknown as unknown[]);
+      } catch (e) {
+        throw kernelOops(this['kn'], where, e);
+      }
+    },
+  }[name];
+  Object.defineProperty(Sys.prototype, name, { ...d, value: entry });
 }

@@ -36,6 +36,7 @@ import { KHDR, TASK } from '../shm/structs.js';
 import { type Sys } from '../kernel/syscalls.js';
 import { type ControlSizes } from '../sched/control.js';
 import { LockOwnerDiedError, markOwnerDead } from '../shm/owner.js';
+import { deadLockHolds, exclusiveHolds, lockNames } from '../kernel/oops.js';
 import { upReadFor } from '../shm/rwsem.js';
 import { type Shape, checkOptions, optionValueError } from './options.js';
 import { allocShared } from './shared-buffer.js';
@@ -48,6 +49,21 @@ import { WorkerHost } from './worker-host.js';
 if (typeof Symbol.asyncDispose !== 'symbol') Object.defineProperty(Symbol, 'asyncDispose', { value: Symbol.for('nodejs.asyncDispose') });
 
 const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_PTRACE };
+
+/**
+ * The machine whose kernel the main thread is bound to as lock owner (owner.ts keeps one binding
+ * per thread, and one main thread may run several machines): a machine binds it again before it
+ * runs kernel code there.
+ */
+let mainThreadKernel: Kernel | null = null;
+
+function bindMainThread(kn: Kernel): Kernel {
+  if (mainThreadKernel !== kn) {
+    kn.bindThread(mainOwner(kn.cfg.limits));
+    mainThreadKernel = kn;
+  }
+  return kn;
+}
 
 /** How long calls in flight may take to settle when their task must exit (close, exit), by default. */
 export const DEFAULT_GRACE_MS = 2000;
@@ -81,10 +97,15 @@ export interface CloseOptions {
   graceMs?: number;
 }
 
-/** Something that went wrong outside any call: a kswapd or a worker that died, a task ended by force. */
+/**
+ * Something that went wrong outside any call: a kswapd or a worker that died, a task ended by
+ * force, or a task oops (a system call cut short by an exception while it held locks, which now
+ * fail their waiters; or a task whose exit could not release what it held, because a lock it
+ * needs belongs to a task that died).
+ */
 export interface MachineFault {
   /** What happened. */
-  kind: 'kswapd-died' | 'node-worker-died' | 'kswapd-stuck' | 'task-worker-died' | 'task-killed';
+  kind: 'kswapd-died' | 'node-worker-died' | 'kswapd-stuck' | 'task-worker-died' | 'task-killed' | 'task-oops';
   /** The node it concerns (kswapd and node faults). */
   node?: number;
   /** The task it concerns (task faults). */
@@ -318,11 +339,22 @@ export class Process {
     else if (!settled) {
       const message = `task ${t.tid} of process ${t.pid} was ended by force: its calls in flight did not settle within ${graceMs} ms`;
       await t.host.terminate(lifecycleError('ERR_TASK_KILLED', message, { pid: t.pid, tid: t.tid }));
-      m.reap(t.slot);
-      m.fault({ kind: 'task-killed', pid: t.pid, tid: t.tid, message });
-    } else await t.host.call('exit', []).catch(() => m.reap(t.slot));
+      const held = m.reap(t.slot);
+      m.fault({ kind: 'task-killed', pid: t.pid, tid: t.tid, message: held ? `${message}; it was ended holding ${held}, whose waiters now fail (ERR_LOCK_OWNER_DIED)` : message });
+    } else await t.host.call('exit', []).catch((e: Error & { code?: string }) => this.#exitFailed(t, e));
     t.state = 'exited';
     await t.host.terminate();
+  }
+
+  /**
+   * The task's exit failed in its worker: its worker died meanwhile, it oopsed earlier (both
+   * reported already), or the exit itself was cut short (a lock it needs belongs to a dead task).
+   * It is reaped from the main thread, which releases what can be released.
+   */
+  #exitFailed(t: Task, e: Error & { code?: string }): void {
+    const m = this.machine;
+    if (e.code !== 'ERR_TASK_DIED') m.fault({ kind: 'task-oops', pid: t.pid, tid: t.tid, message: `task ${t.tid} of process ${t.pid} could not exit cleanly: ${e.message}` });
+    m.reap(t.slot);
   }
 
   async #exitAll(graceMs: number): Promise<void> {
@@ -406,8 +438,7 @@ export class Machine {
         nodes: nodeBufs,
       };
       Kernel.format(new Int32Array(bufs.kernel), kernelRegions(cfg.limits), cfg.limits);
-      const kn = new Kernel(cfg, bufs);
-      kn.bindThread(mainOwner(cfg.limits));
+      const kn = bindMainThread(new Kernel(cfg, bufs));
       numaPolicyInit(kn);
       bdevFormat(kn.disk);
       bdevFormat(kn.swap);
@@ -453,11 +484,12 @@ export class Machine {
     const uid = opts.uid ?? 0;
     const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE'] : []));
     const cpu = opts.cpu ?? (parent ? Atomics.load(this.kn.k, this.kn.task(parent.slot) + TASK.CPU) : 0);
-    const slot = createProcess(this.kn, { cpu, uid, euid: opts.euid ?? uid, caps });
+    const kn = bindMainThread(this.kn);
+    const slot = createProcess(kn, { cpu, uid, euid: opts.euid ?? uid, caps });
     if (slot < 0) throw systemError(slot, 'fork');
-    const err = parent ? inheritTaskPolicy(this.kn, slot, parent.slot) : 0;
+    const err = parent ? inheritTaskPolicy(kn, slot, parent.slot) : 0;
     if (err < 0) {
-      exitTask(this.kn, slot);
+      exitTask(kn, slot);
       throw systemError(err, 'fork');
     }
     return this.adoptProcess(slot);
@@ -487,7 +519,11 @@ export class Machine {
       }
       if (this.#race) await host.call('raceAttach', [this.#race.ctl, this.#race.sizes, this.#race.det]);
       const t = new Task(p, tid, slot, host);
-      host.onFault = (message) => this.fault({ kind: 'task-worker-died', pid: p.pid, tid, message });
+      host.onFault = (message, kind) => {
+        // Its locks fail their waiters from now on, before anyone hears of the death.
+        const held = host.died ? this.#ownerDied(slot) : '';
+        this.fault({ kind: kind ?? 'task-worker-died', pid: p.pid, tid, message: held ? `${message}; it died holding ${held}, whose waiters now fail (ERR_LOCK_OWNER_DIED)` : message });
+      };
       const refused = this.refusal() ?? p.refusal();
       if (refused) {
         await p.endTask(t, this.graceMs);
@@ -502,19 +538,37 @@ export class Machine {
   }
 
   /**
-   * @internal do_exit for a task whose worker is gone: its policy, mm and slot are released from
-   * this thread. Its lock owner id is marked dead first: the read holds it listed are given back,
-   * and a lock it held exclusively fails its waiters at once (ERR_LOCK_OWNER_DIED) instead of
-   * letting them wait for ever; if it died holding such a lock, the reaping itself may fail so.
+   * @internal do_exit for a task whose thread is gone, or dead in the kernel: its policy, mm and
+   * slot are released from this thread. Its lock owner id is marked dead first: the read holds it
+   * listed are given back, and a lock it held exclusively fails its waiters at once
+   * (ERR_LOCK_OWNER_DIED) instead of letting them wait for ever. A task that died holding such a
+   * lock is not released at all (fail closed): what it held may be half changed, and its slot,
+   * which is its owner id, must never be handed to a live task while the lock names it. Returns
+   * the locks it died holding ('' when none). Releasing may also fail on a lock another dead
+   * task holds; that is reported.
    */
-  reap(slot: number): void {
-    for (const [arr, idx] of markOwnerDead(slot)) upReadFor(arr, idx);
+  reap(slot: number): string {
+    const held = this.#ownerDied(slot);
+    if (held !== '') return held;
     try {
-      exitTask(this.kn, slot);
+      exitTask(bindMainThread(this.kn), slot);
     } catch (e) {
       if (!(e instanceof LockOwnerDiedError)) throw e;
-      this.fault({ kind: 'task-worker-died', pid: this.kn.k[this.kn.task(slot) + TASK.TGID], tid: this.kn.k[this.kn.task(slot) + TASK.TID], message: `could not release task slot ${slot}: ${e.message}` });
+      this.fault({ kind: 'task-oops', pid: this.kn.k[this.kn.task(slot) + TASK.TGID], tid: this.kn.k[this.kn.task(slot) + TASK.TID], message: `could not release task slot ${slot}: ${e.message}` });
     }
+    return '';
+  }
+
+  /**
+   * The thread of task `slot` is gone: its lock owner id is marked dead, so that a lock it held
+   * exclusively fails its waiters at their next wait slice, and the read holds it listed are
+   * given back (a reader changed nothing). Idempotent; returns the names of the locks it still
+   * holds exclusively ('' when none).
+   */
+  #ownerDied(slot: number): string {
+    const kn = bindMainThread(this.kn);
+    for (const [arr, idx] of markOwnerDead(slot)) upReadFor(arr, idx);
+    return lockNames(kn, exclusiveHolds(kn, slot));
   }
 
   /** @internal the machine's shared buffers (a race session snapshots and restores them). */
@@ -522,9 +576,9 @@ export class Machine {
     return this.bufs;
   }
 
-  /** @internal the main thread's view of the kernel. */
+  /** @internal the main thread's view of the kernel (bound to it as lock owner). */
   get kernel(): Kernel {
-    return this.kn;
+    return bindMainThread(this.kn);
   }
 
   /** @internal attach every task worker, now and to come, to a race session's control and detector buffers. */
@@ -575,7 +629,7 @@ export class Machine {
     const node = /^\/sys\/devices\/system\/node\/node(\d+)\//.exec(path);
     const host = node ? this.nodeHosts.get(Number(node[1])) : undefined;
     if (host) return host.call<string>('readFile', [path]);
-    const r = readKernelFile(this.kn, path, 0);
+    const r = readKernelFile(bindMainThread(this.kn), path, 0);
     if (typeof r === 'number') throw systemError(r, 'open', { detail: path });
     return r;
   }
@@ -588,7 +642,7 @@ export class Machine {
   async writeFile(path: string, data: string): Promise<void> {
     const refused = this.refusal();
     if (refused) throw refused;
-    const r = writeKernelFile(this.kn, path, data, 0);
+    const r = writeKernelFile(bindMainThread(this.kn), path, data, 0);
     if (r < 0) throw systemError(r, 'write', { detail: path });
   }
 
@@ -600,9 +654,10 @@ export class Machine {
   audit(): AuditReport {
     const faults = this.#faultLog.filter((f) => f.kind === 'kswapd-died' || f.kind === 'node-worker-died').map((f) => f.message.split('\n')[0]);
     try {
+      const kn = bindMainThread(this.kn);
       // After close the node workers are gone: nothing runs any more, so there is no kswapd to pause.
-      const r = this.#closed ? auditKernel(this.kn) : withKswapdPaused(this.kn, KSWAPD_PAUSE_LIMIT_MS, (busy) => this.#auditWhilePaused(busy));
-      r.problems.unshift(...faults);
+      const r = this.#closed ? auditKernel(kn) : withKswapdPaused(kn, KSWAPD_PAUSE_LIMIT_MS, (busy) => this.#auditWhilePaused(busy));
+      r.problems.unshift(...faults, ...deadLockHolds(kn));
       return r;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);

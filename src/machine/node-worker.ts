@@ -12,6 +12,7 @@ import { Kernel, type MachineBuffers, type NodeMem, nodeOwner, nodeRegions } fro
 import { initNodeMemory } from '../kernel/page-alloc.js';
 import { kswapd } from '../kernel/vmscan.js';
 import { readKernelFile } from '../kernel/procfs.js';
+import { kernelOops } from '../kernel/oops.js';
 import { systemError } from '../kernel/errno.js';
 import { allocShared } from './shared-buffer.js';
 import { type WorkerFault, guard } from './wire.js';
@@ -42,7 +43,8 @@ export function nodeWorkerApi() {
       return guard(() => {
         kn = new Kernel(cfg, bufs);
         kn.bindThread(nodeOwner(cfg.limits, nid));
-        if (kn.node[nid]!.pages > 0) kswapd(kn, nid).catch((e: unknown) => reportKswapdDeath(nid, e));
+        const k = kn;
+        if (k.node[nid]!.pages > 0) kswapd(k, nid).catch((e: unknown) => reportKswapdDeath(nid, kernelOops(k, `kswapd of node ${nid}`, e)));
         return true;
       });
     },

@@ -8,18 +8,19 @@
  * thread sends `exit` only when no call of this task is in flight.)
  */
 import { pathToFileURL } from 'node:url';
+import { parentPort } from 'node:worker_threads';
 import { type KernelConfig } from '../kernel/config.js';
 import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers } from '../kernel/kernel.js';
 import { Sys } from '../kernel/syscalls.js';
 import { copyProcess, execMm, exitTask } from '../kernel/task.js';
-import { type WireError, guard, lifecycleError, toWire } from './wire.js';
+import { type WireError, type WorkerFault, guard, lifecycleError, toWire } from './wire.js';
+import { enterKernel, resetKernelThread, setOopsReporter } from '../kernel/oops.js';
 import { type ControlSizes, mapControl } from '../sched/control.js';
 import { raceLoop } from '../sched/race-loop.js';
 import { Runtime } from '../sched/runtime.js';
 import { detector } from '../sched/detect.js';
 import { objectClasses } from '../kernel/sites.js';
-import { resetKernelThread } from '../kernel/kernel.js';
 
 /** The system calls the main thread may forward to a task. */
 export const SYSCALL_NAMES = ['getcpu', 'setMempolicy', 'getMempolicy', 'mbind', 'mmap', 'munmap', 'load', 'store', 'touch', 'setAffinity', 'readFile', 'writeFile', 'shmget', 'shmat', 'shmdt', 'shmctl', 'open', 'close', 'read', 'pread', 'write', 'pwrite', 'ftruncate', 'fsync', 'unlink', 'migratePages', 'movePages'] as const;
@@ -87,6 +88,7 @@ function tracedSys(sys: Sys): Sys {
 export function taskWorkerApi(data: TaskWorkerData) {
   const kn = new Kernel(data.cfg, data.bufs);
   kn.bindThread(data.slot);
+  setOopsReporter((message) => parentPort?.postMessage({ type: 'numa-emu:fault', kind: 'task-oops', message } satisfies WorkerFault));
   const sys = new Sys(kn, data.slot);
   const syscalls = new Set<string>(SYSCALL_NAMES);
   let rt: Runtime | null = null;
@@ -141,7 +143,7 @@ export function taskWorkerApi(data: TaskWorkerData) {
     clone(thread: boolean, cpu: number) {
       return guard(() => {
         live();
-        const t = copyProcess(kn, data.slot, thread, cpu);
+        const t = enterKernel(kn, thread ? 'clone()' : 'fork()', () => copyProcess(kn, data.slot, thread, cpu));
         if (t < 0) throw systemError(t, thread ? 'clone' : 'fork');
         return t;
       });
@@ -149,7 +151,7 @@ export function taskWorkerApi(data: TaskWorkerData) {
     exec() {
       return guard(() => {
         live();
-        const err = execMm(kn, data.slot);
+        const err = enterKernel(kn, 'execve()', () => execMm(kn, data.slot));
         if (err < 0) throw systemError(err, 'execve');
       });
     },
@@ -157,7 +159,7 @@ export function taskWorkerApi(data: TaskWorkerData) {
       return guard(() => {
         if (exited) return;
         exited = true;
-        exitTask(kn, data.slot);
+        enterKernel(kn, 'exit()', () => exitTask(kn, data.slot));
       });
     },
   };

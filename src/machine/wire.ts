@@ -17,9 +17,11 @@ export interface WireError {
   stack?: string;
 }
 
-/** A report a worker posts without being asked (a kswapd that died). */
+/** A report a worker posts without being asked (a kswapd that died, a task's oops). */
 export interface WorkerFault {
   type: 'numa-emu:fault';
+  /** 'task-oops' for a task's system call cut short holding locks (oops.ts); otherwise the worker's own kind of fault. */
+  kind?: 'task-oops';
   message: string;
 }
 

@@ -59,8 +59,8 @@ export class WorkerHost {
   /** Reject functions of the calls in flight. */
   private readonly pending = new Set<(e: Error) => void>();
   private readonly idleWaiters = new Set<() => void>();
-  /** Called with each fault the worker reports on its own, and with its death. */
-  onFault: ((message: string) => void) | null = null;
+  /** Called with each fault the worker reports on its own (and its kind, if it says), and with its death. */
+  onFault: ((message: string, kind?: WorkerFault['kind']) => void) | null = null;
 
   private constructor(
     private readonly proxy: Proxy,
@@ -73,7 +73,7 @@ export class WorkerHost {
     worker.setMaxListeners(0);
     worker.unref();
     worker.on('message', (m) => {
-      if (isFault(m)) this.onFault?.(m.message);
+      if (isFault(m)) this.onFault?.(m.message, m.kind);
     });
     worker.on('exit', (code) => {
       if (this.ended || signalled) return;

@@ -26,11 +26,12 @@ let waitStart = 0;
  * next round number. Every wait passes through round 0, which starts the watchdog's clock; the
  * clock only times the watchdog, it decides nothing in the emulated kernel. `holder` is the owner
  * id holding the word exclusively (0 if unknown): if its thread died, the wait fails at once.
+ * `lock` is the lock's first word, which messages name (a waiter may sleep on another of its words).
  */
-export function futexWait(arr: Int32Array, idx: number, expected: number, round: number, what: string, holder = 0): void {
-  if (holder !== 0 && ownerDead(holder)) throw new LockOwnerDiedError(lockName(arr, idx, what), holder);
+export function futexWait(arr: Int32Array, idx: number, expected: number, round: number, what: string, holder = 0, lock = idx): void {
+  if (holder !== 0 && ownerDead(holder)) throw new LockOwnerDiedError(lockName(arr, lock, what), holder);
   if (round === 0) waitStart = performance.now();
-  else if (performance.now() - waitStart > WAIT_LIMIT_MS) BUG(`${lockName(arr, idx, what)}: waited over ${WAIT_LIMIT_MS} ms (deadlock, or a holder died)`);
+  else if (performance.now() - waitStart > WAIT_LIMIT_MS) BUG(`${lockName(arr, lock, what)}: waited over ${WAIT_LIMIT_MS} ms (deadlock, or a holder died)`);
   setSleeping(true);
   try {
     Atomics.wait(arr, idx, expected, WAIT_SLICE_MS);

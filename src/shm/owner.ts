@@ -29,12 +29,17 @@ const ROW_SLEEPING = 1;
 /** A lock whose exclusive holder's thread died: the state it protects cannot be trusted. */
 export class LockOwnerDiedError extends Error {
   readonly code = 'ERR_LOCK_OWNER_DIED';
+  /** Who the dead holder was ('task 1002 of process 1000'). */
+  readonly holder: string;
   constructor(
+    /** The lock ('mmap_sem of mm 2 (process 1000)'). */
     readonly what: string,
     /** Owner id of the dead holder. */
     readonly owner: number,
   ) {
-    super(`${what}: its holder (owner ${owner}) died while holding it`);
+    const holder = ownerName(owner);
+    super(`${what} is held by ${holder}, which died holding it: what the lock guards may be half changed, so its waiters fail instead of waiting for ever`);
+    this.holder = holder;
   }
 }
 
@@ -46,8 +51,9 @@ let rowsBase = 0;
 let owners = 0;
 let myRow = -1;
 const arrays: Int32Array[] = [];
-/** Optional namer of lock words for error messages (the kernel's lock classes). */
+/** Optional namers for error messages (the kernel's): of lock words, and of owner ids. */
 let namer: ((arr: Int32Array, idx: number) => string) | null = null;
+let ownerNamer: ((id: number) => string) | null = null;
 
 /** Words a machine needs for the owner table of `n` owners: the dead bitmap, then the rows. */
 export function ownerTableWords(n: number): number {
@@ -75,9 +81,15 @@ export function lockOwner(): number {
   return self;
 }
 
-/** Name lock words in messages (installed by the kernel, which knows its layout). */
-export function setLockNamer(fn: ((arr: Int32Array, idx: number) => string) | null): void {
+/** Name lock words and owners in messages (installed by the kernel, which knows its layout and its threads). */
+export function setLockNamer(fn: ((arr: Int32Array, idx: number) => string) | null, owner: ((id: number) => string) | null = null): void {
   namer = fn;
+  ownerNamer = owner;
+}
+
+/** A readable name for owner `id` ('task 1002 of process 1000'). */
+export function ownerName(id: number): string {
+  return ownerNamer !== null ? ownerNamer(id) : `lock owner ${id}`;
 }
 
 /** A readable name for the lock word `arr[idx]`. */
@@ -139,6 +151,14 @@ export function dropReadHold(arr: Int32Array, idx: number): void {
     Atomics.store(t, myRow + ROW_COUNT, n - 1);
     return;
   }
+}
+
+/** Forget every read hold this thread listed and return them (it gives them back itself: oops.ts). */
+export function takeReadHolds(): [Int32Array, number][] {
+  if (myRow < 0) return [];
+  const holds = readHoldsOf(self);
+  Atomics.store(table!, myRow + ROW_COUNT, 0);
+  return holds;
 }
 
 /** The read holds owner `id` has listed: [array, word] pairs. */

@@ -3,8 +3,10 @@
  *
  * Word values: 0 unlocked; otherwise the holder's owner id (owner.ts), with SPIN_WAITERS set once
  * a waiter may sleep on it. Unlock skips Atomics.notify unless that bit says someone sleeps (a
- * notify with no waiter costs 34 ns here, twice the lock itself). A waiter spins only while the
- * holder is awake, then sleeps; a holder whose thread died fails its waiters at once. The lock
+ * notify with no waiter costs 34 ns here, twice the lock itself), and wakes one sleeper, the
+ * first (the futex queue is FIFO), never all of them: a woken waiter keeps the bit set, so the
+ * next unlock wakes the next one. A waiter spins only while the holder is awake, then sleeps; a
+ * holder whose thread died fails its waiters at once. The lock
  * is not recursive: like the kernel's, it is correct only if every path that takes it releases
  * it. Under a controlled scheduler (one task runs at a time) a waiter never spins: it tells the
  * scheduler it is blocked and is run again once the word changed.
@@ -57,7 +59,7 @@ function spinLockSlow(arr: Int32Array, idx: number): void {
 
 /** Release the lock at `arr[idx]`. */
 export function spinUnlock(arr: Int32Array, idx: number): void {
-  if (Atomics.exchange(arr, idx, 0) & SPIN_WAITERS) Atomics.notify(arr, idx);
+  if (Atomics.exchange(arr, idx, 0) & SPIN_WAITERS) Atomics.notify(arr, idx, 1);
   const h = hooks;
   if (h !== null) h.unlock(arr, idx, LockKind.Spin);
 }

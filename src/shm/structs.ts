@@ -104,6 +104,7 @@ export const MM = defineStruct([
   'SEM',
   'SEM_WAITERS',
   'SEM_OWNER',
+  'SEM_CLAIMANT',
   'NR_VMAS', // under SEM
   'PTL', // spinlock (page_table_lock): anon_vma assignment under a read-held SEM
   // spinlock: the layout of this mm's VMA array, for reverse-map walks, which take no mmap_sem
@@ -112,7 +113,7 @@ export const MM = defineStruct([
   // by compareExchange; nothing else is taken under it but the page and LRU atomics and spinlocks.
   'VMA_LOCK',
 ], { lineAligned: true });
-assertLayout(MM.SEM_OWNER === MM.SEM + RWSEM_WORDS - 1, 'mmap_sem takes RWSEM_WORDS consecutive words');
+assertLayout(MM.SEM_CLAIMANT === MM.SEM + RWSEM_WORDS - 1, 'mmap_sem takes RWSEM_WORDS consecutive words');
 
 /**
  * An inode: the object behind a shared mapping, a SysV segment or a file (its address_space).
@@ -135,10 +136,12 @@ export const INODE = defineStruct([
   'SP_SEM', // rw-semaphore: guards this inode's shared-policy ranges (sp->lock)
   'SP_SEM_WAITERS',
   'SP_SEM_OWNER',
+  'SP_SEM_CLAIMANT',
   'SP_COUNT', // ranges in use (under SP_SEM)
   'I_SEM', // rw-semaphore: i_rwsem
   'I_SEM_WAITERS',
   'I_SEM_OWNER',
+  'I_SEM_CLAIMANT',
   'KEY', // SysV key
   'MODE', // SysV permission bits
   'UID', // SysV owner
@@ -152,8 +155,8 @@ export const INODE_SYSV = 2;
 export const INODE_FILE = 3;
 /** A tmpfs file (under /dev/shm): named and sized like a file, swap-backed with a shared policy like shmem. */
 export const INODE_TMPFS = 4;
-assertLayout(INODE.I_SEM_OWNER === INODE.I_SEM + RWSEM_WORDS - 1, 'i_rwsem takes RWSEM_WORDS consecutive words');
-assertLayout(INODE.SP_SEM_OWNER === INODE.SP_SEM + RWSEM_WORDS - 1, 'sp lock takes RWSEM_WORDS consecutive words');
+assertLayout(INODE.I_SEM_CLAIMANT === INODE.I_SEM + RWSEM_WORDS - 1, 'i_rwsem takes RWSEM_WORDS consecutive words');
+assertLayout(INODE.SP_SEM_CLAIMANT === INODE.SP_SEM + RWSEM_WORDS - 1, 'sp lock takes RWSEM_WORDS consecutive words');
 
 /**
  * One range of a shared policy (struct sp_node), a slot of the sp_node slab: page indexes

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Worker } from 'node:worker_threads';
+import { ownerTableWords } from '../../src/shm/owner.js';
 import { REFCOUNT_SATURATED, refcountDecAndTest, refcountInc } from '../../src/shm/refcount.js';
 import { fixture } from '../helpers.js';
 
@@ -35,6 +36,27 @@ describe('shared-memory primitives between real threads', function () {
     expect(w[4]).to.equal(40_000);
     expect(w[5]).to.equal(40_000);
     expect(w[8], 'semaphore released').to.equal(0);
+  });
+
+  it('rw-semaphore: a sleeper woken twice that still cannot take the lock claims it, and a running task that wants it next waits behind it', async () => {
+    // Word offsets: an owner table of 8 owners at 0 (ownerTableWords(8) words), the lock, the test's words.
+    const W = { OWNERS: 8, LOCK: 200, HELD: 210, ORDER: 211, POS: 212 };
+    expect(ownerTableWords(W.OWNERS)).to.be.below(W.LOCK);
+    const buf = new SharedArrayBuffer(256 * 4);
+    await Promise.all(
+      ['holder', 'waiter'].map(
+        (role) =>
+          new Promise<void>((resolve, reject) => {
+            const w = new Worker(fixture('handoff'), { workerData: { buf, role, W } });
+            w.once('message', () => w.terminate().then(() => resolve(), reject));
+            w.once('error', reject);
+          }),
+      ),
+    );
+    const w = new Int32Array(buf);
+    // Owner 2 waited first, lost two races, claimed: it takes the lock before owner 5 takes it again.
+    expect([w[W.POS + 2], w[W.POS + 5]]).to.deep.equal([0, 1]);
+    expect([...w.subarray(W.LOCK, W.LOCK + 4)], 'state, sleepers, owner and claimant all clear').to.deep.equal([0, 0, 0, 0]);
   });
 
   it('refcount: the last put reports zero; a put past zero saturates and is counted as a warning', () => {
