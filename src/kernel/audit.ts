@@ -7,9 +7,10 @@
  * slots that name it (REFCOUNT and MAPCOUNT), free + used = total on every node, no entry maps
  * outside a VMA, every swap slot is counted exactly, every policy's refcount equals the tasks, VMAs
  * and shared ranges that hold it, the slab's live
- * count matches, and no refcount underflow was recorded.
+ * count matches, every xarray block is in a tree or free and the reservations add up, and no
+ * refcount underflow was recorded.
  */
-import { KHDR, MM, NODE, PAGE, POL, INODE, TASK, TASK_RUNNING, XA_SLOTS } from '../shm/structs.js';
+import { KHDR, MM, NODE, PAGE, POL, INODE, TASK, TASK_RUNNING } from '../shm/structs.js';
 import { PG_SWAPCACHE, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import { bdevFreeBlocks } from './blockdev.js';
 import { PAGE_SIZE } from './constants.js';
@@ -18,6 +19,7 @@ import { DEFAULT_POLICY } from './mempolicy.js';
 import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
 import { spPolicies } from './shared-policy.js';
+import { xaForEach, xaTreeBlocks } from './xarray.js';
 
 /** What the audit found. `problems` is empty on a consistent kernel. */
 export interface AuditReport {
@@ -62,23 +64,26 @@ function countReferences(kn: Kernel, problems: string[], swapRefs: Map<number, n
   return { ptes, pols };
 }
 
-function countCacheRefs(kn: Kernel, pols: Map<number, number>, swapRefs: Map<number, number>): Map<number, number> {
+function countCacheRefs(kn: Kernel, pols: Map<number, number>, swapRefs: Map<number, number>, problems: string[]): Map<number, number> {
   const cache = new Map<number, number>();
+  let blocks = 0;
+  let reserved = 0;
   for (let s = 1; s < kn.cfg.limits.inodes; s++) {
     if (kn.k[kn.inode(s) + INODE.STATE] === 0) continue;
     for (const p of spPolicies(kn, s)) bump(pols, p);
-    const root = kn.regions.xa + kn.k[kn.inode(s) + INODE.ROOT] * XA_SLOTS;
-    for (let i = 0; i < XA_SLOTS; i++) {
-      const leaf = kn.k[root + i];
-      if (leaf === 0) continue;
-      for (let j = 0; j < XA_SLOTS; j++) {
-        const v = kn.k[kn.regions.xa + leaf * XA_SLOTS + j];
-        if (v > 0) bump(cache, v - 1);
-        else if (v < 0) bump(swapRefs, -v - 1);
-      }
-    }
+    xaForEach(kn, s, INODE.ROOT, 0, (_i, v) => (v > 0 ? bump(cache, v - 1) : bump(swapRefs, -v - 1)));
+    blocks += xaTreeBlocks(kn, s, INODE.ROOT) + xaTreeBlocks(kn, s, INODE.DISK);
+    reserved += kn.k[kn.inode(s) + INODE.XA_RESV];
   }
+  auditXaPool(kn, blocks, reserved, problems);
   return cache;
+}
+
+/** Every index block is in one tree or on the free list; the reservations add up and fit in it. */
+function auditXaPool(kn: Kernel, inTrees: number, reserved: number, problems: string[]): void {
+  const free = kn.k[KHDR.XA_NR_FREE];
+  if (inTrees + free !== kn.cfg.limits.xaBlocks - 1) problems.push(`xarray pool: ${inTrees} blocks in trees + ${free} free != ${kn.cfg.limits.xaBlocks - 1}`);
+  if (reserved !== kn.k[KHDR.XA_RESERVED] || reserved > free) problems.push(`xarray pool: inodes hold ${reserved} reserved blocks, pool says ${kn.k[KHDR.XA_RESERVED]}, ${free} free`);
 }
 
 function auditPages(kn: Kernel, ptes: Map<number, number>, cache: Map<number, number>, problems: string[]): Record<number, number> {
@@ -135,7 +140,7 @@ export function auditKernel(kn: Kernel): AuditReport {
   const problems: string[] = [];
   const swapRefs = new Map<number, number>();
   const { ptes, pols } = countReferences(kn, problems, swapRefs);
-  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols, swapRefs), problems);
+  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols, swapRefs, problems), problems);
   auditSwap(kn, swapRefs, problems);
   const policiesLive = auditPolicies(kn, pols, problems);
   const refcountWarnings = kn.k[KHDR.WARN_REFCOUNT];

@@ -17,7 +17,7 @@ import { downWrite, upWrite } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { INODE, INODE_SYSV, KHDR, MM, TASK, VMA } from '../shm/structs.js';
 import { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID, IPC_STAT, MAP_FIXED, MAP_SHARED, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, SHMLBA, SHM_DEST, SHM_EXEC, SHM_RDONLY, SHM_REMAP, SHM_RND } from './constants.js';
-import { EACCES, EEXIST, EINVAL, ENOENT, ENOMEM, EPERM } from './errno.js';
+import { EACCES, EEXIST, EINVAL, ENOENT, EPERM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { doMmap, munmapLocked } from './mmap.js';
 import { shmemCreate } from './shmem.js';
@@ -77,7 +77,7 @@ function findKey(kn: Kernel, key: number): number {
 function newSeg(kn: Kernel, t: number, key: number, size: number, flg: number): number {
   if (size < 1 || size > SHMMAX) return -EINVAL;
   const s = shmemCreate(kn, Math.ceil(size / PAGE_SIZE), INODE_SYSV);
-  if (s < 0) return -ENOMEM;
+  if (s < 0) return s; // -ENOSPC: no id left (SHMMNI); -ENOMEM: no index blocks for its pages
   const b = kn.inode(s);
   const euid = taskEuid(kn, t);
   kn.k[b + INODE.KEY] = key;

@@ -281,5 +281,6 @@ export class Kernel {
     k[KHDR.SLAB_FREE] = l.policySlots > 2 ? 2 : 0;
     for (let b = 1; b < l.xaBlocks; b++) k[regions.xa + b * XA_SLOTS] = b + 1 < l.xaBlocks ? b + 1 : 0;
     k[KHDR.XA_FREE] = l.xaBlocks > 1 ? 1 : 0;
+    k[KHDR.XA_NR_FREE] = l.xaBlocks - 1;
   }
 }

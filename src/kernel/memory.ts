@@ -24,7 +24,7 @@ import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { INODE, INODE_FILE, INODE_TMPFS, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
 import { MAX_PAGE_CLUSTER, PAGE_SIZE } from './constants.js';
 import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
-import { filePages, filemapFault } from './filemap.js';
+import { fileMapBlock, filePages, filemapFault } from './filemap.js';
 import { type Kernel } from './kernel.js';
 import { allocPagesMpol, getTaskPolicy } from './mempolicy.js';
 import { clearPage, copyPage, frameOffset, getPage, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
@@ -175,9 +175,22 @@ function doCowFault(kn: Kernel, t: number, m: number, i: number, addr: number, p
   return pfn < 0 ? pfn : installNewAnon(kn, pi, 0, pfn, (pfn + 1) | PTE_WRITE | PTE_DIRTY);
 }
 
+/**
+ * page_mkwrite of a regular file: a page written through a shared mapping gets its disk block
+ * now (0), or the write fails with -ENOSPC (SIGBUS) when the disk is full.
+ */
+function pageMkwrite(kn: Kernel, m: number, i: number, addr: number): number {
+  const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
+  if (ino === 0 || kn.k[kn.inode(ino) + INODE.KIND] !== INODE_FILE) return 0;
+  const block = fileMapBlock(kn, ino, vmaIlx(kn, m, i, addr));
+  return block < 0 ? block : 0;
+}
+
 /** do_shared_fault: map the inode's page at this offset into a shared mapping. */
 function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, write: boolean): number {
   const b = kn.vma(m, i);
+  const err = write ? pageMkwrite(kn, m, i, addr) : 0;
+  if (err < 0) return err;
   const pfn = inodeFaultPage(kn, t, m, i, addr, write);
   if (pfn < 0) return pfn;
   mapcountAdd(kn, pfn, 1); // the lookup's pin becomes the mapping's reference
@@ -263,8 +276,13 @@ function faultMissing(kn: Kernel, t: number, m: number, i: number, addr: number,
   return write ? doCowFault(kn, t, m, i, addr, pi) : doReadFault(kn, t, m, i, addr, pi);
 }
 
-/** A write through a writable entry that is not yet dirty: the hardware's dirty bit. */
-function markDirty(kn: Kernel, pi: number, pte: number): number {
+/**
+ * A write through a writable entry that is not yet dirty: the hardware's dirty bit (and, for a
+ * shared file mapping, write-notify's page_mkwrite, which may fail with -ENOSPC).
+ */
+function markDirty(kn: Kernel, m: number, i: number, addr: number, pi: number, pte: number): number {
+  const err = pageMkwrite(kn, m, i, addr);
+  if (err < 0) return err;
   const pfn = (pte & PTE_PFN_MASK) - 1;
   if (Atomics.compareExchange(kn.ptes, pi, pte, pte | PTE_DIRTY) !== pte) return RETRY;
   setPageFlags(kn, pfn, PG_DIRTY);
@@ -274,8 +292,9 @@ function markDirty(kn: Kernel, pi: number, pte: number): number {
 /**
  * handle_mm_fault for the page at `addr` (page aligned). mmap_sem must be held for read.
  * Returns the pfn now mapped, -EFAULT (no mapping: SIGSEGV), -EACCES (protection: SIGSEGV)
- * -EIO (past the end of the mapped object: SIGBUS) or -ENOMEM (no memory the policy allows:
- * the emulated OOM).
+ * -EIO (past the end of the mapped object: SIGBUS), -ENOSPC (a write to a file page with no
+ * room for it on the disk: SIGBUS) or -ENOMEM (no memory the policy allows, or no page-cache
+ * index block: the emulated OOM).
  */
 export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
   const i = vmaLookup(kn, m, addr);
@@ -289,7 +308,7 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
     if (pte === 0) r = faultMissing(kn, t, m, i, addr, pi, flags, write);
     else if (pte & PTE_SWAP) r = doSwapPage(kn, t, m, i, addr, pi, pte);
     else if (write && !(pte & PTE_WRITE)) r = doWpPage(kn, t, m, i, addr, pi, pte);
-    else if (write && !(pte & PTE_DIRTY)) r = markDirty(kn, pi, pte);
+    else if (write && !(pte & PTE_DIRTY)) r = markDirty(kn, m, i, addr, pi, pte);
     else return (pte & PTE_PFN_MASK) - 1;
     if (r !== RETRY) return r;
   }

@@ -22,11 +22,12 @@ import {
 } from './constants.js';
 import { EEXIST, EINVAL, ENOMEM, EOVERFLOW } from './errno.js';
 import { type Kernel } from './kernel.js';
-import { userTouch } from './memory.js';
+import { userTouch, zapPteRange } from './memory.js';
+import { BUG } from '../shm/layout.js';
 import { unmapVmaResources } from './mm.js';
 import { shmemCreate } from './shmem.js';
 import { inodePut } from './inode.js';
-import { eraseVma, findVma, inodeGetRef, insertVma, splitVma, vmaCount, vmaGet, vmaMergeNeighbours } from './vma.js';
+import { eraseVma, findVma, inodeGetRef, insertVma, splitVma, vmaCount, vmaGet, vmaMergeNeighbours, vmaSet } from './vma.js';
 import { VMA } from '../shm/structs.js';
 
 /** PAGE_ALIGN on an unsigned long held in a double: wraps to 0 past 2^64, as C does. */
@@ -76,7 +77,8 @@ function mmapAddress(kn: Kernel, m: number, addr: number, len: number, flags: nu
 /**
  * mmap_region, with mmap_sem held for write: the address of the new mapping or -errno. `inode`
  * 0 maps anonymous memory (a new shmem object if shared); otherwise the VMA maps that inode
- * from page `pgoff` and takes a reference on it.
+ * from page `pgoff` and takes a reference on it. Everything that can fail is done before a
+ * MAP_FIXED mapping's old contents are unmapped, so that a failure leaves them in place.
  */
 function mmapRegion(kn: Kernel, m: number, addr: number, len: number, prot: number, flags: number, inode: number, pgoff: number): number {
   if (vmaCount(kn, m) > kn.cfg.limits.maxVmas) return -ENOMEM; // do_mmap lets the count reach max + 1
@@ -85,25 +87,26 @@ function mmapRegion(kn: Kernel, m: number, addr: number, len: number, prot: numb
   if (start < 0) return start;
   const type = flags & MAP_TYPE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
-  if (flags & MAP_FIXED) {
-    const err = munmapLocked(kn, m, start, start + len);
-    if (err < 0) return err;
-  }
   const shared = type === MAP_SHARED;
   let ino = inode;
   if (inode === 0) {
     ino = shared ? shmemCreate(kn, len / PAGE_SIZE) : 0;
-    if (ino < 0) return ino;
+    if (ino < 0) return -ENOMEM; // shmem_zero_setup: a full inode table too is only memory here
     pgoff = shared || kn.profile.anonPgoff === 'zero' ? 0 : start / PAGE_SIZE;
+  } else {
+    inodeGetRef(kn, inode);
   }
-  const i = findVma(kn, m, start);
-  const err = insertVma(kn, m, i < 0 ? vmaCount(kn, m) : i, { start, end: start + len, pgoff, flags: vmFlags(prot, shared), policy: 0, anonVma: 0, inode: ino });
+  const err = flags & MAP_FIXED ? munmapLocked(kn, m, start, start + len) : 0;
   if (err < 0) {
-    if (inode === 0 && ino !== 0) inodePut(kn, ino);
+    if (ino !== 0) inodePut(kn, ino);
     return err;
   }
-  if (inode !== 0) inodeGetRef(kn, inode);
-  vmaMergeNeighbours(kn, m, i < 0 ? vmaCount(kn, m) - 1 : i);
+  // The unmap left at most max + 1 VMAs (only a hole in one VMA adds one, and it needs the count
+  // below the limit), so the array has room for this one.
+  const i = findVma(kn, m, start);
+  const at = i < 0 ? vmaCount(kn, m) : i;
+  if (insertVma(kn, m, at, { start, end: start + len, pgoff, flags: vmFlags(prot, shared), policy: 0, anonVma: 0, inode: ino }) < 0) BUG('no room for a new VMA');
+  vmaMergeNeighbours(kn, m, at);
   return start;
 }
 
@@ -127,24 +130,33 @@ export function doMmap(kn: Kernel, t: number, m: number, addr: number, len: numb
   return start;
 }
 
-/** Unmap [start, end), splitting VMAs that straddle its ends (mmap_sem held for write). */
+/**
+ * Unmap [start, end) (mmap_sem held for write): a VMA that straddles an end of the range is
+ * trimmed, the VMAs inside are removed. Only a hole in the middle of one VMA needs a new VMA (and
+ * a copy of its policy): that split comes first and is refused at the map count limit, as
+ * do_vmi_align_munmap refuses it, or when no policy copy can be made. Nothing else can fail, so
+ * the call fails whole (0 or -ENOMEM).
+ */
 export function munmapLocked(kn: Kernel, m: number, start: number, end: number): number {
   let i = findVma(kn, m, start);
   if (i < 0 || vmaGet(kn, m, i, VMA.START) >= end) return 0;
-  if (vmaGet(kn, m, i, VMA.START) < start) {
-    // Only a hole in the middle of one VMA is refused at the limit (do_vmi_align_munmap);
-    // trimming an end uses __split_vma, which lets the count pass it for a moment.
-    const middle = vmaGet(kn, m, i, VMA.END) > end;
-    if (middle && vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
-    const err = splitVma(kn, m, i, start, false);
+  if (vmaGet(kn, m, i, VMA.START) < start && vmaGet(kn, m, i, VMA.END) > end) {
+    const err = splitVma(kn, m, i, end);
     if (err < 0) return err;
+  }
+  if (vmaGet(kn, m, i, VMA.START) < start) {
+    zapPteRange(kn, m, start, vmaGet(kn, m, i, VMA.END));
+    vmaSet(kn, m, i, VMA.END, start);
     i++;
   }
   let j = i;
   while (j < vmaCount(kn, m) && vmaGet(kn, m, j, VMA.START) < end) j++;
-  if (vmaGet(kn, m, j - 1, VMA.END) > end) {
-    const err = splitVma(kn, m, j - 1, end, false);
-    if (err < 0) return err;
+  if (j > i && vmaGet(kn, m, j - 1, VMA.END) > end) {
+    const vs = vmaGet(kn, m, j - 1, VMA.START);
+    zapPteRange(kn, m, vs, end);
+    vmaSet(kn, m, j - 1, VMA.PGOFF, vmaGet(kn, m, j - 1, VMA.PGOFF) + (end - vs) / PAGE_SIZE);
+    vmaSet(kn, m, j - 1, VMA.START, end);
+    j--;
   }
   for (let x = j - 1; x >= i; x--) {
     unmapVmaResources(kn, m, x);

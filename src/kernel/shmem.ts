@@ -20,7 +20,10 @@ import { findGetPage, installCachePage } from './filemap.js';
 import { readSwapSlot, swapFree } from './swap.js';
 import { BUG } from '../shm/layout.js';
 
-/** shmem_file_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
+/**
+ * shmem_file_setup: a new object of `pages` pages with one reference, its index blocks
+ * reserved; slot, -ENOSPC (inode table full) or -ENOMEM (index blocks).
+ */
 export function shmemCreate(kn: Kernel, pages: number, kind = INODE_SHMEM): number {
   return inodeCreate(kn, kind, pages);
 }
@@ -33,7 +36,7 @@ export function shmemIlx(kn: Kernel, s: number, index: number): number {
 /**
  * shmem_get_folio: the page at `index`, allocated if absent by the object's shared policy for
  * that index, else by the task's policy (shmem_get_pgoff_policy). Returns a pfn (the caller
- * maps it) or -ENOMEM.
+ * maps it) or -ENOMEM (no page the policy allows, or for a tmpfs file no index block).
  */
 export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, write: boolean): number {
   for (let tries = 0; tries < MAX_SHMEM_RETRIES; tries++) {
@@ -47,7 +50,9 @@ export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, wr
     prepNewPage(kn, pfn, PG_SWAPBACKED | (write || v < 0 ? PG_DIRTY : 0), s, index);
     if (v < 0) readSwapSlot(kn, -v - 1, pfn);
     else clearPage(kn, pfn);
-    if (installCachePage(kn, s, index, pfn, v) >= 0) {
+    const r = installCachePage(kn, s, index, pfn, v);
+    if (r === -ENOMEM) return r; // a tmpfs file found no index block (shmem objects reserve theirs)
+    if (r >= 0) {
       if (v < 0) swapFree(kn, -v - 1);
       return pfn;
     }

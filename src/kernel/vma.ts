@@ -111,16 +111,16 @@ export function inodeGetRef(kn: Kernel, s: number): void {
 
 /**
  * split_vma: cut VMA `i` at `addr`, strictly inside it. The new upper part gets a copy of the
- * policy and a reference on the mapped inode. 0 or -ENOMEM: at the map count limit (unless
- * `checkCount` is false, as __split_vma for munmap), or when no policy copy can be made.
+ * policy and a reference on the mapped inode. 0, or -ENOMEM with nothing changed: at the map
+ * count limit, or when no policy copy can be made.
  */
-export function splitVma(kn: Kernel, m: number, i: number, addr: number, checkCount = true): number {
-  if (checkCount && vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
+export function splitVma(kn: Kernel, m: number, i: number, addr: number): number {
+  if (vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
   const lower = vmaRead(kn, m, i);
   const pol = mpolDup(kn, lower.policy);
   if (pol < 0) return pol;
   const upper: VmaInit = { ...lower, start: addr, pgoff: lower.pgoff + (addr - lower.start) / PAGE_SIZE, policy: pol };
-  insertVma(kn, m, i + 1, upper);
+  insertVma(kn, m, i + 1, upper); // below the limit, the array has room
   vmaSet(kn, m, i, VMA.END, addr);
   inodeGetRef(kn, lower.inode);
   return 0;

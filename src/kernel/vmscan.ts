@@ -61,11 +61,10 @@ function inodeTryGet(kn: Kernel, ino: number): boolean {
 
 /** Replace a frozen page's page-cache slot with `value` (0, or a swap entry); the caller frees it. */
 function evictFrozen(kn: Kernel, ino: number, index: number, pfn: number, value: number): void {
-  const root = kn.k[kn.inode(ino) + INODE.ROOT];
-  const ok = xaReplace(kn, root, index, pfn + 1, value);
+  const ok = xaReplace(kn, ino, INODE.ROOT, index, pfn + 1, value);
   if (!ok) throw new Error(`numa-emu BUG: frozen page ${pfn} left its page-cache slot`);
   Atomics.sub(kn.k, kn.inode(ino) + INODE.NR_PAGES, 1);
-  Atomics.notify(kn.k, xaSlot(kn, root, index));
+  Atomics.notify(kn.k, xaSlot(kn, ino, INODE.ROOT, index));
 }
 
 /**

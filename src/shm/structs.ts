@@ -43,6 +43,8 @@ export const KHDR = defineStruct([
   'ALLOCSTALL',
   'RECLAIM_THROTTLE', // a word nobody changes: direct reclaim waits on it for a bounded millisecond
   'MM_HIGH', // atomic: 1 + the highest mm slot ever used; reverse-map walks stop there
+  'XA_NR_FREE', // blocks on the xarray pool's free list (under XA_LOCK)
+  'XA_RESERVED', // of those, blocks promised to inodes of fixed size (under XA_LOCK)
 ]);
 export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
 
@@ -111,8 +113,8 @@ export const INODE = defineStruct([
   'REFS',
   'PAGES', // size in pages (shmem and SysV: fixed at creation)
   'SIZE', // size in bytes (files)
-  'ROOT', // page cache xarray root block
-  'DISK', // file: xarray root of its disk blocks (block + 1)
+  'ROOT', // page cache xarray root block (0 until the first entry; installed by compareExchange)
+  'DISK', // file: xarray root of its disk blocks (block + 1), likewise
   'INO',
   'NR_PAGES', // atomic: pages in the page cache
   'SP_SEM', // rw-semaphore: guards this inode's shared-policy ranges (sp->lock)
@@ -127,6 +129,7 @@ export const INODE = defineStruct([
   'SEQ', // SysV id sequence
   'DEST', // SysV: IPC_RMID was called (SHM_DEST)
   'DENTRY', // file: its directory entry (kept, marked unlinked, while the inode lives)
+  'XA_RESV', // xarray blocks still reserved for this inode's trees (under KHDR.XA_LOCK)
 ], { lineAligned: true });
 export const INODE_SHMEM = 1;
 export const INODE_SYSV = 2;
@@ -162,7 +165,7 @@ export const NAME_WORDS = 16;
  */
 export const FILE = defineStruct(['STATE', 'INODE', 'FLAGS', 'POS', 'REFS', 'RA_NEXT', 'RA_SIZE']);
 
-/** A process's fd table (files_struct): USERS counts the tasks sharing it; the fds array is in the fds region, MAX_FDS words per table, each a file slot or 0, under the table's LOCK. */
+/** A process's fd table (files_struct): USERS counts the tasks sharing it; the fds array is in the fds region, MAX_FDS words per table, each a file slot, 0, or -1 while an open() holds it reserved, under the table's LOCK. */
 export const FDT = defineStruct(['STATE', 'USERS', 'LOCK'], { lineAligned: true });
 export const MAX_FDS = 64;
 
