@@ -196,6 +196,8 @@ export function fileMapBlock(kn: Kernel, ino: number, index: number): number {
   if (have !== 0) return have;
   const b = bdevAlloc(kn.disk);
   if (b < 0) return -ENOSPC;
+  // A block that was a hole reads as zeros: a fault may read the page in from it at once.
+  kn.disk.bytes.fill(0, bdevOffset(kn.disk, b), bdevOffset(kn.disk, b) + PAGE_SIZE);
   const r = xaInstall(kn, ino, INODE.DISK, index, b + 1);
   if (r === 0) return b + 1;
   bdevFree(kn.disk, b);

@@ -181,6 +181,22 @@ describe('limits: a full disk', () => {
     }));
 });
 
+describe('disk blocks given at write time', () => {
+  it('a block freed by truncation and given to a page of a hole reads as zeros around the new bytes', () =>
+    withMachine({ ...SMALL, limits: { diskBlocks: 2 } }, async (m) => {
+      const t = (await m.spawnProcess()).main;
+      const fd = await t.open('/f', O_CREAT | O_RDWR);
+      expect(await t.write(fd, new Uint8Array(2 * P).fill(0xff))).to.equal(2 * P);
+      await t.fsync(fd);
+      await t.ftruncate(fd, 0);
+      await t.pwrite(fd, new Uint8Array([7]), 5 * P + 100);
+      const want = new Uint8Array(P);
+      want[100] = 7;
+      expect(await t.pread(fd, P, 5 * P)).to.deep.equal(want.subarray(0, 101)); // up to the end of the file
+      await t.close(fd);
+    }));
+});
+
 describe('limits: the mempolicy slab', () => {
   it('set_mempolicy, mbind, a munmap that splits a policy and fork give ENOMEM when no policy is left, and work once one is freed', () =>
     withMachine({ ...SMALL, limits: { policySlots: 8 } }, async (m) => {
