@@ -278,12 +278,12 @@ export class BatchApply {
     return null;
   }
 
+  /** shmdt: every fragment of the segment at its own offset from `addr`, within its size of it. */
   shmdt(addr: number, o: Outcome): void {
     if (!o.ok) return;
-    const first = regionAt(this.p, addr)!;
-    let end = addr;
-    for (const r of this.p.regions) if (r.start === end && r.obj === first.obj && r.start < addr + first.obj!.size) end = r.end;
-    unmapRange(this.p, addr, end);
+    const obj = regionAt(this.p, addr)!.obj!;
+    const gone = this.p.regions.filter((r) => r.obj === obj && r.start >= addr && r.end - addr <= obj.size && r.pgoff === (r.start - addr) / P);
+    for (const r of gone) unmapRange(this.p, r.start, r.end);
   }
 
   shmctl(id: number, cmd: number, o: Outcome): void {

@@ -139,7 +139,11 @@ export function doShmat(kn: Kernel, t: number, shmid: number, addr: number, flg:
   return r;
 }
 
-/** ksys_shmdt: detach the segment attached at `addr` (every VMA of it that follows). */
+/**
+ * ksys_shmdt: detach the segment attached at `addr`: every fragment of it (VMAs left by munmap
+ * or mbind) that ends within the segment's size of `addr` and sits at its own offset from `addr`,
+ * and nothing mapped between them, as the kernel's loop does.
+ */
 export function kernelShmdt(kn: Kernel, t: number, addr: number): number {
   if (addr % PAGE_SIZE !== 0) return -EINVAL;
   const m = kn.k[kn.task(t) + TASK.MM];
@@ -147,14 +151,16 @@ export function kernelShmdt(kn: Kernel, t: number, addr: number): number {
   downWrite(kn.k, sem);
   let err = -EINVAL;
   const i = findVma(kn, m, addr);
-  if (i >= 0 && vmaGet(kn, m, i, VMA.START) === addr && vmaGet(kn, m, i, VMA.PGOFF) === 0) {
-    const ino = vmaGet(kn, m, i, VMA.INODE);
-    if (ino !== 0 && kn.k[kn.inode(ino) + INODE.KIND] === INODE_SYSV) {
-      const end = addr + kn.k[kn.inode(ino) + INODE.PAGES] * PAGE_SIZE;
-      let j = i;
-      while (j < vmaCount(kn, m) && vmaGet(kn, m, j, VMA.START) < end && vmaGet(kn, m, j, VMA.INODE) === ino) j++;
-      err = munmapLocked(kn, m, addr, vmaGet(kn, m, j - 1, VMA.END));
+  const ino = i >= 0 && vmaGet(kn, m, i, VMA.START) === addr && vmaGet(kn, m, i, VMA.PGOFF) === 0 ? vmaGet(kn, m, i, VMA.INODE) : 0;
+  if (ino !== 0 && kn.k[kn.inode(ino) + INODE.KIND] === INODE_SYSV) {
+    const size = kn.k[kn.inode(ino) + INODE.PAGES] * PAGE_SIZE;
+    let j = i;
+    while (j < vmaCount(kn, m) && vmaGet(kn, m, j, VMA.END) - addr <= size) j++;
+    for (let x = j - 1; x >= i; x--) {
+      const start = vmaGet(kn, m, x, VMA.START);
+      if (vmaGet(kn, m, x, VMA.INODE) === ino && vmaGet(kn, m, x, VMA.PGOFF) === (start - addr) / PAGE_SIZE) munmapLocked(kn, m, start, vmaGet(kn, m, x, VMA.END));
     }
+    err = 0;
   }
   upWrite(kn.k, sem);
   return err;
