@@ -39,6 +39,8 @@ export class RoundFacts {
   private readonly fileWrites = new Map<string, Map<number, Set<number>>>();
   /** `${pid}:${vpn}` -> batches that may copy that private file page this round. */
   private readonly cows = new Map<string, Set<number>>();
+  /** Names an open with O_CREAT may create this round. */
+  private readonly creates = new Set<string>();
   /** Segments that were destroyed before the round began. */
   readonly deadSegments: Set<number>;
 
@@ -50,6 +52,7 @@ export class RoundFacts {
   note(batch: number, t: TaskModel, call: WireCall): void {
     const p = t.proc;
     const [name, a0, a1, a2] = call;
+    if (name === 'open' && (a1 as number) & O_CREAT) this.creates.add(a0 as string);
     if (name === 'pwrite') {
       const obj = p.fds.get(a0 as number)?.obj;
       if (!obj) return;
@@ -75,6 +78,11 @@ export class RoundFacts {
     if (!byBatch) this.fileWrites.set(key, (byBatch = new Map()));
     if (!byBatch.has(batch)) byBatch.set(batch, new Set());
     byBatch.get(batch)!.add(actor);
+  }
+
+  /** Whether a file of this name may have been created by another open of the round. */
+  mayCreate(path: string): boolean {
+    return this.creates.has(path);
   }
 
   /** The size `obj` may reach this round, and the size it had when the round began. */
@@ -247,7 +255,7 @@ export class BatchApply {
     if (!o.ok) return null;
     let obj = this.shared.names.get(path);
     if (!obj) {
-      if (!(flags & O_CREAT)) return `open of ${path} succeeded, but the model has no such file`;
+      if (!(flags & O_CREAT) && !this.facts.mayCreate(path)) return `open of ${path} succeeded, but the model has no such file`;
       obj = this.shared.newObj(path.startsWith('/dev/shm/') ? 'tmpfs' : 'file', 0);
       this.shared.names.set(path, obj);
     }

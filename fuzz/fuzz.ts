@@ -13,16 +13,23 @@ export interface FuzzResult {
 }
 
 const OPTS: RunOptions = { roundTimeoutMs: 90_000, checkEvery: 10, trace: false };
-/** Programs tried while shrinking one failure (each is a machine run of about a second). */
-const MAX_SHRINK_RUNS = 150;
+
+export interface FuzzOptions {
+  /** Rounds a program has at most. */
+  maxRounds: number;
+  /** Print a failure's seed, shrunk program and trace. */
+  report: boolean;
+  /** Programs tried while shrinking a failure (each is a machine run of a second or more). */
+  maxShrinkRuns: number;
+}
 
 /** Generate, run and (on failure) shrink one program; with `report`, print a failure's seed, shrunk program and trace. */
-export async function fuzzOnce(seed: number, maxRounds: number, report: boolean): Promise<FuzzResult> {
+export async function fuzzOnce(seed: number, { maxRounds, report, maxShrinkRuns }: FuzzOptions): Promise<FuzzResult> {
   const stats: RunStats = { calls: 0, rounds: 0, checks: 0 };
   let runs = 0; // fast-check runs the program once, then its shrinks
   const property = fc.asyncProperty(programs(maxRounds), async (prog) => {
     const wasFirst = runs++ === 0;
-    if (runs > 1 + MAX_SHRINK_RUNS) return; // counted, not timed: a candidate past the budget counts as passing, which ends shrinking
+    if (runs > 1 + maxShrinkRuns) return; // counted, not timed: a candidate past the budget counts as passing, which ends shrinking
     try {
       const s = await runProgram(prog, OPTS);
       if (wasFirst) Object.assign(stats, s); // the figures of the program itself, not of its shrinking

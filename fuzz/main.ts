@@ -1,11 +1,12 @@
 /**
- * `npm run fuzz -- [--calls N] [--seconds S] [--seed N] [--rounds R] [--replay SEED]`
+ * `npm run fuzz -- [--calls N] [--seconds S] [--seed N] [--rounds R] [--shrinks K] [--replay SEED]`
  *
  * Runs fuzz programs (fuzz/program.ts) one after another until N calls or S seconds have been
  * made (default: 100000 calls). Program i runs under its own seed, derived from --seed, so that
  * any failure is replayed by `--replay <its seed>`: fast-check then generates the same program
- * and shrinks it again. A failure prints the seed, the message, and the trace of the shrunk
- * program (every call with its result); the process exits 1.
+ * and shrinks it again (trying at most K smaller programs, 150 by default). A failure prints the
+ * seed, the message, and the trace of the shrunk program (every call with its result); the
+ * process exits 1.
  */
 import { fuzzOnce } from './fuzz.js';
 
@@ -27,9 +28,9 @@ function num(name: string, dflt: number): number {
 
 async function main(): Promise<void> {
   const replay = arg('replay');
-  const maxRounds = num('rounds', 40);
+  const maxRounds = num('rounds', 80);
   if (replay !== undefined) {
-    const r = await fuzzOnce(num('replay', 0), maxRounds, true);
+    const r = await fuzzOnce(num('replay', 0), { maxRounds, report: true, maxShrinkRuns: num('shrinks', 150) });
     process.exit(r.failure ? 1 : 0);
   }
   const seconds = num('seconds', 0);
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   console.log(`fuzz: base seed ${base}, up to ${calls === Number.MAX_SAFE_INTEGER ? '-' : calls} calls${seconds ? `, ${seconds} s` : ''}`);
   for (let i = 0; total.calls < calls && (seconds === 0 || Date.now() - t0 < seconds * 1000); i++) {
     const seed = (base + i * 0x9e3779b1) % 2 ** 31;
-    const r = await fuzzOnce(seed, maxRounds, true);
+    const r = await fuzzOnce(seed, { maxRounds, report: true, maxShrinkRuns: num('shrinks', 150) });
     total.calls += r.calls;
     total.checks += r.checks;
     total.programs++;
