@@ -137,6 +137,12 @@ export class Ctx {
     return pg ? pg.addr + (this.int(9) - 4) * P : 0x7f0000000000 - (1 + this.int(64)) * P;
   }
 
+  /** A page-aligned address anywhere in the user address space (far from the mmap base, often). */
+  farAddr(len: number): number {
+    const top = 0x7ffffffff000 - len;
+    return this.pick([0x400000, 0x7f0000000000, top, 0x10000 + this.int(Math.floor((top - 0x10000) / P)) * P])!;
+  }
+
   mode(): number {
     const m = this.chance(0.03) ? 7 : this.int(7);
     const flags = this.chance(0.1) ? this.pick([MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES])! : 0;
@@ -215,7 +221,7 @@ function mmapArgs(c: Ctx): unknown[] {
   let flags = (shared ? MAP_SHARED : MAP_PRIVATE) | (file ? 0 : MAP_ANONYMOUS);
   let addr = 0;
   if (c.chance(0.3)) {
-    addr = c.nearAddr();
+    addr = c.chance(0.8) ? c.nearAddr() : c.farAddr(len);
     flags |= c.chance(0.8) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
   }
   if ((shared || !file) && c.chance(0.1)) flags |= MAP_POPULATE; // not private file: which pages it copies depends on the races

@@ -70,6 +70,7 @@ const limits: fc.Arbitrary<Partial<KernelLimits>> = fc.record(
     swapSlots: fc.constantFrom(0, 16, 64),
     maxTasks: fc.constantFrom(4, 8),
     maxMms: fc.constantFrom(3, 4, 6),
+    pageTables: fc.constantFrom(4, 8, 16),
   },
   { requiredKeys: [] },
 );

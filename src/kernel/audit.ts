@@ -5,7 +5,7 @@
  *
  * Checked: every in-use page is referenced exactly by the page-table entries and page-cache
  * slots that name it (REFCOUNT and MAPCOUNT), free + used = total on every node, no entry maps
- * outside a VMA, every swap slot is counted exactly, every policy's refcount equals the tasks, VMAs
+ * outside a VMA, every page-table page is in use or free (and the zero table is untouched), every swap slot is counted exactly, every policy's refcount equals the tasks, VMAs
  * and shared ranges that hold it, the slab's live
  * count matches, every xarray block is in a tree or free and the reservations add up, and no
  * refcount underflow was recorded.
@@ -20,6 +20,7 @@ import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
 import { spPolicies } from './shared-policy.js';
 import { xaForEach, xaTreeBlocks } from './xarray.js';
+import { PTRS_PER_TABLE, TASK_SIZE, ptTablesInUse, ptWalk } from './pgtable.js';
 
 /** What the audit found. `problems` is empty on a consistent kernel. */
 export interface AuditReport {
@@ -30,6 +31,8 @@ export interface AuditReport {
   policiesLive: number;
   /** Refcount underflows / increments from zero recorded by the kernel. */
   refcountWarnings: number;
+  /** Page-table pages (PUD, PMD, PTE tables) the live mms hold; each mm's PGD not counted. */
+  pageTablesInUse: number;
 }
 
 function bump(m: Map<number, number>, k: number): void {
@@ -37,31 +40,46 @@ function bump(m: Map<number, number>, k: number): void {
 }
 
 /** Page-table references per pfn and policy references per slot, from live mms and tasks. */
-function countReferences(kn: Kernel, problems: string[], swapRefs: Map<number, number>): { ptes: Map<number, number>; pols: Map<number, number> } {
+function countReferences(kn: Kernel, problems: string[], swapRefs: Map<number, number>): { ptes: Map<number, number>; pols: Map<number, number>; tables: number } {
   const ptes = new Map<number, number>();
   const pols = new Map<number, number>();
-  const { maxMms, maxTasks, windowPages } = kn.cfg.limits;
+  const { maxMms, maxTasks } = kn.cfg.limits;
   for (let t = 1; t < maxTasks; t++) {
     if (kn.k[kn.task(t) + TASK.STATE] === TASK_RUNNING && kn.k[kn.task(t) + TASK.POLICY] !== 0) bump(pols, kn.k[kn.task(t) + TASK.POLICY]);
   }
+  let tables = 0;
   for (let m = 1; m < maxMms; m++) {
-    if (kn.k[kn.mm(m) + MM.STATE] === 0) continue;
-    const inVma = new Uint8Array(windowPages);
+    if (kn.k[kn.mm(m) + MM.STATE] === 0) {
+      if (ptTablesInUse(kn, m) !== 0) problems.push(`mm slot ${m} is free but its page tables are not empty`);
+      continue;
+    }
     for (let i = 0; i < vmaCount(kn, m); i++) {
-      const v = vmaRead(kn, m, i);
-      if (v.policy !== 0) bump(pols, v.policy);
-      inVma.fill(1, (v.start - kn.windowBase) / PAGE_SIZE, (v.end - kn.windowBase) / PAGE_SIZE);
+      const p = vmaRead(kn, m, i).policy;
+      if (p !== 0) bump(pols, p);
     }
-    for (let j = 0; j < windowPages; j++) {
-      const pte = kn.ptes[m * windowPages + j];
-      if (pte === 0) continue;
-      if (!inVma[j]) problems.push(`mm ${m}: entry for page ${j} outside every VMA`);
-      const pfn = (pte & PTE_PFN_MASK) - 1;
-      if (pte & PTE_SWAP) bump(swapRefs, pfn);
-      else if (pfn !== kn.zeroPfn) bump(ptes, pfn);
-    }
+    tables += ptTablesInUse(kn, m);
+    let i = 0; // the VMA the walk is in or before: entries come in address order
+    ptWalk(kn, m, 0, TASK_SIZE, (first, addr, n) => {
+      for (let j = 0; j < n; j++) {
+        const pte = kn.ptes[first + j];
+        if (pte === 0) continue;
+        const a = addr + j * PAGE_SIZE;
+        while (i < vmaCount(kn, m) && vmaRead(kn, m, i).end <= a) i++;
+        if (i === vmaCount(kn, m) || vmaRead(kn, m, i).start > a) problems.push(`mm ${m}: entry for 0x${a.toString(16)} outside every VMA`);
+        const pfn = (pte & PTE_PFN_MASK) - 1;
+        if (pte & PTE_SWAP) bump(swapRefs, pfn);
+        else if (pfn !== kn.zeroPfn) bump(ptes, pfn);
+      }
+    });
   }
-  return { ptes, pols };
+  return { ptes, pols, tables };
+}
+
+/** Every page-table page is in some mm's tree or free, and the zero table reads zero. */
+function auditPgtables(kn: Kernel, inUse: number, problems: string[]): void {
+  const free = kn.k[KHDR.PT_NR_FREE];
+  if (inUse + free !== kn.cfg.limits.pageTables) problems.push(`page tables: ${inUse} in use + ${free} free != ${kn.cfg.limits.pageTables}`);
+  for (let w = 0; w < PTRS_PER_TABLE; w++) if (kn.ptes[w] !== 0) problems.push(`the zero page table was written at entry ${w}`);
 }
 
 function countCacheRefs(kn: Kernel, pols: Map<number, number>, swapRefs: Map<number, number>, problems: string[]): Map<number, number> {
@@ -139,11 +157,12 @@ function auditPolicies(kn: Kernel, pols: Map<number, number>, problems: string[]
 export function auditKernel(kn: Kernel): AuditReport {
   const problems: string[] = [];
   const swapRefs = new Map<number, number>();
-  const { ptes, pols } = countReferences(kn, problems, swapRefs);
+  const { ptes, pols, tables } = countReferences(kn, problems, swapRefs);
+  auditPgtables(kn, tables, problems);
   const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols, swapRefs, problems), problems);
   auditSwap(kn, swapRefs, problems);
   const policiesLive = auditPolicies(kn, pols, problems);
   const refcountWarnings = kn.k[KHDR.WARN_REFCOUNT];
   if (refcountWarnings !== 0) problems.push(`${refcountWarnings} refcount warnings (use-after-free or over-put)`);
-  return { problems, pagesInUse, policiesLive, refcountWarnings };
+  return { problems, pagesInUse, policiesLive, refcountWarnings, pageTablesInUse: tables };
 }

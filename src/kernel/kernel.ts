@@ -10,9 +10,10 @@
 import { BUG, BUG_ON, LINE_WORDS, RegionPlanner, align, assertLayout } from '../shm/layout.js';
 import { DENTRY, FDT, FILE, INODE, KERNEL_MAGIC, KHDR, MAX_FDS, MM, NAME_WORDS, NODE, PAGE, POL, SP, SP_MAX, TASK, VMA, VMA_SLACK, XA_SLOTS } from '../shm/structs.js';
 import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
-import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
+import { type KernelConfig, type KernelLimits, SECTION_SHIFT } from './config.js';
 import { PAGE_SIZE } from './constants.js';
 import { Nodemask } from './nodemask.js';
+import { PTRS_PER_TABLE, pgtableFormat, ptesWords } from './pgtable.js';
 import { type KernelProfile, findProfile } from './profiles.js';
 
 /** Word offsets of the regions of the kernel buffer. */
@@ -75,7 +76,7 @@ export function bufferSizes(l: KernelLimits): { kernel: number; vmas: number; pt
     swap: bdevSize(l.swapSlots),
     kernel: kernelRegions(l).words * 4,
     vmas: l.maxMms * (l.maxVmas + VMA_SLACK) * VMA.WORDS * 8,
-    ptes: l.maxMms * l.windowPages * 4,
+    ptes: ptesWords(l.maxMms, l.pageTables) * 4,
   };
 }
 
@@ -131,8 +132,6 @@ export class Kernel {
   readonly zonelist: (readonly number[])[] = [];
   /** pfn of the shared zero page (reserved on the first memory node). */
   readonly zeroPfn: number;
-  readonly windowBase: number;
-  readonly windowTop: number = WINDOW_TOP;
   private readonly sectionNid: Int8Array;
   private readonly distanceTable: number[] = [];
 
@@ -157,7 +156,6 @@ export class Kernel {
     this.onlineNodes = Nodemask.of(this.nodeIds);
     this.memoryNodes = Nodemask.of(cfg.nodes.filter((n) => n.pages > 0).map((n) => n.id));
     this.memoryIdOrder = this.memoryNodes.nodes();
-    this.windowBase = WINDOW_TOP - cfg.limits.windowPages * PAGE_SIZE;
     const cpuNode: number[] = [];
     let lastPfn = 0;
     for (const n of cfg.nodes) {
@@ -261,9 +259,20 @@ export class Kernel {
   vma(m: number, i: number): number {
     return (m * (this.cfg.limits.maxVmas + VMA_SLACK) + i) * VMA.WORDS;
   }
-  /** Index in `ptes` of the entry for virtual page `vpn` of mm `m` (vpn inside the window). */
+  /**
+   * Index in `ptes` of the page-table entry for `addr` (below TASK_SIZE) in mm `m`: a walk of
+   * the four levels (pgtable.ts). Through an absent table it is 0, the zero table's entry, which
+   * reads 0 and must never be written: code that installs an entry uses pteAlloc.
+   */
   pteIndex(m: number, addr: number): number {
-    return m * this.cfg.limits.windowPages + (addr - this.windowBase) / PAGE_SIZE;
+    const vpn = Math.floor(addr / PAGE_SIZE);
+    const top = Math.floor(vpn / 134217728); // 2^27 pages under each PGD entry
+    const low = vpn - top * 134217728;
+    const p = this.ptes;
+    const pud = p[m * PTRS_PER_TABLE + top];
+    const pmd = pud === 0 ? 0 : p[pud * PTRS_PER_TABLE + (low >>> 18)];
+    const pt = pmd === 0 ? 0 : p[pmd * PTRS_PER_TABLE + ((low >>> 9) & 511)];
+    return pt === 0 ? 0 : pt * PTRS_PER_TABLE + (low & 511);
   }
 
   /** The node the CPU a task runs on belongs to (numa_node_id()). */
@@ -282,5 +291,6 @@ export class Kernel {
     for (let b = 1; b < l.xaBlocks; b++) k[regions.xa + b * XA_SLOTS] = b + 1 < l.xaBlocks ? b + 1 : 0;
     k[KHDR.XA_FREE] = l.xaBlocks > 1 ? 1 : 0;
     k[KHDR.XA_NR_FREE] = l.xaBlocks - 1;
+    pgtableFormat(k, l.maxMms, l.pageTables);
   }
 }

@@ -33,6 +33,7 @@ import { shmemGetPage } from './shmem.js';
 import { inodeHasSharedPolicy, spLookup } from './shared-policy.js';
 import { heldMmap } from './rmap.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
+import { TASK_SIZE, ptWalk, pteAlloc } from './pgtable.js';
 
 /** A lost compareExchange: look at the entry again. */
 const RETRY = -0x10000;
@@ -94,7 +95,7 @@ function newAnonPage(kn: Kernel, t: number, m: number, i: number, addr: number, 
     if (!memalloc.noreclaim) Atomics.add(kn.k, KHDR.OOM_KILLS, 1);
     return -ENOMEM;
   }
-  prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, anonVmaPrepare(kn, m, i), (addr - kn.windowBase) / PAGE_SIZE);
+  prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, anonVmaPrepare(kn, m, i), addr / PAGE_SIZE);
   if (from === kn.zeroPfn) clearPage(kn, pfn);
   else if (from < 0) readSwapSlot(kn, -from - 1, pfn);
   else copyPage(kn, pfn, from);
@@ -293,15 +294,16 @@ function markDirty(kn: Kernel, m: number, i: number, addr: number, pi: number, p
  * handle_mm_fault for the page at `addr` (page aligned). mmap_sem must be held for read.
  * Returns the pfn now mapped, -EFAULT (no mapping: SIGSEGV), -EACCES (protection: SIGSEGV)
  * -EIO (past the end of the mapped object: SIGBUS), -ENOSPC (a write to a file page with no
- * room for it on the disk: SIGBUS) or -ENOMEM (no memory the policy allows, or no page-cache
- * index block: the emulated OOM).
+ * room for it on the disk: SIGBUS) or -ENOMEM (no memory the policy allows, no page-cache index
+ * block, or no page-table page: the emulated OOM).
  */
 export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
   const i = vmaLookup(kn, m, addr);
   if (i < 0) return -EFAULT;
   const flags = kn.vmas[kn.vma(m, i) + VMA.FLAGS];
   if (write ? !(flags & VM_WRITE) : !(flags & (VM_READ | VM_WRITE))) return -EACCES;
-  const pi = kn.pteIndex(m, addr);
+  const pi = pteAlloc(kn, m, addr);
+  if (pi < 0) return pi; // no page-table page left: the emulated OOM
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
     const pte = Atomics.load(kn.ptes, pi);
     let r: number;
@@ -324,7 +326,7 @@ function usablePte(pte: number, write: boolean): number {
 
 /** follow_page: the pfn mapped at `addr` for this kind of access, faulting if needed (not pinned). */
 function followPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
-  const pfn = addr >= kn.windowBase && addr < kn.windowTop ? usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) : -1;
+  const pfn = addr < TASK_SIZE ? usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) : -1;
   return pfn >= 0 ? pfn : handleMmFault(kn, t, m, addr, write);
 }
 
@@ -446,46 +448,59 @@ export function userTouch(kn: Kernel, t: number, addr: number, len: number, writ
 
 /**
  * zap_pte_range: unmap [start, end) of mm `m` (mmap_sem held for write), dropping the mapping
- * references of every page.
+ * references of every page. Absent tables are skipped; the tables stay (see freePgtables).
  */
 export function zapPteRange(kn: Kernel, m: number, start: number, end: number): void {
-  const first = kn.pteIndex(m, start);
-  const last = kn.pteIndex(m, end);
-  for (let pi = first; pi < last; pi++) {
-    if (kn.ptes[pi] === 0) continue;
-    const pte = Atomics.exchange(kn.ptes, pi, 0); // reclaim may change an entry under a read-held mmap_sem
-    if (pte === 0) continue;
-    if (pte & PTE_SWAP) {
-      swapFree(kn, swpSlot(pte));
-      continue;
+  ptWalk(kn, m, start, end, (first, _addr, n) => {
+    for (let pi = first; pi < first + n; pi++) {
+      if (kn.ptes[pi] === 0) continue;
+      const pte = Atomics.exchange(kn.ptes, pi, 0); // reclaim may change an entry under a read-held mmap_sem
+      if (pte === 0) continue;
+      if (pte & PTE_SWAP) {
+        swapFree(kn, swpSlot(pte));
+        continue;
+      }
+      const pfn = (pte & PTE_PFN_MASK) - 1;
+      if (pfn === kn.zeroPfn) continue;
+      mapcountAdd(kn, pfn, -1);
+      putPage(kn, pfn);
     }
-    const pfn = (pte & PTE_PFN_MASK) - 1;
-    if (pfn === kn.zeroPfn) continue;
-    mapcountAdd(kn, pfn, -1);
-    putPage(kn, pfn);
-  }
+  });
 }
 
-/** copy_pte_range for fork: share every private page copy-on-write (both mms' mmap_sem held for write). */
-export function copyPteRange(kn: Kernel, parent: number, child: number, start: number, end: number, cow: boolean): void {
-  const from = kn.pteIndex(parent, start);
-  const to = kn.pteIndex(child, start);
-  const n = (end - start) / PAGE_SIZE;
-  for (let j = 0; j < n; j++) {
-    let pte = Atomics.load(kn.ptes, from + j);
-    // Reclaim may turn the entry into a swap entry at any moment (it takes no mmap_sem for
-    // anonymous pages): write-protect by compareExchange, and look again if it changed.
-    while (pte !== 0 && !(pte & PTE_SWAP) && cow && pte & PTE_WRITE) {
-      const old = Atomics.compareExchange(kn.ptes, from + j, pte, pte & ~PTE_WRITE);
-      pte = old === pte ? pte & ~PTE_WRITE : old;
+/**
+ * copy_pte_range for fork: share every private page copy-on-write (both mms' mmap_sem held for
+ * write). The child's tables are allocated as the parent's present ones are met: 0, or -ENOMEM
+ * when the pool has none left (the entries copied so far hold their references, and the child's
+ * teardown drops them).
+ */
+export function copyPteRange(kn: Kernel, parent: number, child: number, start: number, end: number, cow: boolean): number {
+  let err = 0;
+  ptWalk(kn, parent, start, end, (from, addr, n) => {
+    const to = err === 0 ? pteAlloc(kn, child, addr) : err;
+    if (to < 0) {
+      err = to;
+      return;
     }
-    if (pte === 0) continue;
-    const pfn = (pte & PTE_PFN_MASK) - 1;
-    if (pte & PTE_SWAP) swapDuplicate(kn, pfn);
-    else if (pfn !== kn.zeroPfn) {
-      getPage(kn, pfn);
-      mapcountAdd(kn, pfn, 1);
-    }
-    Atomics.store(kn.ptes, to + j, pte);
+    for (let j = 0; j < n; j++) copyPte(kn, from + j, to + j, cow);
+  });
+  return err;
+}
+
+function copyPte(kn: Kernel, from: number, to: number, cow: boolean): void {
+  let pte = Atomics.load(kn.ptes, from);
+  // Reclaim may turn the entry into a swap entry at any moment (it takes no mmap_sem for
+  // anonymous pages): write-protect by compareExchange, and look again if it changed.
+  while (pte !== 0 && !(pte & PTE_SWAP) && cow && pte & PTE_WRITE) {
+    const old = Atomics.compareExchange(kn.ptes, from, pte, pte & ~PTE_WRITE);
+    pte = old === pte ? pte & ~PTE_WRITE : old;
   }
+  if (pte === 0) return;
+  const pfn = (pte & PTE_PFN_MASK) - 1;
+  if (pte & PTE_SWAP) swapDuplicate(kn, pfn);
+  else if (pfn !== kn.zeroPfn) {
+    getPage(kn, pfn);
+    mapcountAdd(kn, pfn, 1);
+  }
+  Atomics.store(kn.ptes, to, pte);
 }

@@ -39,7 +39,7 @@ export function migrateQueued(kn: Kernel, t: number, m: number, addrs: readonly 
       continue;
     }
     const nm = kn.pfnNode(old);
-    prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, nm.i32[pageWord(nm, old, PAGE.MAPPING)], (addr - kn.windowBase) / PAGE_SIZE);
+    prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, nm.i32[pageWord(nm, old, PAGE.MAPPING)], addr / PAGE_SIZE);
     copyPage(kn, pfn, old);
     const nn = kn.pfnNode(pfn);
     Atomics.store(nn.i32, pageWord(nn, pfn, PAGE.MAPCOUNT), 1);

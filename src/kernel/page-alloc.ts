@@ -338,6 +338,12 @@ export function clearPageFlags(kn: Kernel, pfn: number, bits: number): number {
   return old;
 }
 
+/** A page's index (for an anonymous page: its virtual page number, which can pass 2^32). */
+export function pageIndex(kn: Kernel, pfn: number): number {
+  const nm = kn.pfnNode(pfn);
+  return nm.i32[pageWord(nm, pfn, PAGE.INDEX_HI)] * 2 ** 32 + (nm.i32[pageWord(nm, pfn, PAGE.INDEX)] >>> 0);
+}
+
 /** A page's flags. */
 export function pageFlags(kn: Kernel, pfn: number): number {
   const nm = kn.pfnNode(pfn);
@@ -363,7 +369,8 @@ export function prepNewPage(kn: Kernel, pfn: number, flags: number, mapping: num
   const base = pageWord(nm, pfn, 0);
   nm.i32[base + PAGE.FLAGS] = flags;
   nm.i32[base + PAGE.MAPPING] = mapping;
-  nm.i32[base + PAGE.INDEX] = index;
+  nm.i32[base + PAGE.INDEX] = index; // the low 32 bits (ToInt32)
+  nm.i32[base + PAGE.INDEX_HI] = Math.floor(index / 2 ** 32);
   Atomics.add(nm.i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
 }

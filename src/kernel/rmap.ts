@@ -59,13 +59,13 @@ export function rmapWalkInode(kn: Kernel, ino: number, index: number, pfn: numbe
 
 /**
  * Call `fn(kn, pfn, pteIndex, pte, arg)` for every entry that maps anonymous page `pfn`: it sits
- * at the same address (window page `index`) in every mm that shares it (fork keeps addresses),
+ * at the same address (virtual page `index`) in every mm that shares it (fork keeps addresses),
  * so the walk reads page tables only, with no mmap_sem; callers change entries by
  * compareExchange. (`fn` is a plain function and `arg` its datum, so that a walk per page
  * reclaimed allocates nothing.)
  */
 export function rmapWalkAnon(kn: Kernel, pfn: number, index: number, fn: (kn: Kernel, pfn: number, pi: number, pte: number, arg: number) => void, arg: number): void {
-  const addr = kn.windowBase + index * PAGE_SIZE;
+  const addr = index * PAGE_SIZE;
   for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
     if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
     const pi = kn.pteIndex(m, addr);

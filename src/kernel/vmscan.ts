@@ -23,7 +23,7 @@ import { INODE, KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE
 import { writebackPage } from './filemap.js';
 import { inodePut } from './inode.js';
 import { type Kernel } from './kernel.js';
-import { freePagesBulk, freezePage, lruAdd, lruIsolate, pageFlags, pageWord, putPage, setPageFlags } from './page-alloc.js';
+import { freePagesBulk, freezePage, lruAdd, lruIsolate, pageFlags, pageIndex, pageWord, putPage, setPageFlags } from './page-alloc.js';
 import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { pageMapcount } from './memory.js';
 import { addToSwapCache, getSwapSlots, putUnusedSwapSlots, swapDuplicate, swapWriteoutFrozen, swpEntry, writeSwapSlot } from './swap.js';
@@ -131,7 +131,7 @@ function reclaimAnonPage(kn: Kernel, pfn: number, flags: number): boolean {
   const slot = cached ? nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1 : takeSlot();
   if (slot < 0) return false;
   if (!cached) addToSwapCache(kn, slot, pfn);
-  rmapWalkAnon(kn, pfn, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], unmapToSwapEntry, slot);
+  rmapWalkAnon(kn, pfn, pageIndex(kn, pfn), unmapToSwapEntry, slot);
   if (pageMapcount(kn, pfn) !== 0 || !freezePage(kn, pfn, 2)) {
     if (!cached) Atomics.add(nm.i32, NODE.NR_SWAPCACHE, 1);
     return false;

@@ -11,7 +11,7 @@
  */
 import { auditKernel, type AuditReport } from '../kernel/audit.js';
 import { type KernelConfig } from '../kernel/config.js';
-import { CAP_SYS_NICE, CAP_SYS_RESOURCE } from '../kernel/constants.js';
+import { CAP_SYS_NICE, CAP_SYS_RAWIO, CAP_SYS_RESOURCE } from '../kernel/constants.js';
 import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers, bufferSizes, kernelRegions } from '../kernel/kernel.js';
 import { numaPolicyInit } from '../kernel/mempolicy.js';
@@ -25,7 +25,7 @@ import { type SyscallName, SYSCALL_NAMES } from './task-worker.js';
 import { type MachineOptions, buildConfig } from './topology.js';
 import { WorkerHost } from './worker-host.js';
 
-const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE };
+const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_RAWIO };
 
 /** Credentials and placement of a new process. */
 export interface SpawnOptions {
@@ -35,7 +35,7 @@ export interface SpawnOptions {
   uid?: number;
   /** Effective uid (default: uid). */
   euid?: number;
-  /** Capabilities by name ('CAP_SYS_NICE', 'CAP_SYS_RESOURCE') or number. Default: both when uid is 0, none otherwise. */
+  /** Capabilities by name ('CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_RAWIO') or number. Default: all three when uid is 0, none otherwise. */
   caps?: (string | number)[];
 }
 
@@ -236,7 +236,7 @@ export class Machine {
   async spawnProcess(opts: SpawnOptions = {}): Promise<Process> {
     if (this.closed) throw new Error('machine is closed');
     const uid = opts.uid ?? 0;
-    const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE'] : []));
+    const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_RAWIO'] : []));
     const slot = createProcess(this.kn, { cpu: opts.cpu ?? 0, uid, euid: opts.euid ?? uid, caps });
     if (slot < 0) throw systemError(slot, 'fork');
     return this.adoptProcess(slot);

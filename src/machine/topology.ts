@@ -118,7 +118,7 @@ function buildLimits(nodes: NodeConfig[], l: Partial<KernelLimits> = {}): Kernel
     maxMms: l.maxMms ?? 64,
     maxTasks: l.maxTasks ?? 256,
     maxVmas: l.maxVmas ?? 1024,
-    windowPages: l.windowPages ?? 1 << 18,
+    pageTables: l.pageTables ?? 16 * (l.maxMms ?? 64) + 4 * Math.ceil(totalPages / 512) + 64,
     policySlots: l.policySlots ?? 8192,
     inodes,
     xaBlocks: l.xaBlocks ?? 2 * inodes + 4 * Math.ceil(totalPages / XA_SLOTS) + 64,
@@ -126,11 +126,11 @@ function buildLimits(nodes: NodeConfig[], l: Partial<KernelLimits> = {}): Kernel
     diskBlocks: l.diskBlocks ?? Math.max(1024, totalPages),
     swapSlots: l.swapSlots ?? Math.max(1024, totalPages),
   };
+  for (const k of Object.keys(l)) if (!(k in out)) throw invalid(`limits.${k} is not a limit (known: ${Object.keys(out).join(', ')})`);
   for (const [k, v] of Object.entries(out)) {
     const least = k === 'swapSlots' ? 0 : 2; // no swap at all is a valid machine (swapoff)
     if (!Number.isSafeInteger(v) || v < least) throw invalid(`limits.${k} = ${v}`);
   }
-  if (out.windowPages > 1 << 26) throw invalid('limits.windowPages is at most 2^26 (256 GiB)');
   return out;
 }
 

@@ -5,7 +5,8 @@
  *   kernel  Int32 words: header, mempolicy slab, task table, mm table, shmem objects, xarray
  *           pool. Locking rules are stated at each struct below.
  *   vmas    Float64 words: per mm, a sorted array of VMA records (addresses exceed 2^32).
- *   ptes    Int32 words: per mm, a flat page table covering that mm's address window.
+ *   ptes    Int32 words: page-table pages (pgtable.ts): each mm's PGD, then a pool for the
+ *           lower levels.
  *   node<N> one per memory node, created by the node's worker: node header and counters, struct
  *           page array, free stack, then the page frames themselves (4 KiB aligned).
  *
@@ -45,6 +46,10 @@ export const KHDR = defineStruct([
   'MM_HIGH', // atomic: 1 + the highest mm slot ever used; reverse-map walks stop there
   'XA_NR_FREE', // blocks on the xarray pool's free list (under XA_LOCK)
   'XA_RESERVED', // of those, blocks promised to inodes of fixed size (under XA_LOCK)
+  'PT_LOCK', // spinlock: guards the page-table pool (pgtable.ts)
+  'PT_FREE', // first free page-table page (under PT_LOCK)
+  'PT_BUMP', // next page-table page never handed out (under PT_LOCK)
+  'PT_NR_FREE', // page-table pages free: on the list or never handed out (under PT_LOCK)
 ]);
 export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
 
@@ -197,10 +202,11 @@ export const PAGE = defineStruct([
   'REFCOUNT',
   'MAPCOUNT',
   'MAPPING', // anon_vma id (PG_anon) or shmem object slot
-  'INDEX', // page index in the mapping (virtual page for anon)
+  'INDEX', // page index in the mapping (virtual page for anon: its low 32 bits, unsigned)
   'LRU_NEXT',
   'LRU_PREV',
   'PRIVATE',
+  'INDEX_HI', // anon: the virtual page number's bits above 32 (user addresses reach 2^47)
 ]);
 export const PG_ANON = 1 << 0;
 export const PG_DIRTY = 1 << 1;
