@@ -260,8 +260,8 @@ export const CALLS: readonly CallSpec[] = [
   { name: 'read', kind: 'solo', weight: 2, args: (c) => (c.proc.fds.size ? [c.fd(), 1 + c.int(3 * P)] : null) },
   { name: 'open', kind: 'solo', weight: 1, args: (c) => [c.pick(FILE_NAMES), c.openFlags() | O_TRUNC, 0o644] },
   // Solo: processes and tasks (made through the machine API by the runner; args: a CPU).
-  { name: 'fork', kind: 'solo', weight: 4, args: (c) => [c.cpu()] },
-  { name: 'spawnThread', kind: 'solo', weight: 4, args: (c) => [c.cpu()] },
+  { name: 'fork', kind: 'solo', weight: 2, args: (c) => [c.cpu()] },
+  { name: 'spawnThread', kind: 'solo', weight: 2, args: (c) => [c.cpu()] },
   { name: 'exit', kind: 'solo', weight: 3, args: () => [] },
   { name: 'exec', kind: 'solo', weight: 1, args: () => [] },
   { name: 'spawnProcess', kind: 'solo', weight: 1, args: (c) => [c.cpu()] },

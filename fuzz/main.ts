@@ -28,7 +28,7 @@ function num(name: string, dflt: number): number {
 
 async function main(): Promise<void> {
   const replay = arg('replay');
-  const maxRounds = num('rounds', 80);
+  const maxRounds = num('rounds', 150);
   if (replay !== undefined) {
     const r = await fuzzOnce(num('replay', 0), { maxRounds, report: true, maxShrinkRuns: num('shrinks', 150) });
     process.exit(r.failure ? 1 : 0);

@@ -90,6 +90,6 @@ const machine: fc.Arbitrary<MachineSpec> = fc
   });
 
 /** Programs of up to `maxRounds` rounds, each task making up to `maxOps` calls per round. */
-export function programs(maxRounds: number, maxOps = 24): fc.Arbitrary<Program> {
+export function programs(maxRounds: number, maxOps = 64): fc.Arbitrary<Program> {
   return fc.record({ machine, processes: fc.integer({ min: 1, max: 3 }), rounds: fc.array(round(maxOps), { minLength: 1, maxLength: maxRounds, size: 'max' }) });
 }
