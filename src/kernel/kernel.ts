@@ -265,9 +265,10 @@ export class Kernel {
    * reads 0 and must never be written: code that installs an entry uses pteAlloc.
    */
   pteIndex(m: number, addr: number): number {
-    const vpn = Math.floor(addr / PAGE_SIZE);
-    const top = Math.floor(vpn / 134217728); // 2^27 pages under each PGD entry
-    const low = vpn - top * 134217728;
+    // Below 2^47 both parts fit in 31 bits, so `| 0` truncates them (faster than Math.floor).
+    const top = (addr / 549755813888) | 0; // 2^39 bytes under each PGD entry
+    const low = ((addr - top * 549755813888) / PAGE_SIZE) | 0;
+    if (top >= PTRS_PER_TABLE) return 0;
     const p = this.ptes;
     const pud = p[m * PTRS_PER_TABLE + top];
     const pmd = pud === 0 ? 0 : p[pud * PTRS_PER_TABLE + (low >>> 18)];

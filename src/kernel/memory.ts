@@ -304,6 +304,7 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
   if (write ? !(flags & VM_WRITE) : !(flags & (VM_READ | VM_WRITE))) return -EACCES;
   const pi = pteAlloc(kn, m, addr);
   if (pi < 0) return pi; // no page-table page left: the emulated OOM
+  faulted.pi = pi;
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
     const pte = Atomics.load(kn.ptes, pi);
     let r: number;
@@ -317,6 +318,9 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
   BUG(`fault at ${addr.toString(16)} retried ${MAX_FAULT_RETRIES} times`);
   return -EFAULT;
 }
+
+/** The entry the last handleMmFault of this thread worked on (so that its caller need not walk the tables again). */
+const faulted = { pi: 0 };
 
 /** The pfn an entry maps for this kind of access, or -1 (absent, swapped, or not writable and dirty). */
 function usablePte(pte: number, write: boolean): number {
@@ -337,10 +341,15 @@ function followPage(kn: Kernel, t: number, m: number, addr: number, write: boole
  */
 function pinUserPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
-    const pfn = followPage(kn, t, m, addr, write);
+    let pi = addr < TASK_SIZE ? kn.pteIndex(m, addr) : 0;
+    let pfn = usablePte(Atomics.load(kn.ptes, pi), write);
+    if (pfn < 0) {
+      pfn = handleMmFault(kn, t, m, addr, write);
+      pi = faulted.pi;
+    }
     if (pfn < 0 || pfn === kn.zeroPfn) return pfn;
     if (tryGetPage(kn, pfn)) {
-      if (usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) === pfn) {
+      if (usablePte(Atomics.load(kn.ptes, pi), write) === pfn) {
         markReferenced(kn, pfn);
         return pfn;
       }

@@ -18,7 +18,7 @@ import { copyPteRange, zapPteRange } from './memory.js';
 import { inodePut } from './inode.js';
 import { allocSlot, freeSlot } from './slots.js';
 import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaRead } from './vma.js';
-import { TASK_SIZE, freePgtables } from './pgtable.js';
+import { PGTABLES_CEILING, freePgtables } from './pgtable.js';
 
 /** mm_alloc: a fresh, empty mm for process `pid` with one user; slot or -ENOMEM. */
 export function mmAlloc(kn: Kernel, pid: number): number {
@@ -46,7 +46,7 @@ export function exitMmap(kn: Kernel, m: number): void {
   downWrite(kn.k, sem);
   for (let i = vmaCount(kn, m) - 1; i >= 0; i--) unmapVmaResources(kn, m, i);
   kn.k[kn.mm(m) + MM.NR_VMAS] = 0;
-  freePgtables(kn, m, 0, TASK_SIZE);
+  freePgtables(kn, m, 0, PGTABLES_CEILING);
   upWrite(kn.k, sem);
 }
 

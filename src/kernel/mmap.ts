@@ -24,7 +24,7 @@ import {
   PROT_WRITE,
 } from './constants.js';
 import { EEXIST, EINVAL, ENOMEM, EOVERFLOW, EPERM } from './errno.js';
-import { TASK_SIZE, freePgtables } from './pgtable.js';
+import { PGTABLES_CEILING, TASK_SIZE, freePgtables } from './pgtable.js';
 import { type Kernel } from './kernel.js';
 import { userTouch, zapPteRange } from './memory.js';
 import { BUG } from '../shm/layout.js';
@@ -205,7 +205,8 @@ export function munmapLocked(kn: Kernel, m: number, start: number, end: number):
     unmapVmaResources(kn, m, x);
     eraseVma(kn, m, x);
   }
-  freePgtables(kn, m, start, end);
+  // The tables of the gap left between the neighbours go (free_pgtables' floor and ceiling).
+  freePgtables(kn, m, i > 0 ? vmaGet(kn, m, i - 1, VMA.END) : 0, i < vmaCount(kn, m) ? vmaGet(kn, m, i, VMA.START) : PGTABLES_CEILING);
   return 0;
 }
 

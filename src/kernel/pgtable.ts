@@ -15,10 +15,11 @@
  * Locking. Lookups take no lock. A table is installed in its parent entry by compareExchange
  * (two faults of one mm agree on one table; the loser gives its own back), under the mm's
  * mmap_sem held for read or write. Tables are freed only with mmap_sem held for write (munmap,
- * exit), and only when every entry is 0: no fault can then be inside them, and reclaim, which
- * changes anonymous entries without mmap_sem, only ever changes an entry that is not 0 (a walker
- * that read a table just before it was freed finds no entry to change in it; an anonymous page
- * sits at one address in every mm that maps it, so a reused table cannot show it elsewhere).
+ * exit), and only where no VMA is, so every entry in them is 0: no fault can then be inside
+ * them, and reclaim, which changes anonymous entries without mmap_sem, only ever changes an entry
+ * that is not 0 (a walker that read a table just before it was freed finds no entry to change in
+ * it; an anonymous page sits at one address in every mm that maps it, so a reused table cannot
+ * show it elsewhere).
  * The pool's free list and counters are under KHDR.PT_LOCK.
  */
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
@@ -31,6 +32,8 @@ import { type Kernel } from './kernel.js';
 export const PTRS_PER_TABLE = 512;
 /** The top of the user address space (x86-64 with 4-level paging). */
 export const TASK_SIZE = 0x7ffffffff000;
+/** The end of what the page tables span (USER_PGTABLES_CEILING): the ceiling above the last VMA. */
+export const PGTABLES_CEILING = 2 ** 47;
 /** Bytes one entry of each level spans: PGD, PUD, PMD, PTE. */
 const SPAN = [2 ** 39, 2 ** 30, 2 ** 21, PAGE_SIZE];
 /** The level whose entries are PTEs. */
@@ -87,9 +90,9 @@ function tableAt(kn: Kernel, w: number): number {
  * into an entry that may not exist yet (a fault, fork's copy); lookups use kn.pteIndex.
  */
 export function pteAlloc(kn: Kernel, m: number, addr: number): number {
-  const vpn = Math.floor(addr / PAGE_SIZE);
-  const top = Math.floor(vpn / 2 ** 27);
-  const low = vpn - top * 2 ** 27;
+  const top = (addr / SPAN[0]) | 0; // as kn.pteIndex
+  const low = ((addr - top * SPAN[0]) / PAGE_SIZE) | 0;
+  if (top >= PTRS_PER_TABLE) return -ENOMEM; // never: callers stay below TASK_SIZE
   const pud = tableAt(kn, m * PTRS_PER_TABLE + top);
   const pmd = pud === 0 ? 0 : tableAt(kn, pud * PTRS_PER_TABLE + (low >>> 18));
   const pt = pmd === 0 ? 0 : tableAt(kn, pmd * PTRS_PER_TABLE + ((low >>> 9) & 511));
@@ -119,31 +122,36 @@ function walkTable(kn: Kernel, t: number, level: number, base: number, start: nu
   }
 }
 
-function tableEmpty(kn: Kernel, t: number): boolean {
-  for (let i = t * PTRS_PER_TABLE, e = i + PTRS_PER_TABLE; i < e; i++) if (kn.ptes[i] !== 0) return false;
-  return true;
-}
-
 /**
- * free_pgtables: give back every table under PGD `m` that covers part of [start, end) and holds
- * no entry any more (mmap_sem held for write, the range's entries zapped).
+ * free_pgtables: give back every table under PGD `m` whose whole span lies in [floor, ceiling),
+ * the gap around an unmapped range that no VMA covers (mmap_sem held for write, the range's
+ * entries zapped). No entry lives outside a VMA, so such a table is empty; a table that also
+ * spans part of a neighbouring VMA stays, as in the kernel, for that VMA's next faults.
  */
-export function freePgtables(kn: Kernel, m: number, start: number, end: number): void {
-  freeUnder(kn, m, 0, 0, start, end);
+export function freePgtables(kn: Kernel, m: number, floor: number, ceiling: number): void {
+  freeUnder(kn, m, 0, 0, floor, ceiling);
 }
 
-function freeUnder(kn: Kernel, t: number, level: number, base: number, start: number, end: number): void {
+function freeUnder(kn: Kernel, t: number, level: number, base: number, floor: number, ceiling: number): void {
   const span = SPAN[level];
-  for (let i = Math.max(0, Math.floor((start - base) / span)); i < PTRS_PER_TABLE && base + i * span < end; i++) {
+  for (let i = Math.max(0, Math.floor((floor - base) / span)); i < PTRS_PER_TABLE && base + i * span < ceiling; i++) {
     const w = t * PTRS_PER_TABLE + i;
     const child = kn.ptes[w];
     if (child === 0) continue;
-    if (level + 1 < PTE_LEVEL) freeUnder(kn, child, level + 1, base + i * span, start, end);
-    if (tableEmpty(kn, child)) {
+    const lo = base + i * span;
+    if (lo >= floor && lo + span <= ceiling) {
+      freeTree(kn, child, level + 1);
       kn.ptes[w] = 0;
-      ptFree(kn, child);
+    } else if (level + 1 < PTE_LEVEL) {
+      freeUnder(kn, child, level + 1, lo, floor, ceiling);
     }
   }
+}
+
+/** Free table `t` of `level` and every table below it. */
+function freeTree(kn: Kernel, t: number, level: number): void {
+  if (level < PTE_LEVEL) for (let i = 0; i < PTRS_PER_TABLE; i++) if (kn.ptes[t * PTRS_PER_TABLE + i] !== 0) freeTree(kn, kn.ptes[t * PTRS_PER_TABLE + i], level + 1);
+  ptFree(kn, t);
 }
 
 /** Tables mm `m` holds besides its PGD (for the audit). */
