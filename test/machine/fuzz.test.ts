@@ -4,6 +4,8 @@
 // `npm run fuzz` runs the same programs for as long as asked.
 import { expect } from 'chai';
 import { fuzzOnce } from '../../fuzz/fuzz.js';
+import { BatchApply, RoundFacts, type Shared, isSystemError } from '../../fuzz/effects.js';
+import { Obj, type ProcModel, pattern } from '../../fuzz/model.js';
 
 describe('fuzz (short seeded run)', function () {
   this.timeout(180_000);
@@ -16,5 +18,26 @@ describe('fuzz (short seeded run)', function () {
       calls += r.calls;
     }
     expect(calls, 'calls made').to.be.above(1000);
+  });
+
+  it("the checks report a lost byte, a wrong signal and an assertion instead of an errno", () => {
+    const p: ProcModel = { pid: 1, tasks: [], regions: [{ start: 0x10000, end: 0x12000, writable: true, shared: false, obj: null, pgoff: 0 }], priv: new Map(), fds: new Map() };
+    const t = { actor: 3, proc: p };
+    let ids = 0;
+    const shared: Shared = { procs: [p], names: new Map(), segments: new Map(), newObj: (kind, size) => new Obj(++ids, kind, size) };
+    const ap = new BatchApply(shared, new RoundFacts(shared), 0, t);
+    const slot = 0x10000 + 3 * 16;
+    const bytes = pattern(3, 1);
+    expect(ap.store(slot, bytes, { ok: true, value: undefined })).to.equal(null);
+    expect(ap.load(slot, { ok: true, value: bytes })).to.equal(null);
+    const lost = bytes.slice();
+    lost[5] ^= 1;
+    expect(ap.load(slot, { ok: true, value: lost })).to.match(/byte 53 of the page/);
+    expect(ap.load(0x11000 + 3 * 16, { ok: true, value: new Uint8Array(16) })).to.equal(null); // never written: zeros
+    expect(ap.load(0x20000, { ok: true, value: new Uint8Array(16) })).to.match(/succeeded where segv was expected/);
+    const sigbus = { name: 'Error', message: 'SIGBUS', code: 'EFAULT', errno: -14, syscall: 'store', signal: 'SIGBUS' };
+    expect(ap.store(slot, bytes, { ok: false, error: sigbus })).to.match(/SIGBUS/);
+    expect(isSystemError({ name: 'Error', message: 'numa-emu BUG: page cache lookup never settled' })).to.equal(false);
+    expect(isSystemError({ name: 'Error', message: 'ENOMEM: not enough memory, load', code: 'ENOMEM', errno: -12, syscall: 'load' })).to.equal(true);
   });
 });
