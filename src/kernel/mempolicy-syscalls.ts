@@ -57,6 +57,7 @@ import { vmaPolicyAt } from './memory.js';
 import { pageMapcount } from './memory.js';
 import { pageAlign } from './mmap.js';
 import { Nodemask } from './nodemask.js';
+import { PMD_SIZE } from './pgtable.js';
 import { findVma, splitVma, vmaCount, vmaGet, vmaLookup, vmaMergeNeighbours, vmaRead, vmaSet } from './vma.js';
 import { VMA } from '../shm/structs.js';
 
@@ -262,7 +263,12 @@ function queuePagesRange(kn: Kernel, m: number, start: number, end: number, node
     covered = ve;
     if (!(flags & MPOL_MF_VALID)) continue;
     for (let a = Math.max(start, vs); a < Math.min(end, ve); a += PAGE_SIZE) {
-      const pte = kn.ptes[kn.pteIndex(m, a)];
+      const pi = kn.pteIndex(m, a);
+      if (pi === 0) {
+        a += PMD_SIZE - (a % PMD_SIZE) - PAGE_SIZE; // no PTE table: nothing mapped in its 2 MiB
+        continue;
+      }
+      const pte = kn.ptes[pi];
       const pfn = (pte & PTE_PFN_MASK) - 1;
       if (pte === 0 || pte & PTE_SWAP || pfn === kn.zeroPfn || nodes.has(kn.pfnToNid(pfn))) continue;
       if (!move) {

@@ -32,6 +32,8 @@ import { type Kernel } from './kernel.js';
 export const PTRS_PER_TABLE = 512;
 /** The top of the user address space (x86-64 with 4-level paging). */
 export const TASK_SIZE = 0x7ffffffff000;
+/** Bytes one PTE table maps (a PMD entry's span). */
+export const PMD_SIZE = 2 ** 21;
 /** The end of what the page tables span (USER_PGTABLES_CEILING): the ceiling above the last VMA. */
 export const PGTABLES_CEILING = 2 ** 47;
 /** Bytes one entry of each level spans: PGD, PUD, PMD, PTE. */

@@ -1,8 +1,8 @@
 // The full x86-64 user address space: placement top-down below the mmap base, MAP_FIXED anywhere
 // from mmap_min_addr to TASK_SIZE, and sparse page tables that cost memory for what is mapped.
 import { expect } from 'chai';
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/index.js';
-import { SMALL, expectErrno, parseNumaMaps, withMachine } from '../helpers.js';
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MPOL_BIND, MPOL_MF_MOVE, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/index.js';
+import { SMALL, expectErrno, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
 
 const P = PAGE_SIZE;
 const RW = PROT_READ | PROT_WRITE;
@@ -73,6 +73,10 @@ describe('the address space', () => {
       // Two 2 MiB regions 64 GiB apart: their own PTE and PMD tables, one PUD between them.
       expect(m.audit().pageTablesInUse).to.equal(5);
       expect(parseNumaMaps(await m.readFile(`/proc/${p.pid}/numa_maps`))[0].fields.anon).to.equal('2');
+      // mbind's page walk with MPOL_MF_MOVE skips the absent tables: both pages move, at once.
+      await p.main.mbind(a, huge, MPOL_BIND, 0b10n, 65, MPOL_MF_MOVE);
+      expect(await nodesOf(p.main, a, 1)).to.deep.equal([1]);
+      expect(await nodesOf(p.main, a + huge - P, 1)).to.deep.equal([1]);
       await p.main.munmap(a, huge);
       expect(m.audit().pageTablesInUse).to.equal(0);
     }));
