@@ -172,7 +172,7 @@ export class BatchApply {
     if (bad || !o.ok) return bad;
     const w = this.writePage(r!, page);
     w.bytes.set(bytes, addr % P);
-    w.unknown[(addr % P) / SLOT] = 0;
+    if (bytes.length === SLOT) w.unknown[(addr % P) / SLOT] = 0; // a shorter write leaves the rest of an unknown slot unknown
     return null;
   }
 
@@ -352,7 +352,7 @@ function writeFile(obj: Obj, pos: number, bytes: Uint8Array): void {
     const n = Math.min(P - (at % P), bytes.length - done);
     const pg = obj.page(Math.floor(at / P));
     pg.bytes.set(bytes.subarray(done, done + n), at % P);
-    for (let s = Math.floor((at % P) / SLOT); s * SLOT < (at % P) + n; s++) pg.unknown[s] = 0;
+    for (let s = Math.ceil((at % P) / SLOT); (s + 1) * SLOT <= (at % P) + n; s++) pg.unknown[s] = 0; // slots written whole
     done += n;
   }
   obj.size = Math.max(obj.size, pos + bytes.length);

@@ -35,6 +35,16 @@ describe('fuzz (short seeded run)', function () {
     expect(ap.load(slot, { ok: true, value: lost })).to.match(/byte 53 of the page/);
     expect(ap.load(0x11000 + 3 * 16, { ok: true, value: new Uint8Array(16) })).to.equal(null); // never written: zeros
     expect(ap.load(0x20000, { ok: true, value: new Uint8Array(16) })).to.match(/succeeded where segv was expected/);
+    // A copy made while another task wrote the file page: that slot is unknown until written whole.
+    p.regions.push({ start: 0x30000, end: 0x31000, writable: true, shared: false, obj: shared.newObj('file', 4096), pgoff: 0 });
+    p.fds.set(9, { obj: p.regions[1].obj!, acc: 2, append: false, pos: 0 });
+    const other = new RoundFacts(shared);
+    other.note(1, { actor: 5, proc: p }, ['pwrite', 9, new Uint8Array(16), 5 * 16]);
+    const copier = new BatchApply(shared, other, 0, t);
+    expect(copier.store(0x30000 + 3 * 16, bytes, { ok: true, value: undefined })).to.equal(null);
+    expect(p.priv.get(0x30)!.unknown[5]).to.equal(1);
+    expect(copier.store(0x30000 + 5 * 16, bytes.subarray(0, 2), { ok: true, value: undefined })).to.equal(null);
+    expect(p.priv.get(0x30)!.unknown[5], 'a 2-byte store leaves the slot unknown').to.equal(1);
     const sigbus = { name: 'Error', message: 'SIGBUS', code: 'EFAULT', errno: -14, syscall: 'store', signal: 'SIGBUS' };
     expect(ap.store(slot, bytes, { ok: false, error: sigbus })).to.match(/SIGBUS/);
     expect(isSystemError({ name: 'Error', message: 'numa-emu BUG: page cache lookup never settled' })).to.equal(false);
