@@ -265,9 +265,10 @@ export class Kernel {
    * reads 0 and must never be written: code that installs an entry uses pteAlloc.
    */
   pteIndex(m: number, addr: number): number {
-    // Below 2^47 both parts fit in 31 bits, so `| 0` truncates them (faster than Math.floor).
-    const top = (addr / 549755813888) | 0; // 2^39 bytes under each PGD entry
-    const low = ((addr - top * 549755813888) / PAGE_SIZE) | 0;
+    // Below 2^47 both parts fit in 31 bits, so `| 0` truncates them (faster than Math.floor);
+    // scaling by a power of two is exact.
+    const top = (addr * 2 ** -39) | 0; // 2^39 bytes under each PGD entry
+    const low = ((addr - top * 2 ** 39) * 2 ** -12) | 0;
     if (top >= PTRS_PER_TABLE) return 0;
     const p = this.ptes;
     const pud = p[m * PTRS_PER_TABLE + top];

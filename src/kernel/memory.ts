@@ -248,7 +248,7 @@ function swapinCluster(kn: Kernel, t: number, m: number, i: number, addr: number
   let r = RETRY;
   for (let a = start; a < end; a += PAGE_SIZE) {
     const self = a === addr;
-    const pj = self ? pi : kn.pteIndex(m, a);
+    const pj = pi + (a - addr) / PAGE_SIZE; // an aligned cluster (at most 32 pages) lies in one PTE table
     const e = self ? pte : Atomics.load(kn.ptes, pj);
     if (!self && (!(e & PTE_SWAP) || lookupSwapCache(kn, swpSlot(e)) >= 0)) continue;
     memalloc.noreclaim = !self;
@@ -292,17 +292,19 @@ function markDirty(kn: Kernel, m: number, i: number, addr: number, pi: number, p
 
 /**
  * handle_mm_fault for the page at `addr` (page aligned). mmap_sem must be held for read.
+ * `knownPi`, when not 0, is the entry the caller's own lookup found (its tables exist).
  * Returns the pfn now mapped, -EFAULT (no mapping: SIGSEGV), -EACCES (protection: SIGSEGV)
  * -EIO (past the end of the mapped object: SIGBUS), -ENOSPC (a write to a file page with no
  * room for it on the disk: SIGBUS) or -ENOMEM (no memory the policy allows, no page-cache index
  * block, or no page-table page: the emulated OOM).
  */
-export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
+export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, write: boolean, knownPi = 0): number {
   const i = vmaLookup(kn, m, addr);
   if (i < 0) return -EFAULT;
   const flags = kn.vmas[kn.vma(m, i) + VMA.FLAGS];
   if (write ? !(flags & VM_WRITE) : !(flags & (VM_READ | VM_WRITE))) return -EACCES;
-  const pi = pteAlloc(kn, m, addr);
+  // The caller's lookup already found the entry when its tables exist (mmap_sem keeps them).
+  const pi = knownPi !== 0 ? knownPi : pteAlloc(kn, m, addr);
   if (pi < 0) return pi; // no page-table page left: the emulated OOM
   faulted.pi = pi;
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
@@ -330,8 +332,9 @@ function usablePte(pte: number, write: boolean): number {
 
 /** follow_page: the pfn mapped at `addr` for this kind of access, faulting if needed (not pinned). */
 function followPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
-  const pfn = addr < TASK_SIZE ? usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) : -1;
-  return pfn >= 0 ? pfn : handleMmFault(kn, t, m, addr, write);
+  const pi = addr < TASK_SIZE ? kn.pteIndex(m, addr) : 0;
+  const pfn = usablePte(Atomics.load(kn.ptes, pi), write);
+  return pfn >= 0 ? pfn : handleMmFault(kn, t, m, addr, write, pi);
 }
 
 /**
@@ -344,7 +347,7 @@ function pinUserPage(kn: Kernel, t: number, m: number, addr: number, write: bool
     let pi = addr < TASK_SIZE ? kn.pteIndex(m, addr) : 0;
     let pfn = usablePte(Atomics.load(kn.ptes, pi), write);
     if (pfn < 0) {
-      pfn = handleMmFault(kn, t, m, addr, write);
+      pfn = handleMmFault(kn, t, m, addr, write, pi);
       pi = faulted.pi;
     }
     if (pfn < 0 || pfn === kn.zeroPfn) return pfn;

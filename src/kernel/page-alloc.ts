@@ -370,7 +370,7 @@ export function prepNewPage(kn: Kernel, pfn: number, flags: number, mapping: num
   nm.i32[base + PAGE.FLAGS] = flags;
   nm.i32[base + PAGE.MAPPING] = mapping;
   nm.i32[base + PAGE.INDEX] = index; // the low 32 bits (ToInt32)
-  nm.i32[base + PAGE.INDEX_HI] = Math.floor(index / 2 ** 32);
+  nm.i32[base + PAGE.INDEX_HI] = index < 2 ** 31 ? 0 : Math.floor(index / 2 ** 32);
   Atomics.add(nm.i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
 }

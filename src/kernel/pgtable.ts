@@ -92,8 +92,8 @@ function tableAt(kn: Kernel, w: number): number {
  * into an entry that may not exist yet (a fault, fork's copy); lookups use kn.pteIndex.
  */
 export function pteAlloc(kn: Kernel, m: number, addr: number): number {
-  const top = (addr / SPAN[0]) | 0; // as kn.pteIndex
-  const low = ((addr - top * SPAN[0]) / PAGE_SIZE) | 0;
+  const top = (addr * 2 ** -39) | 0; // as kn.pteIndex
+  const low = ((addr - top * 2 ** 39) * 2 ** -12) | 0;
   if (top >= PTRS_PER_TABLE) return -ENOMEM; // never: callers stay below TASK_SIZE
   const pud = tableAt(kn, m * PTRS_PER_TABLE + top);
   const pmd = pud === 0 ? 0 : tableAt(kn, pud * PTRS_PER_TABLE + (low >>> 18));
