@@ -36,6 +36,16 @@ export function inodeCreate(kn: Kernel, kind: number, pages: number): number {
   return s;
 }
 
+/**
+ * igrab: take a reference on a live inode only (its count must not be 0: an inode whose last
+ * reference is being dropped is dying, whoever still finds its slot).
+ */
+export function inodeTryGet(kn: Kernel, ino: number): boolean {
+  const w = kn.inode(ino) + INODE.REFS;
+  for (let r = Atomics.load(kn.k, w); r > 0; r = Atomics.load(kn.k, w)) if (Atomics.compareExchange(kn.k, w, r, r + 1) === r) return true;
+  return false;
+}
+
 /** iput: drop a reference; the last one frees everything the inode owns. */
 export function inodePut(kn: Kernel, s: number): void {
   const b = kn.inode(s);

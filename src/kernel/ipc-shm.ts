@@ -21,8 +21,8 @@ import { EACCES, EEXIST, EINVAL, ENOENT, EPERM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { doMmap, munmapLocked } from './mmap.js';
 import { shmemCreate } from './shmem.js';
-import { inodePut } from './inode.js';
-import { findVma, inodeGetRef, vmaCount, vmaGet } from './vma.js';
+import { inodePut, inodeTryGet } from './inode.js';
+import { findVma, vmaCount, vmaGet } from './vma.js';
 import { XA_MAX_INDEX } from '../shm/structs.js';
 
 /** IPCMNI: ids are SEQ * IPCMNI + slot. */
@@ -45,14 +45,17 @@ function shmId(kn: Kernel, s: number): number {
   return kn.k[kn.inode(s) + INODE.SEQ] * IPCMNI + s;
 }
 
-/** The live segment an id names, or 0. */
+/**
+ * The live segment an id names, or 0 (under IPC_LOCK). A segment whose last reference is being
+ * dropped (IPC_RMID drops the id's outside the lock) is gone already, as its id is in the kernel.
+ */
 function shmObtain(kn: Kernel, shmid: number): number {
   if (shmid < 0) return 0;
   const s = shmid % IPCMNI;
   if (s === 0 || s >= kn.cfg.limits.inodes) return 0;
   const b = kn.inode(s);
   if (kn.k[b + INODE.STATE] === 0 || kn.k[b + INODE.KIND] !== INODE_SYSV || shmId(kn, s) !== shmid) return 0;
-  return s;
+  return Atomics.load(kn.k, b + INODE.REFS) > 0 ? s : 0;
 }
 
 /** ipcperms: may the task access the segment with `want` (4 read, 2 write, 1 exec)? */
@@ -125,7 +128,7 @@ export function doShmat(kn: Kernel, t: number, shmid: number, addr: number, flg:
   spinLock(kn.k, KHDR.IPC_LOCK);
   const s = shmObtain(kn, shmid);
   let err = s === 0 ? -EINVAL : ipcPerms(kn, t, s, want) ? 0 : -EACCES;
-  if (err === 0) inodeGetRef(kn, s); // hold the segment across the attach
+  if (err === 0 && !inodeTryGet(kn, s)) err = -EINVAL; // hold the segment across the attach, unless it is dying
   spinUnlock(kn.k, KHDR.IPC_LOCK);
   if (err < 0) return err;
   const m = kn.k[kn.task(t) + TASK.MM];

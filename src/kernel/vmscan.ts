@@ -21,7 +21,7 @@
  */
 import { INODE, KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY } from '../shm/structs.js';
 import { writebackPage } from './filemap.js';
-import { inodePut } from './inode.js';
+import { inodePut, inodeTryGet } from './inode.js';
 import { type Kernel } from './kernel.js';
 import { freePagesBulk, freezePage, lruAdd, lruIsolate, pageFlags, pageIndex, pageWord, putPage, setPageFlags } from './page-alloc.js';
 import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
@@ -50,13 +50,6 @@ function unmapInodePage(kn: Kernel, pfn: number, ino: number, index: number): vo
     },
     true,
   );
-}
-
-/** Take a reference on a live inode only (its count must not be 0). */
-function inodeTryGet(kn: Kernel, ino: number): boolean {
-  const w = kn.inode(ino) + INODE.REFS;
-  for (let r = Atomics.load(kn.k, w); r > 0; r = Atomics.load(kn.k, w)) if (Atomics.compareExchange(kn.k, w, r, r + 1) === r) return true;
-  return false;
 }
 
 /** Replace a frozen page's page-cache slot with `value` (0, or a swap entry); the caller frees it. */

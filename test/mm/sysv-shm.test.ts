@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID, IPC_STAT, MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MPOL_INTERLEAVE, MPOL_BIND, PAGE_SIZE, PROT_READ, PROT_WRITE, SHM_DEST, SHM_RDONLY, SHM_RND } from '../../src/index.js';
-import { SMALL, expectErrno, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
+import { SMALL, expectErrno, fixture, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
 
 describe('SysV shared memory', () => {
   it('two processes attach the same segment by key and see each other\'s bytes', () =>
@@ -66,6 +66,19 @@ describe('SysV shared memory', () => {
       expect(await t.load(pa + PAGE_SIZE, 1)).to.deep.equal(new Uint8Array([5]));
       expect((await t.shmctl(id, IPC_STAT))!.shm_nattch).to.equal(0);
       await t.shmctl(id, IPC_RMID);
+    }));
+
+  it('a shmat racing with the IPC_RMID that destroys the segment finds it gone (EINVAL), never a dying segment', () =>
+    withMachine(SMALL, async (m) => {
+      const a = (await m.spawnProcess({ cpu: 0 })).main;
+      const b = (await m.spawnProcess({ cpu: 2 })).main;
+      const id = await a.shmget(0x51, 4 * PAGE_SIZE, IPC_CREAT | 0o600);
+      const flags = new SharedArrayBuffer(8);
+      const [, got] = await Promise.all([
+        a.run(fixture('ipc-race'), 'removeStoppingInDestroy', id, flags),
+        b.run<string>(fixture('ipc-race'), 'attachWhileDestroyed', id, flags),
+      ]);
+      expect(got).to.equal('EINVAL');
     }));
 
   it('IPC_RMID marks an attached segment SHM_DEST, frees the key, and the last detach destroys it', () =>
