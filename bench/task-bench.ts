@@ -62,6 +62,9 @@ export function syscallBench(sys: Sys, timeMs: number): Row[] {
   add('get_mempolicy', BATCH, () => {
     for (let i = 0; i < BATCH; i++) sys.getMempolicy(65);
   });
+  add(LIBNUMA_GET, BATCH, () => {
+    for (let i = 0; i < BATCH; i++) sys.getMempolicy(1025);
+  });
   add('set_mempolicy', BATCH, () => {
     for (let i = 0; i < BATCH; i++) sys.setMempolicy(i & 1 ? MPOL_BIND : MPOL_INTERLEAVE, 0b11n, 65);
   });
@@ -73,6 +76,23 @@ export function syscallBench(sys: Sys, timeMs: number): Row[] {
   sys.setMempolicy(0, null, 0);
   sys.munmap(sixteen, 16 * PAGE_SIZE);
   return rows(bench, per);
+}
+
+/** get_mempolicy as libnuma calls it: a mask of numa_num_possible_nodes() (1024) bits, maxnode 1025. */
+export const LIBNUMA_GET = 'get_mempolicy, mask as libnuma asks (maxnode 1025)';
+
+/**
+ * The first faults a fresh task worker takes, before V8 has compiled the fault path: ns per page
+ * of the first write to each of `pages` fresh pages (timed once, in the worker, with no warm-up).
+ */
+export function coldFaults(sys: Sys, pages: number): number {
+  const a = sys.mmap(0, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+  const one = new Uint8Array([1]);
+  const t0 = performance.now();
+  for (let i = 0; i < pages; i++) sys.store(a + i * PAGE_SIZE, one);
+  const ns = ((performance.now() - t0) * 1e6) / pages;
+  sys.munmap(a, pages * PAGE_SIZE);
+  return ns;
 }
 
 /** Fault `pages` fresh pages and unmap them; used for the parallel-throughput measurement. */

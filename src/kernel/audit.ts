@@ -5,12 +5,13 @@
  *
  * Checked: every in-use page is referenced exactly by the page-table entries and page-cache
  * slots that name it (REFCOUNT and MAPCOUNT), free + used = total on every node, no entry maps
- * outside a VMA, every swap slot is counted exactly, every policy's refcount equals the tasks, VMAs
+ * outside a VMA, every page-table page is in use or free (and the zero table is untouched), every swap slot is counted exactly, every policy's refcount equals the tasks, VMAs
  * and shared ranges that hold it, the slab's live
- * count matches, and no refcount underflow was recorded. With nothing in the kernel, no page is
- * locked and no migration entry is left.
+ * count matches, every xarray block is in a tree or free and the reservations add up, and no
+ * refcount underflow was recorded. With nothing in the kernel, no page is locked and no
+ * migration entry is left.
  */
-import { KHDR, MM, NODE, PAGE, POL, INODE, TASK, TASK_RUNNING, XA_SLOTS } from '../shm/structs.js';
+import { KHDR, MM, NODE, PAGE, POL, INODE, TASK, TASK_RUNNING } from '../shm/structs.js';
 import { PG_LOCKED, PG_SWAPCACHE, PTE_MIGRATION, PTE_PFN_MASK, PTE_SWAP } from '../shm/structs.js';
 import { bdevFreeBlocks } from './blockdev.js';
 import { PAGE_SIZE } from './constants.js';
@@ -19,6 +20,8 @@ import { DEFAULT_POLICY } from './mempolicy.js';
 import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
 import { SPN_SLAB, spNodes, spPolicies } from './shared-policy.js';
+import { xaForEach, xaTreeBlocks } from './xarray.js';
+import { PTRS_PER_TABLE, TASK_SIZE, ptTablesInUse, ptWalk } from './pgtable.js';
 import { POL_SLAB } from './mempolicy.js';
 import { SLOT_BITS, SLOT_MASK, type SlabSpec, ptrSlot } from './slab.js';
 import { detector } from '../sched/detect.js';
@@ -32,6 +35,8 @@ export interface AuditReport {
   policiesLive: number;
   /** Refcount underflows / increments from zero recorded by the kernel. */
   refcountWarnings: number;
+  /** Page-table pages (PUD, PMD, PTE tables) the live mms hold; each mm's PGD not counted. */
+  pageTablesInUse: number;
 }
 
 function bump(m: Map<number, number>, k: number): void {
@@ -39,51 +44,69 @@ function bump(m: Map<number, number>, k: number): void {
 }
 
 /** Page-table references per pfn and policy references per slot, from live mms and tasks. */
-function countReferences(kn: Kernel, problems: string[], swapRefs: Map<number, number>): { ptes: Map<number, number>; pols: Map<number, number> } {
+function countReferences(kn: Kernel, problems: string[], swapRefs: Map<number, number>): { ptes: Map<number, number>; pols: Map<number, number>; tables: number } {
   const ptes = new Map<number, number>();
   const pols = new Map<number, number>();
-  const { maxMms, maxTasks, windowPages } = kn.cfg.limits;
+  const { maxMms, maxTasks } = kn.cfg.limits;
   for (let t = 1; t < maxTasks; t++) {
     if (kn.k[kn.task(t) + TASK.STATE] === TASK_RUNNING && kn.k[kn.task(t) + TASK.POLICY] !== 0) bump(pols, kn.k[kn.task(t) + TASK.POLICY]);
   }
+  let tables = 0;
   for (let m = 1; m < maxMms; m++) {
-    if (kn.k[kn.mm(m) + MM.STATE] === 0) continue;
-    const inVma = new Uint8Array(windowPages);
+    if (kn.k[kn.mm(m) + MM.STATE] === 0) {
+      if (ptTablesInUse(kn, m) !== 0) problems.push(`mm slot ${m} is free but its page tables are not empty`);
+      continue;
+    }
     for (let i = 0; i < vmaCount(kn, m); i++) {
-      const v = vmaRead(kn, m, i);
-      if (v.policy !== 0) bump(pols, v.policy);
-      inVma.fill(1, (v.start - kn.windowBase) / PAGE_SIZE, (v.end - kn.windowBase) / PAGE_SIZE);
+      const p = vmaRead(kn, m, i).policy;
+      if (p !== 0) bump(pols, p);
     }
-    for (let j = 0; j < windowPages; j++) {
-      const pte = kn.ptes[m * windowPages + j];
-      if (pte === 0) continue;
-      if (!inVma[j]) problems.push(`mm ${m}: entry for page ${j} outside every VMA`);
-      const pfn = (pte & PTE_PFN_MASK) - 1;
-      if (pte & PTE_MIGRATION) problems.push(`mm ${m}: a migration entry for pfn ${pfn} left at page ${j}`);
-      else if (pte & PTE_SWAP) bump(swapRefs, pfn);
-      else if (pfn !== kn.zeroPfn) bump(ptes, pfn);
-    }
+    tables += ptTablesInUse(kn, m);
+    let i = 0; // the VMA the walk is in or before: entries come in address order
+    ptWalk(kn, m, 0, TASK_SIZE, (first, addr, n) => {
+      for (let j = 0; j < n; j++) {
+        const pte = kn.ptes[first + j];
+        if (pte === 0) continue;
+        const a = addr + j * PAGE_SIZE;
+        while (i < vmaCount(kn, m) && vmaRead(kn, m, i).end <= a) i++;
+        if (i === vmaCount(kn, m) || vmaRead(kn, m, i).start > a) problems.push(`mm ${m}: entry for 0x${a.toString(16)} outside every VMA`);
+        const pfn = (pte & PTE_PFN_MASK) - 1;
+        if (pte & PTE_MIGRATION) problems.push(`mm ${m}: a migration entry for pfn ${pfn} left at 0x${a.toString(16)}`);
+        else if (pte & PTE_SWAP) bump(swapRefs, pfn);
+        else if (pfn !== kn.zeroPfn) bump(ptes, pfn);
+      }
+    });
   }
-  return { ptes, pols };
+  return { ptes, pols, tables };
 }
 
-function countCacheRefs(kn: Kernel, pols: Map<number, number>, swapRefs: Map<number, number>): Map<number, number> {
+/** Every page-table page is in some mm's tree or free, and the zero table reads zero. */
+function auditPgtables(kn: Kernel, inUse: number, problems: string[]): void {
+  const free = kn.k[KHDR.PT_NR_FREE];
+  if (inUse + free !== kn.cfg.limits.pageTables) problems.push(`page tables: ${inUse} in use + ${free} free != ${kn.cfg.limits.pageTables}`);
+  for (let w = 0; w < PTRS_PER_TABLE; w++) if (kn.ptes[w] !== 0) problems.push(`the zero page table was written at entry ${w}`);
+}
+
+function countCacheRefs(kn: Kernel, pols: Map<number, number>, swapRefs: Map<number, number>, problems: string[]): Map<number, number> {
   const cache = new Map<number, number>();
+  let blocks = 0;
+  let reserved = 0;
   for (let s = 1; s < kn.cfg.limits.inodes; s++) {
     if (kn.k[kn.inode(s) + INODE.STATE] === 0) continue;
     for (const p of spPolicies(kn, s)) bump(pols, p);
-    const root = kn.regions.xa + kn.k[kn.inode(s) + INODE.ROOT] * XA_SLOTS;
-    for (let i = 0; i < XA_SLOTS; i++) {
-      const leaf = kn.k[root + i];
-      if (leaf === 0) continue;
-      for (let j = 0; j < XA_SLOTS; j++) {
-        const v = kn.k[kn.regions.xa + leaf * XA_SLOTS + j];
-        if (v > 0) bump(cache, v - 1);
-        else if (v < 0) bump(swapRefs, -v - 1);
-      }
-    }
+    xaForEach(kn, s, INODE.ROOT, 0, (_i, v) => (v > 0 ? bump(cache, v - 1) : bump(swapRefs, -v - 1)));
+    blocks += xaTreeBlocks(kn, s, INODE.ROOT) + xaTreeBlocks(kn, s, INODE.DISK);
+    reserved += kn.k[kn.inode(s) + INODE.XA_RESV];
   }
+  auditXaPool(kn, blocks, reserved, problems);
   return cache;
+}
+
+/** Every index block is in one tree or on the free list; the reservations add up and fit in it. */
+function auditXaPool(kn: Kernel, inTrees: number, reserved: number, problems: string[]): void {
+  const free = kn.k[KHDR.XA_NR_FREE];
+  if (inTrees + free !== kn.cfg.limits.xaBlocks - 1) problems.push(`xarray pool: ${inTrees} blocks in trees + ${free} free != ${kn.cfg.limits.xaBlocks - 1}`);
+  if (reserved !== kn.k[KHDR.XA_RESERVED] || reserved > free) problems.push(`xarray pool: inodes hold ${reserved} reserved blocks, pool says ${kn.k[KHDR.XA_RESERVED]}, ${free} free`);
 }
 
 function auditPages(kn: Kernel, ptes: Map<number, number>, cache: Map<number, number>, problems: string[]): Record<number, number> {
@@ -179,12 +202,13 @@ function auditSpNodes(kn: Kernel, problems: string[]): void {
 export function auditKernel(kn: Kernel): AuditReport {
   const problems: string[] = [];
   const swapRefs = new Map<number, number>();
-  const { ptes, pols } = countReferences(kn, problems, swapRefs);
-  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols, swapRefs), problems);
+  const { ptes, pols, tables } = countReferences(kn, problems, swapRefs);
+  auditPgtables(kn, tables, problems);
+  const pagesInUse = auditPages(kn, ptes, countCacheRefs(kn, pols, swapRefs, problems), problems);
   auditSwap(kn, swapRefs, problems);
   const policiesLive = auditPolicies(kn, pols, problems);
   auditSpNodes(kn, problems);
   const refcountWarnings = kn.k[KHDR.WARN_REFCOUNT];
   if (refcountWarnings !== 0) problems.push(`${refcountWarnings} refcount warnings (use-after-free or over-put)`);
-  return { problems, pagesInUse, policiesLive, refcountWarnings };
+  return { problems, pagesInUse, policiesLive, refcountWarnings, pageTablesInUse: tables };
 }

@@ -22,8 +22,8 @@ export interface KernelLimits {
   readonly maxTasks: number;
   /** VMAs per mm (the kernel's vm.max_map_count, much smaller here). */
   readonly maxVmas: number;
-  /** Pages in each mm's address window (its TASK_SIZE). */
-  readonly windowPages: number;
+  /** Page-table pages (PUD, PMD and PTE tables of every mm; each PGD is its mm's own). */
+  readonly pageTables: number;
   /** mempolicy objects alive at once. */
   readonly policySlots: number;
   /** shmem objects alive at once. */
@@ -54,5 +54,3 @@ export interface KernelConfig {
 
 /** log2 of the pages in a memory section; node pfn ranges are section aligned. */
 export const SECTION_SHIFT = 8;
-/** Highest address of every mm's window (exclusive), as x86-64's mmap base region. */
-export const WINDOW_TOP = 0x7f0000000000;

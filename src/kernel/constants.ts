@@ -69,6 +69,7 @@ export const MAP_POPULATE = 0x8000;
 export const MAP_FIXED_NOREPLACE = 0x100000;
 
 // Capabilities (bit numbers of include/uapi/linux/capability.h), kept as a bit mask per task.
+export const CAP_SYS_RAWIO = 17;
 export const CAP_SYS_PTRACE = 19;
 export const CAP_SYS_NICE = 23;
 export const CAP_SYS_RESOURCE = 24;

@@ -10,7 +10,10 @@
  * used by nobody, drops it and allocates it again where the policy says.
  *
  * Data lives on the disk (blockdev.ts); a file's DISK xarray maps page index to block + 1.
- * Blocks are allocated at writeback (fsync, truncation, and later reclaim).
+ * A page gets its block when it is first dirtied (write, or a write fault through a shared
+ * mapping: a full disk fails that write with ENOSPC, or the fault with SIGBUS, as on Linux);
+ * the data goes to it at writeback (fsync, truncation, reclaim). Running out of page-cache index
+ * blocks fails the read, write or fault that needed one with ENOMEM.
  *
  * Locking: the caller holds the inode's I_SEM (read for lookups and reads, write for writes,
  * writeback and truncation), except the fault path, which holds only the faulting mm's
@@ -34,7 +37,7 @@ import { rmapWalkInode, rmapWalkInodeRange } from './rmap.js';
 import { spLookup } from './shared-policy.js';
 import { shmemGetPage } from './shmem.js';
 import { swapFree } from './swap.js';
-import { xaErase, xaForEach, xaInstall, xaLoad, xaReplace, xaSlot } from './xarray.js';
+import { XA_BUSY, xaErase, xaForEach, xaInstall, xaLoad, xaReplace, xaSlot } from './xarray.js';
 
 /** Largest file: the page cache indexes 2^18 pages. */
 export const MAX_FILE_SIZE = (1 << 18) * PAGE_SIZE;
@@ -49,7 +52,7 @@ export function filePages(size: number): number {
 
 /** Copy page `index` of the file from disk into frame `pfn` (zeros for a hole). */
 function readPage(kn: Kernel, ino: number, index: number, pfn: number): void {
-  const block = xaLoad(kn, kn.k[kn.inode(ino) + INODE.DISK], index);
+  const block = xaLoad(kn, ino, INODE.DISK, index);
   if (block === 0) return clearPage(kn, pfn);
   const nm = kn.pfnNode(pfn);
   const off = bdevOffset(kn.disk, block - 1);
@@ -69,24 +72,29 @@ function pageCacheAlloc(kn: Kernel, t: number, ino: number, index: number): { pf
   return { pfn: allocPagesMpol(kn, t, getTaskPolicy(kn, t), NO_INTERLEAVE_INDEX), flags: 0 };
 }
 
+/** installCachePage lost the race: another task's page (or swap entry) is there now. */
+export const CACHE_RACE = -1;
+
 /**
- * Publish a fresh page (count 2: the cache's reference and the caller's pin) at `index`; the
- * page, or -1 if another task's page got there first (ours is freed).
+ * Publish a fresh page (count 2: the cache's reference and the caller's pin) at `index` in
+ * place of `old` (0, or a swap entry); the page, CACHE_RACE if another task's page got there
+ * first, or -ENOMEM if no index block is left for it (in both cases ours is freed).
  */
 export function installCachePage(kn: Kernel, ino: number, index: number, pfn: number, old: number): number {
   const b = kn.inode(ino);
   Atomics.store(kn.pfnNode(pfn).i32, pageWord(kn.pfnNode(pfn), pfn, PAGE.REFCOUNT), 2);
-  if (old === 0 ? xaInstall(kn, kn.k[b + INODE.ROOT], index, pfn + 1) === pfn + 1 : xaReplace(kn, kn.k[b + INODE.ROOT], index, old, pfn + 1)) {
+  const r = old === 0 ? xaInstall(kn, ino, INODE.ROOT, index, pfn + 1) : xaReplace(kn, ino, INODE.ROOT, index, old, pfn + 1) ? 0 : XA_BUSY;
+  if (r === 0) {
     Atomics.add(kn.k, b + INODE.NR_PAGES, 1);
     lruAdd(kn, pfn);
     return pfn;
   }
   putPage(kn, pfn);
   putPage(kn, pfn);
-  return -1;
+  return r < 0 ? r : CACHE_RACE;
 }
 
-/** Add a fresh page for `index` to the cache; -1 if another task added one first, -ENOMEM. */
+/** Add a fresh page for `index` to the cache; CACHE_RACE if another task added one first, -ENOMEM. */
 function addToPageCache(kn: Kernel, t: number, ino: number, index: number): number {
   const { pfn, flags } = pageCacheAlloc(kn, t, ino, index);
   if (pfn < 0) return -ENOMEM;
@@ -100,15 +108,14 @@ function addToPageCache(kn: Kernel, t: number, ino: number, index: number): numb
  * empty, or the slot's (negative) swap value for shmem. A page reclaim is freeing is waited out.
  */
 export function findGetPage(kn: Kernel, ino: number, index: number): number {
-  const root = kn.k[kn.inode(ino) + INODE.ROOT];
   for (let tries = 0; tries < MAX_LOOKUP_RETRIES; tries++) {
-    const v = xaLoad(kn, root, index);
+    const v = xaLoad(kn, ino, INODE.ROOT, index);
     if (v <= 0) return v;
     if (tryGetPage(kn, v - 1)) {
-      if (xaLoad(kn, root, index) === v) return v;
+      if (xaLoad(kn, ino, INODE.ROOT, index) === v) return v;
       putPage(kn, v - 1);
     } else {
-      Atomics.wait(kn.k, xaSlot(kn, root, index), v, 1); // frozen by reclaim: it is leaving the cache
+      Atomics.wait(kn.k, xaSlot(kn, ino, INODE.ROOT, index), v, 1); // frozen by reclaim: it is leaving the cache
     }
   }
   BUG(`page cache lookup of inode ${ino} index ${index} never settled`);
@@ -121,7 +128,7 @@ const MAX_LOOKUP_RETRIES = 1000;
  * holds the page lock: the slot is the authority, since a page leaves it only under that lock.)
  */
 export function pageInCache(kn: Kernel, ino: number, index: number, pfn: number): boolean {
-  return xaLoad(kn, kn.k[kn.inode(ino) + INODE.ROOT], index) === pfn + 1;
+  return xaLoad(kn, ino, INODE.ROOT, index) === pfn + 1;
 }
 
 /** filemap_get_folio(FGP_CREAT): the cached page at `index`, pinned, read in if absent; pfn or -ENOMEM. */
@@ -131,7 +138,7 @@ export function filemapGetPage(kn: Kernel, t: number, ino: number, index: number
     const v = findGetPage(kn, ino, index);
     if (v > 0) return v - 1;
     const pfn = addToPageCache(kn, t, ino, index);
-    if (pfn !== -1) return pfn;
+    if (pfn !== CACHE_RACE) return pfn;
   }
   BUG(`page cache fill of inode ${ino} index ${index} never settled`);
   return -ENOMEM;
@@ -189,21 +196,34 @@ function mkcleanOne(kn: Kernel, _pfn: number, pi: number, pte: number): void {
 }
 
 /**
- * Write a dirty page (pinned by the caller) to its disk block, allocating the block on first
- * writeback. A write that races with the copy re-dirties the page (through a fault on the
- * cleaned entry, or its own dirty bit), so nothing written is lost. 0 or -ENOSPC.
+ * The disk block (+ 1) of page `index` of regular file `ino`, allocated if the page has none
+ * yet, or -ENOSPC when the disk (or the index of its blocks) is full. Blocks are allocated when
+ * a page is first dirtied (write, a write fault through a shared mapping), as file systems
+ * reserve space at write time, so that a full disk fails the write and not a later writeback.
+ * Concurrent callers agree on one block by compareExchange in the file's block index.
+ */
+export function fileMapBlock(kn: Kernel, ino: number, index: number): number {
+  const have = xaLoad(kn, ino, INODE.DISK, index);
+  if (have !== 0) return have;
+  const b = bdevAlloc(kn.disk);
+  if (b < 0) return -ENOSPC;
+  // A block that was a hole reads as zeros: a fault may read the page in from it at once.
+  kn.disk.bytes.fill(0, bdevOffset(kn.disk, b), bdevOffset(kn.disk, b) + PAGE_SIZE);
+  const r = xaInstall(kn, ino, INODE.DISK, index, b + 1);
+  if (r === 0) return b + 1;
+  bdevFree(kn.disk, b);
+  return r < 0 ? -ENOSPC : xaLoad(kn, ino, INODE.DISK, index);
+}
+
+/**
+ * Write a dirty page (pinned by the caller) to its disk block. A write that races with the copy
+ * re-dirties the page (through a fault on the cleaned entry, or its own dirty bit), so nothing
+ * written is lost. 0 or -ENOSPC (a page dirtied before it had a block, with the disk full).
  */
 export function writebackPage(kn: Kernel, ino: number, index: number, pfn: number): number {
   if (!(pageFlags(kn, pfn) & PG_DIRTY)) return 0;
-  const disk = kn.k[kn.inode(ino) + INODE.DISK];
-  let block = xaLoad(kn, disk, index);
-  if (block === 0) {
-    const b = bdevAlloc(kn.disk);
-    if (b < 0) return -ENOSPC;
-    block = xaInstall(kn, disk, index, b + 1);
-    if (block !== b + 1) bdevFree(kn.disk, b);
-    if (block < 0) return -ENOSPC;
-  }
+  const block = fileMapBlock(kn, ino, index);
+  if (block < 0) return block;
   if (pageMapcount(kn, pfn) > 0) pageMkclean(kn, ino, index, pfn);
   clearPageFlags(kn, pfn, PG_DIRTY);
   const nm = kn.pfnNode(pfn);
@@ -214,9 +234,9 @@ export function writebackPage(kn: Kernel, ino: number, index: number, pfn: numbe
 
 /** Write back every dirty page of the inode (fsync); the first error, or 0. tmpfs has no disk. */
 export function filemapWriteAndWait(kn: Kernel, ino: number): number {
-  if (kn.k[kn.inode(ino) + INODE.DISK] === 0) return 0;
+  if (kn.k[kn.inode(ino) + INODE.KIND] !== INODE_FILE) return 0;
   let err = 0;
-  xaForEach(kn, kn.k[kn.inode(ino) + INODE.ROOT], 0, (index) => {
+  xaForEach(kn, ino, INODE.ROOT, 0, (index) => {
     const v = findGetPage(kn, ino, index);
     if (v <= 0) return;
     const r = writebackPage(kn, ino, index, v - 1);
@@ -244,13 +264,11 @@ export function truncateInodePages(kn: Kernel, ino: number, size: number): void 
   const keep = filePages(size);
   Atomics.store(kn.k, b + INODE.SIZE, size);
   unmapMappingRange(kn, ino, keep);
-  xaForEach(kn, kn.k[b + INODE.ROOT], keep, (index) => truncateCachePage(kn, ino, index));
+  xaForEach(kn, ino, INODE.ROOT, keep, (index) => truncateCachePage(kn, ino, index));
   unmapMappingRange(kn, ino, keep);
-  if (kn.k[b + INODE.DISK] !== 0) {
-    xaForEach(kn, kn.k[b + INODE.DISK], keep, (index, blk) => {
-      if (xaErase(kn, kn.k[b + INODE.DISK], index, blk)) bdevFree(kn.disk, blk - 1);
-    });
-  }
+  xaForEach(kn, ino, INODE.DISK, keep, (index, blk) => {
+    if (xaErase(kn, ino, INODE.DISK, index, blk)) bdevFree(kn.disk, blk - 1);
+  });
   const tail = size % PAGE_SIZE;
   if (tail !== 0) zeroTail(kn, ino, keep - 1, tail);
 }
@@ -261,12 +279,11 @@ export function truncateInodePages(kn: Kernel, ino: number, size: number): void 
  * that left the slot before we locked it (migrated) is looked up again.
  */
 function truncateCachePage(kn: Kernel, ino: number, index: number): void {
-  const root = kn.k[kn.inode(ino) + INODE.ROOT];
   for (let tries = 0; tries < MAX_LOOKUP_RETRIES; tries++) {
     const v = findGetPage(kn, ino, index);
     if (v === 0) return;
     if (v < 0) {
-      if (xaErase(kn, root, index, v)) return swapFree(kn, -v - 1);
+      if (xaErase(kn, ino, INODE.ROOT, index, v)) return swapFree(kn, -v - 1);
       continue;
     }
     const pfn = v - 1;
@@ -295,14 +312,13 @@ function zapOne(kn: Kernel, pfn: number, pi: number, pte: number): void {
 /** __filemap_remove_folio for a locked page in its slot: the slot empties and the cache's reference goes. */
 function deleteFromPageCache(kn: Kernel, ino: number, index: number, pfn: number): void {
   const b = kn.inode(ino);
-  if (!xaErase(kn, kn.k[b + INODE.ROOT], index, pfn + 1)) BUG(`locked page ${pfn} left its page-cache slot`);
+  if (!xaErase(kn, ino, INODE.ROOT, index, pfn + 1)) BUG(`locked page ${pfn} left its page-cache slot`);
   Atomics.sub(kn.k, b + INODE.NR_PAGES, 1);
   putPage(kn, pfn);
 }
 
 /** Zero bytes [from, PAGE_SIZE) of page `index`, in the cache and on disk. */
 function zeroTail(kn: Kernel, ino: number, index: number, from: number): void {
-  const b = kn.inode(ino);
   const cached = findGetPage(kn, ino, index);
   if (cached > 0) {
     const nm = kn.pfnNode(cached - 1);
@@ -310,7 +326,7 @@ function zeroTail(kn: Kernel, ino: number, index: number, from: number): void {
     nm.bytes.fill(0, off + from, off + PAGE_SIZE);
     putPage(kn, cached - 1);
   }
-  const blk = kn.k[b + INODE.DISK] === 0 ? 0 : xaLoad(kn, kn.k[b + INODE.DISK], index);
+  const blk = xaLoad(kn, ino, INODE.DISK, index);
   if (blk !== 0) kn.disk.bytes.fill(0, bdevOffset(kn.disk, blk - 1) + from, bdevOffset(kn.disk, blk - 1) + PAGE_SIZE);
 }
 
@@ -320,9 +336,4 @@ function zeroTail(kn: Kernel, ino: number, index: number, from: number): void {
  */
 function unmapMappingRange(kn: Kernel, ino: number, from: number): void {
   rmapWalkInodeRange(kn, ino, from, zapPteRange);
-}
-
-/** Free an inode's disk blocks (the inode is dying). */
-export function freeDiskBlocks(kn: Kernel, ino: number): void {
-  xaForEach(kn, kn.k[kn.inode(ino) + INODE.DISK], 0, (_i, blk) => bdevFree(kn.disk, blk - 1));
 }

@@ -17,8 +17,8 @@ import { downWrite, upWrite } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { DENTRY, DENTRY_LINKED, DENTRY_UNLINKED, FDT, FILE, INODE, INODE_FILE, INODE_TMPFS, KHDR, MAX_FDS, NAME_WORDS, TASK } from '../shm/structs.js';
 import { MAP_SHARED, MAP_TYPE, O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, PAGE_SIZE, PROT_WRITE } from './constants.js';
-import { EACCES, EBADF, EEXIST, EFBIG, EINVAL, EMFILE, ENAMETOOLONG, ENFILE, ENOENT, ENOMEM } from './errno.js';
-import { MAX_FILE_SIZE, filemapGetPage, filemapWriteAndWait, markPageDirty, pageCacheReadahead, truncateInodePages } from './filemap.js';
+import { EACCES, EBADF, EEXIST, EFBIG, EINVAL, EMFILE, ENAMETOOLONG, ENFILE, ENOENT, ENOMEM, ENOSPC } from './errno.js';
+import { MAX_FILE_SIZE, fileMapBlock, filemapGetPage, filemapWriteAndWait, markPageDirty, pageCacheReadahead, truncateInodePages } from './filemap.js';
 import { inodeCreate, inodePut } from './inode.js';
 import { type Kernel } from './kernel.js';
 import { frameOffset, putPage } from './page-alloc.js';
@@ -54,7 +54,7 @@ function dLookup(kn: Kernel, name: Uint8Array): number {
 /** d_add, under DIR_LOCK: link `ino` (whose reference the entry takes over) as `name`. */
 function dAdd(kn: Kernel, name: Uint8Array, ino: number): number {
   const d = allocSlot(kn, kn.regions.dentry, DENTRY.WORDS, kn.cfg.limits.files, DENTRY_LINKED);
-  if (d === 0) return -ENFILE;
+  if (d === 0) return -ENOSPC; // the directory has no room for another name
   kn.k[kn.dentry(d) + DENTRY.INODE] = ino;
   kn.k[kn.dentry(d) + DENTRY.LEN] = name.length;
   new Uint8Array(kn.k.buffer, kn.name(d) * 4, NAME_WORDS * 4).fill(0).set(name);
@@ -65,13 +65,17 @@ function dAdd(kn: Kernel, name: Uint8Array, ino: number): number {
 // ---------------------------------------------------------------------------------------------
 // Open files and fd tables
 
-function fileAlloc(kn: Kernel, ino: number, flags: number): number {
+/** alloc_empty_file: a file slot, filled by fileInit once its inode is known; -ENFILE when the table is full. */
+function fileAlloc(kn: Kernel): number {
   const f = allocSlot(kn, kn.regions.file, FILE.WORDS, kn.cfg.limits.files);
-  if (f === 0) return -ENFILE;
+  return f === 0 ? -ENFILE : f;
+}
+
+/** The open file `f` names `ino` (whose reference it takes over) with one reference. */
+function fileInit(kn: Kernel, f: number, ino: number, flags: number): void {
   kn.k[kn.file(f) + FILE.INODE] = ino;
   kn.k[kn.file(f) + FILE.FLAGS] = flags;
   Atomics.store(kn.k, kn.file(f) + FILE.REFS, 1);
-  return f;
 }
 
 /** fput: the last reference closes the file and drops its inode. */
@@ -104,8 +108,8 @@ export function fdtDup(kn: Kernel, d: number): number {
   spinLock(kn.k, kn.fdt(d) + FDT.LOCK);
   for (let fd = 0; fd < MAX_FDS; fd++) {
     const f = kn.k[kn.fd(d, fd)];
-    if (f !== 0) Atomics.add(kn.k, kn.file(f) + FILE.REFS, 1);
-    kn.k[kn.fd(c, fd)] = f;
+    if (f > 0) Atomics.add(kn.k, kn.file(f) + FILE.REFS, 1);
+    kn.k[kn.fd(c, fd)] = f > 0 ? f : 0; // an fd another thread's open has reserved stays in the parent
   }
   spinUnlock(kn.k, kn.fdt(d) + FDT.LOCK);
   return c;
@@ -117,7 +121,7 @@ export function fdtPut(kn: Kernel, d: number): void {
   for (let fd = 0; fd < MAX_FDS; fd++) {
     const f = kn.k[kn.fd(d, fd)];
     kn.k[kn.fd(d, fd)] = 0;
-    if (f !== 0) fput(kn, f);
+    if (f > 0) fput(kn, f);
   }
   freeSlot(kn, kn.regions.fdt, FDT.WORDS, d);
 }
@@ -126,15 +130,26 @@ function taskFdt(kn: Kernel, t: number): number {
   return kn.k[kn.task(t) + TASK.FILES];
 }
 
-/** fd_install at the lowest free fd; the fd or -EMFILE. */
-function fdInstall(kn: Kernel, t: number, f: number): number {
+/** An fd slot taken by an open() that has not installed its file yet (invisible to every other call). */
+const FD_RESERVED = -1;
+
+/** get_unused_fd_flags: reserve the lowest free fd; the fd or -EMFILE. */
+function fdReserve(kn: Kernel, t: number): number {
   const d = taskFdt(kn, t);
   spinLock(kn.k, kn.fdt(d) + FDT.LOCK);
   let fd = 0;
   while (fd < MAX_FDS && kn.k[kn.fd(d, fd)] !== 0) fd++;
-  if (fd < MAX_FDS) kn.k[kn.fd(d, fd)] = f;
+  if (fd < MAX_FDS) kn.k[kn.fd(d, fd)] = FD_RESERVED;
   spinUnlock(kn.k, kn.fdt(d) + FDT.LOCK);
   return fd < MAX_FDS ? fd : -EMFILE;
+}
+
+/** fd_install (`f` > 0) into a reserved fd, or put_unused_fd (`f` 0). */
+function fdInstall(kn: Kernel, t: number, fd: number, f: number): void {
+  const d = taskFdt(kn, t);
+  spinLock(kn.k, kn.fdt(d) + FDT.LOCK);
+  kn.k[kn.fd(d, fd)] = f;
+  spinUnlock(kn.k, kn.fdt(d) + FDT.LOCK);
 }
 
 /** fdget: the open file behind `fd` with a reference the caller drops with fput; 0 if none. */
@@ -142,7 +157,7 @@ function fdget(kn: Kernel, t: number, fd: number): number {
   if (!Number.isInteger(fd) || fd < 0 || fd >= MAX_FDS) return 0;
   const d = taskFdt(kn, t);
   spinLock(kn.k, kn.fdt(d) + FDT.LOCK);
-  const f = kn.k[kn.fd(d, fd)];
+  const f = Math.max(0, kn.k[kn.fd(d, fd)]);
   if (f !== 0) Atomics.add(kn.k, kn.file(f) + FILE.REFS, 1);
   spinUnlock(kn.k, kn.fdt(d) + FDT.LOCK);
   return f;
@@ -151,40 +166,51 @@ function fdget(kn: Kernel, t: number, fd: number): number {
 // ---------------------------------------------------------------------------------------------
 // System calls
 
-/** do_sys_open: the new fd or -errno. */
+/**
+ * The inode `name` links, created if absent and O_CREAT asks for it, with a reference for the
+ * caller; -ENOENT, -EEXIST, or -ENOSPC when the inode table or the directory is full.
+ */
+function lookupOpen(kn: Kernel, name: Uint8Array, path: string, flags: number): number {
+  spinLock(kn.k, KHDR.DIR_LOCK);
+  const d = dLookup(kn, name);
+  let ino: number;
+  if (d !== 0) {
+    ino = flags & O_CREAT && flags & O_EXCL ? -EEXIST : kn.k[kn.dentry(d) + DENTRY.INODE];
+  } else if (!(flags & O_CREAT)) {
+    ino = -ENOENT;
+  } else {
+    ino = inodeCreate(kn, path.startsWith(TMPFS_MOUNT) ? INODE_TMPFS : INODE_FILE, 0);
+    const added = ino < 0 ? 0 : dAdd(kn, name, ino);
+    if (added < 0) {
+      inodePut(kn, ino);
+      ino = added;
+    }
+  }
+  if (ino > 0) inodeGetRef(kn, ino);
+  spinUnlock(kn.k, KHDR.DIR_LOCK);
+  return ino;
+}
+
+/**
+ * do_sys_open: the new fd or -errno. As in Linux, the fd (EMFILE) and the open file (ENFILE) are
+ * had before the name is looked up, so that running out of either creates no file.
+ */
 export function doOpen(kn: Kernel, t: number, path: string, flags: number, _mode: number): number {
   if ((flags & O_ACCMODE) === O_ACCMODE) return -EINVAL;
   const name = nameBytes(path);
   if (typeof name === 'number') return name;
-  spinLock(kn.k, KHDR.DIR_LOCK);
-  let d = dLookup(kn, name);
-  let ino: number;
-  let err = 0;
-  if (d !== 0) {
-    ino = kn.k[kn.dentry(d) + DENTRY.INODE];
-    if (flags & O_CREAT && flags & O_EXCL) err = -EEXIST;
-  } else if (!(flags & O_CREAT)) {
-    ino = 0;
-    err = -ENOENT;
-  } else {
-    ino = inodeCreate(kn, path.startsWith(TMPFS_MOUNT) ? INODE_TMPFS : INODE_FILE, 0);
-    d = ino < 0 ? ino : dAdd(kn, name, ino);
-    if (ino < 0 || d < 0) {
-      if (ino > 0) inodePut(kn, ino);
-      err = ino < 0 ? ino : d;
-    }
+  const fd = fdReserve(kn, t);
+  if (fd < 0) return fd;
+  const f = fileAlloc(kn);
+  const ino = f < 0 ? f : lookupOpen(kn, name, path, flags);
+  if (ino < 0) {
+    if (f > 0) freeSlot(kn, kn.regions.file, FILE.WORDS, f);
+    fdInstall(kn, t, fd, 0);
+    return ino;
   }
-  if (err === 0) inodeGetRef(kn, ino);
-  spinUnlock(kn.k, KHDR.DIR_LOCK);
-  if (err < 0) return err;
   if (flags & O_TRUNC && (flags & O_ACCMODE) !== O_RDONLY) setSize(kn, ino, 0);
-  const f = fileAlloc(kn, ino, flags);
-  if (f < 0) {
-    inodePut(kn, ino);
-    return f;
-  }
-  const fd = fdInstall(kn, t, f);
-  if (fd < 0) fput(kn, f);
+  fileInit(kn, f, ino, flags);
+  fdInstall(kn, t, fd, f);
   return fd;
 }
 
@@ -194,9 +220,9 @@ export function doClose(kn: Kernel, t: number, fd: number): number {
   const d = taskFdt(kn, t);
   spinLock(kn.k, kn.fdt(d) + FDT.LOCK);
   const f = kn.k[kn.fd(d, fd)];
-  kn.k[kn.fd(d, fd)] = 0;
+  if (f > 0) kn.k[kn.fd(d, fd)] = 0;
   spinUnlock(kn.k, kn.fdt(d) + FDT.LOCK);
-  if (f === 0) return -EBADF;
+  if (f <= 0) return -EBADF;
   fput(kn, f);
   return 0;
 }
@@ -230,13 +256,20 @@ function withFile<T>(kn: Kernel, t: number, fd: number, fn: (f: number, ino: num
   }
 }
 
-/** Copy between the page cache and `buf`, page by page; the bytes done, or -ENOMEM if nothing was. */
+/**
+ * Copy between the page cache and `buf`, page by page; the bytes done, or the error of the first
+ * page when none were: -ENOMEM (no page, or no index block), or for a write to a regular file
+ * -ENOSPC (no disk block for a page that has none yet: allocated before the page is dirtied).
+ */
 function copyPages(kn: Kernel, t: number, ino: number, pos: number, buf: Uint8Array, toCache: boolean): number {
+  const needsBlock = toCache && kn.k[kn.inode(ino) + INODE.KIND] === INODE_FILE;
   for (let done = 0; done < buf.length; ) {
     const at = pos + done;
     const off = at % PAGE_SIZE;
     const n = Math.min(PAGE_SIZE - off, buf.length - done);
-    const pfn = filemapGetPage(kn, t, ino, (at - off) / PAGE_SIZE);
+    const index = (at - off) / PAGE_SIZE;
+    const block = needsBlock ? fileMapBlock(kn, ino, index) : 0;
+    const pfn = block < 0 ? block : filemapGetPage(kn, t, ino, index);
     if (pfn < 0) return done > 0 ? done : pfn;
     const nm = kn.pfnNode(pfn);
     const fo = frameOffset(nm, pfn) + off;

@@ -17,12 +17,12 @@ import { downWrite, upWrite } from '../shm/rwsem.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { INODE, INODE_SYSV, KHDR, MM, TASK, VMA } from '../shm/structs.js';
 import { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID, IPC_STAT, MAP_FIXED, MAP_SHARED, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, SHMLBA, SHM_DEST, SHM_EXEC, SHM_RDONLY, SHM_REMAP, SHM_RND } from './constants.js';
-import { EACCES, EEXIST, EINVAL, ENOENT, ENOMEM, EPERM } from './errno.js';
+import { EACCES, EEXIST, EINVAL, ENOENT, EPERM } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { doMmap, munmapLocked } from './mmap.js';
 import { shmemCreate } from './shmem.js';
-import { inodePut } from './inode.js';
-import { findVma, inodeGetRef, vmaCount, vmaGet } from './vma.js';
+import { inodePut, inodeTryGet } from './inode.js';
+import { findVma, vmaCount, vmaGet } from './vma.js';
 import { XA_MAX_INDEX } from '../shm/structs.js';
 
 /** IPCMNI: ids are SEQ * IPCMNI + slot. */
@@ -45,14 +45,17 @@ function shmId(kn: Kernel, s: number): number {
   return kn.k[kn.inode(s) + INODE.SEQ] * IPCMNI + s;
 }
 
-/** The live segment an id names, or 0. */
+/**
+ * The live segment an id names, or 0 (under IPC_LOCK). A segment whose last reference is being
+ * dropped (IPC_RMID drops the id's outside the lock) is gone already, as its id is in the kernel.
+ */
 function shmObtain(kn: Kernel, shmid: number): number {
   if (shmid < 0) return 0;
   const s = shmid % IPCMNI;
   if (s === 0 || s >= kn.cfg.limits.inodes) return 0;
   const b = kn.inode(s);
   if (kn.k[b + INODE.STATE] === 0 || kn.k[b + INODE.KIND] !== INODE_SYSV || shmId(kn, s) !== shmid) return 0;
-  return s;
+  return Atomics.load(kn.k, b + INODE.REFS) > 0 ? s : 0;
 }
 
 /** ipcperms: may the task access the segment with `want` (4 read, 2 write, 1 exec)? */
@@ -77,7 +80,7 @@ function findKey(kn: Kernel, key: number): number {
 function newSeg(kn: Kernel, t: number, key: number, size: number, flg: number): number {
   if (size < 1 || size > SHMMAX) return -EINVAL;
   const s = shmemCreate(kn, Math.ceil(size / PAGE_SIZE), INODE_SYSV);
-  if (s < 0) return -ENOMEM;
+  if (s < 0) return s; // -ENOSPC: no id left (SHMMNI); -ENOMEM: no index blocks for its pages
   const b = kn.inode(s);
   const euid = taskEuid(kn, t);
   kn.k[b + INODE.KEY] = key;
@@ -125,7 +128,7 @@ export function doShmat(kn: Kernel, t: number, shmid: number, addr: number, flg:
   spinLock(kn.k, KHDR.IPC_LOCK);
   const s = shmObtain(kn, shmid);
   let err = s === 0 ? -EINVAL : ipcPerms(kn, t, s, want) ? 0 : -EACCES;
-  if (err === 0) inodeGetRef(kn, s); // hold the segment across the attach
+  if (err === 0 && !inodeTryGet(kn, s)) err = -EINVAL; // hold the segment across the attach, unless it is dying
   spinUnlock(kn.k, KHDR.IPC_LOCK);
   if (err < 0) return err;
   const m = kn.k[kn.task(t) + TASK.MM];
@@ -139,7 +142,11 @@ export function doShmat(kn: Kernel, t: number, shmid: number, addr: number, flg:
   return r;
 }
 
-/** ksys_shmdt: detach the segment attached at `addr` (every VMA of it that follows). */
+/**
+ * ksys_shmdt: detach the segment attached at `addr`: every fragment of it (VMAs left by munmap
+ * or mbind) that ends within the segment's size of `addr` and sits at its own offset from `addr`,
+ * and nothing mapped between them, as the kernel's loop does.
+ */
 export function kernelShmdt(kn: Kernel, t: number, addr: number): number {
   if (addr % PAGE_SIZE !== 0) return -EINVAL;
   const m = kn.k[kn.task(t) + TASK.MM];
@@ -147,14 +154,16 @@ export function kernelShmdt(kn: Kernel, t: number, addr: number): number {
   downWrite(kn.k, sem);
   let err = -EINVAL;
   const i = findVma(kn, m, addr);
-  if (i >= 0 && vmaGet(kn, m, i, VMA.START) === addr && vmaGet(kn, m, i, VMA.PGOFF) === 0) {
-    const ino = vmaGet(kn, m, i, VMA.INODE);
-    if (ino !== 0 && kn.k[kn.inode(ino) + INODE.KIND] === INODE_SYSV) {
-      const end = addr + kn.k[kn.inode(ino) + INODE.PAGES] * PAGE_SIZE;
-      let j = i;
-      while (j < vmaCount(kn, m) && vmaGet(kn, m, j, VMA.START) < end && vmaGet(kn, m, j, VMA.INODE) === ino) j++;
-      err = munmapLocked(kn, m, addr, vmaGet(kn, m, j - 1, VMA.END));
+  const ino = i >= 0 && vmaGet(kn, m, i, VMA.START) === addr && vmaGet(kn, m, i, VMA.PGOFF) === 0 ? vmaGet(kn, m, i, VMA.INODE) : 0;
+  if (ino !== 0 && kn.k[kn.inode(ino) + INODE.KIND] === INODE_SYSV) {
+    const size = kn.k[kn.inode(ino) + INODE.PAGES] * PAGE_SIZE;
+    let j = i;
+    while (j < vmaCount(kn, m) && vmaGet(kn, m, j, VMA.END) - addr <= size) j++;
+    for (let x = j - 1; x >= i; x--) {
+      const start = vmaGet(kn, m, x, VMA.START);
+      if (vmaGet(kn, m, x, VMA.INODE) === ino && vmaGet(kn, m, x, VMA.PGOFF) === (start - addr) / PAGE_SIZE) munmapLocked(kn, m, start, vmaGet(kn, m, x, VMA.END));
     }
+    err = 0;
   }
   upWrite(kn.k, sem);
   return err;

@@ -13,9 +13,10 @@ import { bindOwners, ownerTableWords } from '../shm/owner.js';
 import { SLOT_MASK } from './slab.js';
 import { installKernelNaming } from './sites.js';
 import { type BlockDev, bdevMap, bdevSize } from './blockdev.js';
-import { type KernelConfig, type KernelLimits, SECTION_SHIFT, WINDOW_TOP } from './config.js';
+import { type KernelConfig, type KernelLimits, SECTION_SHIFT } from './config.js';
 import { PAGE_SIZE } from './constants.js';
 import { MACHINE_MAX_NODES, Nodemask } from './nodemask.js';
+import { PTRS_PER_TABLE, pgtableFormat, ptesWords } from './pgtable.js';
 import { type KernelProfile, findProfile } from './profiles.js';
 
 /** Word offsets of the regions of the kernel buffer. */
@@ -106,7 +107,7 @@ export function bufferSizes(l: KernelLimits): { kernel: number; vmas: number; pt
     swap: bdevSize(l.swapSlots),
     kernel: kernelRegions(l).words * 4,
     vmas: l.maxMms * (l.maxVmas + VMA_SLACK) * VMA.WORDS * 8,
-    ptes: l.maxMms * l.windowPages * 4,
+    ptes: ptesWords(l.maxMms, l.pageTables) * 4,
   };
 }
 
@@ -162,8 +163,6 @@ export class Kernel {
   readonly zonelist: (readonly number[])[] = [];
   /** pfn of the shared zero page (reserved on the first memory node). */
   readonly zeroPfn: number;
-  readonly windowBase: number;
-  readonly windowTop: number = WINDOW_TOP;
   private readonly sectionNid: Int8Array;
   private readonly distanceTable: number[] = [];
 
@@ -188,7 +187,6 @@ export class Kernel {
     this.onlineNodes = Nodemask.of(this.nodeIds);
     this.memoryNodes = Nodemask.of(cfg.nodes.filter((n) => n.pages > 0).map((n) => n.id));
     this.memoryIdOrder = this.memoryNodes.nodes();
-    this.windowBase = WINDOW_TOP - cfg.limits.windowPages * PAGE_SIZE;
     const cpuNode: number[] = [];
     let lastPfn = 0;
     for (const n of cfg.nodes) {
@@ -320,9 +318,22 @@ export class Kernel {
   vma(m: number, i: number): number {
     return (m * (this.cfg.limits.maxVmas + VMA_SLACK) + i) * VMA.WORDS;
   }
-  /** Index in `ptes` of the entry for virtual page `vpn` of mm `m` (vpn inside the window). */
+  /**
+   * Index in `ptes` of the page-table entry for `addr` (below TASK_SIZE) in mm `m`: a walk of
+   * the four levels (pgtable.ts). Through an absent table it is 0, the zero table's entry, which
+   * reads 0 and must never be written: code that installs an entry uses pteAlloc.
+   */
   pteIndex(m: number, addr: number): number {
-    return m * this.cfg.limits.windowPages + (addr - this.windowBase) / PAGE_SIZE;
+    // Below 2^47 both parts fit in 31 bits, so `| 0` truncates them (faster than Math.floor);
+    // scaling by a power of two is exact.
+    const top = (addr * 2 ** -39) | 0; // 2^39 bytes under each PGD entry
+    const low = ((addr - top * 2 ** 39) * 2 ** -12) | 0;
+    if (top >= PTRS_PER_TABLE) return 0;
+    const p = this.ptes;
+    const pud = p[m * PTRS_PER_TABLE + top];
+    const pmd = pud === 0 ? 0 : p[pud * PTRS_PER_TABLE + (low >>> 18)];
+    const pt = pmd === 0 ? 0 : p[pmd * PTRS_PER_TABLE + ((low >>> 9) & 511)];
+    return pt === 0 ? 0 : pt * PTRS_PER_TABLE + (low & 511);
   }
 
   /** The node the CPU a task runs on belongs to (numa_node_id()). */
@@ -343,5 +354,7 @@ export class Kernel {
     const spn = spNodeSlots(l);
     for (let n = 1; n < spn; n++) k[regions.spn + n * SPN.WORDS + SPN.NEXT_FREE] = n + 1 < spn ? n + 1 : 0;
     k[KHDR.SPN_FREE] = spn > 1 ? 1 : 0;
+    k[KHDR.XA_NR_FREE] = l.xaBlocks - 1;
+    pgtableFormat(k, l.maxMms, l.pageTables);
   }
 }

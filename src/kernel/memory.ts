@@ -28,7 +28,7 @@ import { spinLock, spinUnlock } from '../shm/spinlock.js';
 import { INODE, INODE_FILE, INODE_TMPFS, KHDR, MM, PAGE, PG_ANON, PG_DIRTY, PG_REFERENCED, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY, PTE_PFN_MASK, PTE_SWAP, PTE_WRITE, TASK, VMA, VM_READ, VM_SHARED, VM_WRITE } from '../shm/structs.js';
 import { MAX_PAGE_CLUSTER, PAGE_SIZE } from './constants.js';
 import { EACCES, EFAULT, EIO, ENOMEM } from './errno.js';
-import { filePages, filemapFault, pageInCache } from './filemap.js';
+import { fileMapBlock, filePages, filemapFault, pageInCache } from './filemap.js';
 import { type Kernel } from './kernel.js';
 import { clearPage, copyPage, frameOffset, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { isMigrationEntry, isSwapEntry, lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swapFreeBulk, swpSlot, waitOnSwapWriteout } from './swap.js';
@@ -38,6 +38,7 @@ import { lockPage, unlockPage } from './page-lock.js';
 import { migrationEntryWait } from './migrate.js';
 import { migrateOnFault } from './migrate-on-fault.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
+import { TASK_SIZE, ptWalk, pteAlloc } from './pgtable.js';
 
 /** A lost compareExchange: look at the entry again. */
 const RETRY = -0x10000;
@@ -76,7 +77,7 @@ function newAnonPage(kn: Kernel, t: number, m: number, i: number, addr: number, 
     if (!memalloc.noreclaim) Atomics.add(kn.k, KHDR.OOM_KILLS, 1);
     return -ENOMEM;
   }
-  prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, anonVmaPrepare(kn, m, i), (addr - kn.windowBase) / PAGE_SIZE);
+  prepNewPage(kn, pfn, PG_ANON | PG_SWAPBACKED | PG_DIRTY, anonVmaPrepare(kn, m, i), addr / PAGE_SIZE);
   if (from === kn.zeroPfn) clearPage(kn, pfn);
   else if (from < 0) readSwapSlot(kn, -from - 1, pfn);
   else copyPage(kn, pfn, from);
@@ -196,9 +197,22 @@ function doCowFault(kn: Kernel, t: number, m: number, i: number, addr: number, p
   return r;
 }
 
+/**
+ * page_mkwrite of a regular file: a page written through a shared mapping gets its disk block
+ * now (0), or the write fails with -ENOSPC (SIGBUS) when the disk is full.
+ */
+function pageMkwrite(kn: Kernel, m: number, i: number, addr: number): number {
+  const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
+  if (ino === 0 || kn.k[kn.inode(ino) + INODE.KIND] !== INODE_FILE) return 0;
+  const block = fileMapBlock(kn, ino, vmaIlx(kn, m, i, addr));
+  return block < 0 ? block : 0;
+}
+
 /** do_shared_fault: map the inode's page at this offset into a shared mapping. */
 function doSharedFault(kn: Kernel, t: number, m: number, i: number, addr: number, pi: number, write: boolean): number {
   const b = kn.vma(m, i);
+  const err = write ? pageMkwrite(kn, m, i, addr) : 0;
+  if (err < 0) return err;
   const pfn = inodeFaultPage(kn, t, m, i, addr, write);
   if (pfn < 0) return pfn;
   mapcountAdd(kn, pfn, 1); // the lookup's pin becomes the mapping's reference
@@ -257,7 +271,7 @@ function swapinCluster(kn: Kernel, t: number, m: number, i: number, addr: number
   let r = RETRY;
   for (let a = start; a < end; a += PAGE_SIZE) {
     const self = a === addr;
-    const pj = self ? pi : kn.pteIndex(m, a);
+    const pj = pi + (a - addr) / PAGE_SIZE; // an aligned cluster (at most 32 pages) lies in one PTE table
     const e = self ? pte : Atomics.load(kn.ptes, pj);
     if (!self && (!isSwapEntry(e) || lookupSwapCache(kn, swpSlot(e)) >= 0)) continue;
     memalloc.noreclaim = !self;
@@ -286,8 +300,13 @@ function faultMissing(kn: Kernel, t: number, m: number, i: number, addr: number,
   return write ? doCowFault(kn, t, m, i, addr, pi) : doReadFault(kn, t, m, i, addr, pi);
 }
 
-/** A write through a writable entry that is not yet dirty: the hardware's dirty bit. */
-function markDirty(kn: Kernel, pi: number, pte: number): number {
+/**
+ * A write through a writable entry that is not yet dirty: the hardware's dirty bit (and, for a
+ * shared file mapping, write-notify's page_mkwrite, which may fail with -ENOSPC).
+ */
+function markDirty(kn: Kernel, m: number, i: number, addr: number, pi: number, pte: number): number {
+  const err = pageMkwrite(kn, m, i, addr);
+  if (err < 0) return err;
   const pfn = (pte & PTE_PFN_MASK) - 1;
   if (Atomics.compareExchange(kn.ptes, pi, pte, pte | PTE_DIRTY) !== pte) return RETRY;
   setPageFlags(kn, pfn, PG_DIRTY);
@@ -296,16 +315,21 @@ function markDirty(kn: Kernel, pi: number, pte: number): number {
 
 /**
  * handle_mm_fault for the page at `addr` (page aligned). mmap_sem must be held for read.
+ * `knownPi`, when not 0, is the entry the caller's own lookup found (its tables exist).
  * Returns the pfn now mapped, -EFAULT (no mapping: SIGSEGV), -EACCES (protection: SIGSEGV)
- * -EIO (past the end of the mapped object: SIGBUS) or -ENOMEM (no memory the policy allows:
- * the emulated OOM).
+ * -EIO (past the end of the mapped object: SIGBUS), -ENOSPC (a write to a file page with no
+ * room for it on the disk: SIGBUS) or -ENOMEM (no memory the policy allows, no page-cache index
+ * block, or no page-table page: the emulated OOM).
  */
-export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
+export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, write: boolean, knownPi = 0): number {
   const i = vmaLookup(kn, m, addr);
   if (i < 0) return -EFAULT;
   const flags = kn.vmas[kn.vma(m, i) + VMA.FLAGS];
   if (write ? !(flags & VM_WRITE) : !(flags & (VM_READ | VM_WRITE))) return -EACCES;
-  const pi = kn.pteIndex(m, addr);
+  // The caller's lookup already found the entry when its tables exist (mmap_sem keeps them).
+  const pi = knownPi !== 0 ? knownPi : pteAlloc(kn, m, addr);
+  if (pi < 0) return pi; // no page-table page left: the emulated OOM
+  faulted.pi = pi;
   fault.misplacedTried = false;
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
     const pte = Atomics.load(kn.ptes, pi);
@@ -317,13 +341,16 @@ export function handleMmFault(kn: Kernel, t: number, m: number, addr: number, wr
     }
     else if (pte & PTE_SWAP) r = doSwapPage(kn, t, m, i, addr, pi, pte);
     else if (write && !(pte & PTE_WRITE)) r = doWpPage(kn, t, m, i, addr, pi, pte);
-    else if (write && !(pte & PTE_DIRTY)) r = markDirty(kn, pi, pte);
+    else if (write && !(pte & PTE_DIRTY)) r = markDirty(kn, m, i, addr, pi, pte);
     else return (pte & PTE_PFN_MASK) - 1;
     if (r !== RETRY) return r;
   }
   BUG(`fault at ${addr.toString(16)} retried ${MAX_FAULT_RETRIES} times`);
   return -EFAULT;
 }
+
+/** The entry the last handleMmFault of this thread worked on (so that its caller need not walk the tables again). */
+const faulted = { pi: 0 };
 
 /** The pfn an entry maps for this kind of access, or -1 (absent, swapped, or not writable and dirty). */
 function usablePte(pte: number, write: boolean): number {
@@ -333,8 +360,9 @@ function usablePte(pte: number, write: boolean): number {
 
 /** follow_page: the pfn mapped at `addr` for this kind of access, faulting if needed (not pinned). */
 function followPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
-  const pfn = addr >= kn.windowBase && addr < kn.windowTop ? usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) : -1;
-  return pfn >= 0 ? pfn : handleMmFault(kn, t, m, addr, write);
+  const pi = addr < TASK_SIZE ? kn.pteIndex(m, addr) : 0;
+  const pfn = usablePte(Atomics.load(kn.ptes, pi), write);
+  return pfn >= 0 ? pfn : handleMmFault(kn, t, m, addr, write, pi);
 }
 
 /**
@@ -344,10 +372,15 @@ function followPage(kn: Kernel, t: number, m: number, addr: number, write: boole
  */
 function pinUserPage(kn: Kernel, t: number, m: number, addr: number, write: boolean): number {
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
-    const pfn = followPage(kn, t, m, addr, write);
+    let pi = addr < TASK_SIZE ? kn.pteIndex(m, addr) : 0;
+    let pfn = usablePte(Atomics.load(kn.ptes, pi), write);
+    if (pfn < 0) {
+      pfn = handleMmFault(kn, t, m, addr, write, pi);
+      pi = faulted.pi;
+    }
     if (pfn < 0 || pfn === kn.zeroPfn) return pfn;
     if (tryGetPage(kn, pfn)) {
-      if (usablePte(Atomics.load(kn.ptes, kn.pteIndex(m, addr)), write) === pfn) {
+      if (usablePte(Atomics.load(kn.ptes, pi), write) === pfn) {
         markReferenced(kn, pfn);
         return pfn;
       }
@@ -454,24 +487,25 @@ export function userTouch(kn: Kernel, t: number, addr: number, len: number, writ
 /**
  * zap_pte_range: unmap [start, end) of mm `m` (mmap_sem held for write, or, for truncation, the
  * mm's VMA_LOCK), dropping the mapping references of every page. A migration entry holds no
- * reference: clearing it is enough (the migration's restore then finds it gone).
+ * reference: clearing it is enough (the migration's restore then finds it gone). Absent tables
+ * are skipped; the tables stay (see freePgtables).
  */
 export function zapPteRange(kn: Kernel, m: number, start: number, end: number): void {
-  const first = kn.pteIndex(m, start);
-  const last = kn.pteIndex(m, end);
-  for (let pi = first; pi < last; pi++) {
-    if (kn.ptes[pi] === 0) continue;
-    const pte = Atomics.exchange(kn.ptes, pi, 0); // reclaim and migration change entries under a read-held mmap_sem
-    if (pte === 0) continue;
-    if (pte & PTE_SWAP) {
-      if (isSwapEntry(pte)) swapFree(kn, swpSlot(pte));
-      continue;
+  ptWalk(kn, m, start, end, (first, _addr, n) => {
+    for (let pi = first; pi < first + n; pi++) {
+      if (kn.ptes[pi] === 0) continue;
+      const pte = Atomics.exchange(kn.ptes, pi, 0); // reclaim and migration change entries under a read-held mmap_sem
+      if (pte === 0) continue;
+      if (pte & PTE_SWAP) {
+        if (isSwapEntry(pte)) swapFree(kn, swpSlot(pte));
+        continue;
+      }
+      const pfn = (pte & PTE_PFN_MASK) - 1;
+      if (pfn === kn.zeroPfn) continue;
+      mapcountAdd(kn, pfn, -1);
+      putPage(kn, pfn);
     }
-    const pfn = (pte & PTE_PFN_MASK) - 1;
-    if (pfn === kn.zeroPfn) continue;
-    mapcountAdd(kn, pfn, -1);
-    putPage(kn, pfn);
-  }
+  });
 }
 
 /**
@@ -503,17 +537,31 @@ function cowPte(kn: Kernel, pi: number, cow: boolean): number {
   return 0;
 }
 
-/** copy_pte_range for fork: share every private page copy-on-write (both mms' mmap_sem held for write). */
-export function copyPteRange(kn: Kernel, parent: number, child: number, start: number, end: number, cow: boolean): void {
-  const from = kn.pteIndex(parent, start);
-  const to = kn.pteIndex(child, start);
-  const n = (end - start) / PAGE_SIZE;
-  for (let j = 0; j < n; j++) {
-    const pte = cowPte(kn, from + j, cow);
-    if (pte === 0) continue;
-    const pfn = (pte & PTE_PFN_MASK) - 1;
-    if (pte & PTE_SWAP) swapDuplicate(kn, pfn);
-    else if (pfn !== kn.zeroPfn) mapcountAdd(kn, pfn, 1); // cowPte's pin is the child's reference
-    Atomics.store(kn.ptes, to + j, pte);
-  }
+/**
+ * copy_pte_range for fork: share every private page copy-on-write (both mms' mmap_sem held for
+ * write). The child's tables are allocated as the parent's present ones are met: 0, or -ENOMEM
+ * when the pool has none left (the entries copied so far hold their references, and the child's
+ * teardown drops them).
+ */
+export function copyPteRange(kn: Kernel, parent: number, child: number, start: number, end: number, cow: boolean): number {
+  let err = 0;
+  ptWalk(kn, parent, start, end, (from, addr, n) => {
+    const to = err === 0 ? pteAlloc(kn, child, addr) : err;
+    if (to < 0) {
+      err = to;
+      return;
+    }
+    for (let j = 0; j < n; j++) copyPte(kn, from + j, to + j, cow);
+  });
+  return err;
+}
+
+/** Copy one entry into the child's table, with the reference its page needs. */
+function copyPte(kn: Kernel, from: number, to: number, cow: boolean): void {
+  const pte = cowPte(kn, from, cow);
+  if (pte === 0) return;
+  const pfn = (pte & PTE_PFN_MASK) - 1;
+  if (pte & PTE_SWAP) swapDuplicate(kn, pfn);
+  else if (pfn !== kn.zeroPfn) mapcountAdd(kn, pfn, 1); // cowPte's pin is the child's reference
+  Atomics.store(kn.ptes, to, pte);
 }

@@ -64,6 +64,7 @@ import { SITE } from './sites.js';
 import { isMigrationEntry } from './swap.js';
 import { pageAlign } from './mmap.js';
 import { Nodemask } from './nodemask.js';
+import { PMD_SIZE } from './pgtable.js';
 import { findVma, splitVma, vmaCount, vmaGet, vmaLookup, vmaMergeNeighbours, vmaRead, vmaSet } from './vma.js';
 import { VMA } from '../shm/structs.js';
 
@@ -297,6 +298,10 @@ export function queuePagesRange(kn: Kernel, m: number, start: number, end: numbe
     if (!movable && move && !(flags & MPOL_MF_STRICT)) continue; // a VMA that cannot migrate is skipped, unless STRICT wants it reported
     for (let a = Math.max(start, vs); a < Math.min(end, ve); a += PAGE_SIZE) {
       const pi = kn.pteIndex(m, a);
+      if (pi === 0) {
+        a += PMD_SIZE - (a % PMD_SIZE) - PAGE_SIZE; // no PTE table: nothing mapped in its 2 MiB
+        continue;
+      }
       const pte = Atomics.load(kn.ptes, pi);
       if (pte === 0) continue;
       if (pte & PTE_SWAP) {

@@ -18,7 +18,7 @@ import { pageMapcount } from './memory.js';
 import { vmaPolicyAt } from './vma-policy.js';
 import { type MigrateList, clearList, lockedInode, migratePages, newMigrateList, newNodePages, newNodePagesDone } from './migrate.js';
 import { vmaAllocIlx } from './vma-policy.js';
-import { isolateLruPage, pageFlags, pageWord, putPage, putbackLruPage } from './page-alloc.js';
+import { isolateLruPage, pageFlags, pageIndex, pageWord, putPage, putbackLruPage } from './page-alloc.js';
 import { lockPage, unlockPage } from './page-lock.js';
 import { rmapWalkAnon } from './rmap.js';
 import { addToSwapCache, getSwapSlots, putUnusedSwapSlots } from './swap.js';
@@ -45,7 +45,7 @@ export function lazyUnmap(kn: Kernel, list: MigrateList): number {
     const before = pageMapcount(kn, pfn);
     const flags = pageFlags(kn, pfn);
     const nm = kn.pfnNode(pfn);
-    const index = nm.i32[pageWord(nm, pfn, PAGE.INDEX)];
+    const index = pageIndex(kn, pfn);
     if (flags & PG_ANON) {
       let slot = nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1;
       if (!(flags & PG_SWAPCACHE)) {

@@ -13,6 +13,7 @@
 import { downRead, upRead } from '../shm/rwsem.js';
 import { MM, PTE_PFN_MASK, PTE_SWAP, TASK } from '../shm/structs.js';
 import { CAP_SYS_NICE, CAP_SYS_PTRACE, MAX_NUMNODES, MPOL_MF_DISCONTIG_OK, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, PAGE_SIZE } from './constants.js';
+import { TASK_SIZE } from './pgtable.js';
 import { EACCES, EBUSY, EFAULT, EINVAL, ENODEV, ENOENT, ENOSYS, EPERM, ESRCH } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { pageMapcount } from './memory.js';
@@ -68,7 +69,7 @@ function migrateToNode(kn: Kernel, t: number, m: number, source: number, dest: n
   const list = newMigrateList();
   downRead(kn.k, sem);
   // The whole address space with DISCONTIG_OK: this cannot fail, it counts pages it could not isolate.
-  const failed = vmaCount(kn, m) === 0 ? 0 : queuePagesRange(kn, m, vmaGet(kn, m, 0, VMA.START), kn.windowTop, Nodemask.of([source]), flags | MPOL_MF_DISCONTIG_OK, list);
+  const failed = vmaCount(kn, m) === 0 ? 0 : queuePagesRange(kn, m, vmaGet(kn, m, 0, VMA.START), TASK_SIZE, Nodemask.of([source]), flags | MPOL_MF_DISCONTIG_OK, list);
   upRead(kn.k, sem);
   const busy = migratePages(kn, list, newNodePages(kn, t, dest));
   newNodePagesDone();

@@ -31,18 +31,18 @@ import { INODE, INODE_SYSV, KHDR, MM, NODE, PAGE, PG_ACTIVE, PG_ANON, PG_DIRTY, 
 import { MPOL_MF_MOVE_ALL, SWAP_CLUSTER_MAX } from './constants.js';
 import { EBUSY, ENOMEM } from './errno.js';
 import { pageInCache } from './filemap.js';
-import { inodePut } from './inode.js';
+import { inodePut, inodeTryGet } from './inode.js';
 import { type Kernel, type NodeMem } from './kernel.js';
 import { NO_INTERLEAVE_INDEX, allocPagesMpol, getTaskPolicy } from './mempolicy.js';
 import { allocPageVma } from './vma-policy.js';
 import { sitePoint } from '../sched/preempt.js';
 import { SITE } from './sites.js';
 import { pageMapcount } from './memory.js';
-import { allocPages, allocPagesBulkNode, copyPage, countBulkAllocs, freePagesBulk, freeUnusedPages, isolateLruPages, lruAddBulk, memalloc, pageRefcount, pageWord, putPage, putbackLruPage, setPageFlags } from './page-alloc.js';
+import { allocPages, allocPagesBulkNode, copyPage, countBulkAllocs, freePagesBulk, freeUnusedPages, isolateLruPages, lruAddBulk, memalloc, pageIndex, pageRefcount, pageWord, putPage, putbackLruPage, setPageFlags, setPageIndex } from './page-alloc.js';
 import { lockPage, unlockPage, waitOnPageLocked } from './page-lock.js';
 import { type RmapOne, pteMaps, rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { migrationEntry, migrationEntryPfn, pteFromMigrationEntry, swapCacheReplace } from './swap.js';
-import { inodeTryGet, swapoutPages } from './vmscan.js';
+import { swapoutPages } from './vmscan.js';
 import { lazyUnmap } from './migrate-on-fault.js';
 import { vmaCount, vmaLayoutLock, vmaLayoutUnlock, vmaLookup } from './vma.js';
 import { xaSlot } from './xarray.js';
@@ -381,7 +381,7 @@ function moveToNewPage(kn: Kernel, old: number, dst: number, flags: number, ino:
   const nm = kn.pfnNode(old);
   const { i32 } = nm;
   const base = pageWord(nm, old, 0);
-  const index = i32[base + PAGE.INDEX];
+  const index = pageIndex(kn, old);
   unmapped.n = 0;
   unmapped.dirty = false;
   // The entries' map counts go with the freeze: the map count must be exactly theirs (no mapping
@@ -436,7 +436,7 @@ function prepMigratedPage(kn: Kernel, dst: number, flags: number, mapping: numbe
   const base = pageWord(nd, dst, 0);
   nd.i32[base + PAGE.FLAGS] = flags;
   nd.i32[base + PAGE.MAPPING] = mapping;
-  nd.i32[base + PAGE.INDEX] = index;
+  setPageIndex(nd, base, index);
   nd.i32[base + PAGE.REFCOUNT] = refs;
   nd.i32[base + PAGE.MAPCOUNT] = maps;
 }
@@ -485,8 +485,7 @@ function countPrepared(nd: NodeMem, pfns: Int32Array, from: number, to: number):
 
 /** The page-cache slot of a frozen, locked page now names `dst`, which holds the cache's reference already. */
 function replaceCacheSlot(kn: Kernel, ino: number, index: number, old: number, dst: number): void {
-  const root = kn.k[kn.inode(ino) + INODE.ROOT];
-  const slot = xaSlot(kn, root, index);
+  const slot = xaSlot(kn, ino, INODE.ROOT, index);
   if (slot < 0 || Atomics.compareExchange(kn.k, slot, old + 1, dst + 1) !== old + 1) BUG(`locked page ${old} left its page-cache slot`);
   Atomics.notify(kn.k, slot); // a lookup waiting for the frozen page looks again
 }

@@ -19,6 +19,7 @@ import { inodePut } from './inode.js';
 import { allocSlot, freeSlot } from './slots.js';
 import { insertVma, newAnonVmaId, inodeGetRef, vmaCount, vmaLayoutLock, vmaLayoutUnlock, vmaRead, vmaSet } from './vma.js';
 import { VMA } from '../shm/structs.js';
+import { PGTABLES_CEILING, freePgtables } from './pgtable.js';
 
 /** mm_alloc: a fresh, empty mm for process `pid` with one user; slot or -ENOMEM. */
 export function mmAlloc(kn: Kernel, pid: number): number {
@@ -41,7 +42,7 @@ export function unmapVmaResources(kn: Kernel, m: number, i: number): void {
   if (v.inode !== 0) inodePut(kn, v.inode);
 }
 
-/** exit_mmap: drop every VMA of `m`. */
+/** exit_mmap: drop every VMA of `m`, then its page tables (its PGD stays, empty, with the slot). */
 export function exitMmap(kn: Kernel, m: number): void {
   const sem = kn.mm(m) + MM.SEM;
   downWrite(kn.k, sem);
@@ -49,6 +50,7 @@ export function exitMmap(kn: Kernel, m: number): void {
   vmaLayoutLock(kn, m);
   kn.k[kn.mm(m) + MM.NR_VMAS] = 0;
   vmaLayoutUnlock(kn, m);
+  freePgtables(kn, m, 0, PGTABLES_CEILING);
   upWrite(kn.k, sem);
 }
 
@@ -75,7 +77,8 @@ export function mmPut(kn: Kernel, m: number): void {
 /**
  * dup_mmap: fill the empty mm `child` with copies of `parent`'s VMAs (own policy copies, new
  * anon_vma ids, shmem references) and share the private pages copy-on-write. Shared mappings
- * are not copied entry by entry: the child faults them in from the object. 0 or -ENOMEM.
+ * are not copied entry by entry: the child faults them in from the object. 0 or -ENOMEM (no
+ * policy copy, or no page-table page for the child; the caller tears the child down).
  */
 export function dupMmap(kn: Kernel, parent: number, child: number): number {
   const sem = kn.mm(parent) + MM.SEM;
@@ -95,7 +98,7 @@ export function dupMmap(kn: Kernel, parent: number, child: number): number {
       break;
     }
     inodeGetRef(kn, v.inode);
-    if (!shared) copyPteRange(kn, parent, child, v.start, v.end, true);
+    if (!shared) err = copyPteRange(kn, parent, child, v.start, v.end, true);
   }
   upWrite(kn.k, sem);
   return err;

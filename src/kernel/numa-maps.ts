@@ -33,6 +33,7 @@ import { vmaPolicyAt } from './vma-policy.js';
 import { inodePathname } from './fs.js';
 import { pageWord } from './page-alloc.js';
 import { vmaCount, vmaRead } from './vma.js';
+import { ptWalk } from './pgtable.js';
 
 const MODE_NAMES: Record<number, string> = {
   0: 'default',
@@ -86,21 +87,25 @@ interface NumaMapsStats {
 
 function gatherStats(kn: Kernel, m: number, start: number, end: number): NumaMapsStats {
   const md: NumaMapsStats = { pages: 0, anon: 0, dirty: 0, active: 0, mapmax: 0, swapcache: 0, node: new Map() };
-  for (let a = start; a < end; a += PAGE_SIZE) {
-    const pte = Atomics.load(kn.ptes, kn.pteIndex(m, a));
-    const pfn = (pte & PTE_PFN_MASK) - 1;
-    if (pte === 0 || pte & PTE_SWAP || pfn === kn.zeroPfn) continue;
-    const nm = kn.pfnNode(pfn);
-    const flags = Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS));
-    md.pages++;
-    if (flags & PG_ANON) md.anon++;
-    if (pte & PTE_DIRTY || flags & PG_DIRTY) md.dirty++;
-    if (flags & PG_ACTIVE) md.active++;
-    if (flags & PG_SWAPCACHE) md.swapcache++;
-    md.mapmax = Math.max(md.mapmax, Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT)));
-    md.node.set(nm.nid, (md.node.get(nm.nid) ?? 0) + 1);
-  }
+  ptWalk(kn, m, start, end, (first, _addr, n) => {
+    for (let pi = first; pi < first + n; pi++) gatherPte(kn, Atomics.load(kn.ptes, pi), md);
+  });
   return md;
+}
+
+/** Count one entry (the page tables are walked present table by present table). */
+function gatherPte(kn: Kernel, pte: number, md: NumaMapsStats): void {
+  const pfn = (pte & PTE_PFN_MASK) - 1;
+  if (pte === 0 || pte & PTE_SWAP || pfn === kn.zeroPfn) return;
+  const nm = kn.pfnNode(pfn);
+  const flags = Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.FLAGS));
+  md.pages++;
+  if (flags & PG_ANON) md.anon++;
+  if (pte & PTE_DIRTY || flags & PG_DIRTY) md.dirty++;
+  if (flags & PG_ACTIVE) md.active++;
+  if (flags & PG_SWAPCACHE) md.swapcache++;
+  md.mapmax = Math.max(md.mapmax, Atomics.load(nm.i32, pageWord(nm, pfn, PAGE.MAPCOUNT)));
+  md.node.set(nm.nid, (md.node.get(nm.nid) ?? 0) + 1);
 }
 
 function statsText(kn: Kernel, md: NumaMapsStats): string {

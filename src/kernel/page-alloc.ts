@@ -442,6 +442,18 @@ export function clearPageFlags(kn: Kernel, pfn: number, bits: number): number {
   return old;
 }
 
+/** Store a page's index at its struct page `base`: the low 32 bits (ToInt32) and, for an anonymous page past 2^31, the rest. */
+export function setPageIndex(nm: NodeMem, base: number, index: number): void {
+  nm.i32[base + PAGE.INDEX] = index;
+  nm.i32[base + PAGE.INDEX_HI] = index < 2 ** 31 ? 0 : Math.floor(index / 2 ** 32);
+}
+
+/** A page's index (for an anonymous page: its virtual page number, which can pass 2^32). */
+export function pageIndex(kn: Kernel, pfn: number): number {
+  const nm = kn.pfnNode(pfn);
+  return nm.i32[pageWord(nm, pfn, PAGE.INDEX_HI)] * 2 ** 32 + (nm.i32[pageWord(nm, pfn, PAGE.INDEX)] >>> 0);
+}
+
 /** A page's flags. */
 export function pageFlags(kn: Kernel, pfn: number): number {
   const nm = kn.pfnNode(pfn);
@@ -467,7 +479,7 @@ export function prepNewPage(kn: Kernel, pfn: number, flags: number, mapping: num
   const base = pageWord(nm, pfn, 0);
   nm.i32[base + PAGE.FLAGS] = flags;
   nm.i32[base + PAGE.MAPPING] = mapping;
-  nm.i32[base + PAGE.INDEX] = index;
+  setPageIndex(nm, base, index);
   Atomics.add(nm.i32, kindCounter(flags), 1);
   if (flags & PG_DIRTY) Atomics.add(nm.i32, NODE.NR_DIRTY, 1);
 }

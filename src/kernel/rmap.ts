@@ -53,11 +53,11 @@ export function rmapWalkInode(kn: Kernel, ino: number, index: number, pfn: numbe
 }
 
 /**
- * Call `fn` for every entry that maps anonymous page `pfn`, which sits at window page `index` in
- * every mm that shares it.
+ * Call `fn` for every entry that maps anonymous page `pfn`: it sits at the same address (virtual
+ * page `index`) in every mm that shares it (fork keeps addresses).
  */
 export function rmapWalkAnon(kn: Kernel, pfn: number, index: number, fn: RmapOne, arg: number): void {
-  const addr = kn.windowBase + index * PAGE_SIZE;
+  const addr = index * PAGE_SIZE;
   for (let m = 1, high = Atomics.load(kn.k, KHDR.MM_HIGH); m < high; m++) {
     if (Atomics.load(kn.k, kn.mm(m) + MM.STATE) === 0) continue;
     const pi = kn.pteIndex(m, addr);

@@ -148,9 +148,20 @@ function spDelete(kn: Kernel, s: number, i: number): void {
   spFree(kn, n);
 }
 
-/** Room for the two nodes a replace may add (the array is bounded, unlike an rb-tree). */
-function treeFull(kn: Kernel, s: number): boolean {
-  return count(kn, s) + 2 > SP_MAX;
+/**
+ * No room for the nodes replacing [start, end) adds: `fresh`'s, and a split's when one node spans
+ * the range strictly (the array is bounded, unlike an rb-tree). Under the tree lock; the words
+ * are read plainly, as this is the array's own bookkeeping, not a use of the nodes.
+ */
+function treeFull(kn: Kernel, s: number, start: number, end: number, fresh: number): boolean {
+  const c = count(kn, s);
+  if (c + 2 <= SP_MAX) return false; // room for the worst case: the common one
+  let split = 0;
+  for (let i = 0; i < c && split === 0; i++) {
+    const b = kn.spn(at(kn, s, i));
+    if (kn.k[b + SPN.START] < start && kn.k[b + SPN.END] > end) split = 1;
+  }
+  return c + (fresh !== 0 ? 1 : 0) + split > SP_MAX;
 }
 
 /**
@@ -197,7 +208,7 @@ function replacePrealloc(kn: Kernel, s: number, start: number, end: number, fres
   for (let pass = 0; ; pass++) {
     if (pass > 2) throw new Error('numa-emu BUG: shared_policy_replace restarted with its spare unused');
     lockTree(kn, s, true);
-    if (treeFull(kn, s)) {
+    if (treeFull(kn, s, start, end, fresh)) {
       unlockTree(kn, s, true);
       err = -ENOMEM;
       break;
@@ -252,7 +263,7 @@ function replaceUnlockAlloc(kn: Kernel, s: number, start: number, end: number, f
   for (let pass = 0; ; pass++) {
     if (pass > 2) throw new Error('numa-emu BUG: shared_policy_replace restarted with its split node unused');
     lockTree(kn, s, true);
-    if (treeFull(kn, s)) {
+    if (treeFull(kn, s, start, end, fresh)) {
       unlockTree(kn, s, true);
       if (split !== 0) spFree(kn, split);
       return -ENOMEM;
@@ -283,7 +294,7 @@ function replaceUnlockAlloc(kn: Kernel, s: number, start: number, end: number, f
 /** 3.7: allocate the split node under the tree mutex (B14's mutex). */
 function replaceAllocLocked(kn: Kernel, s: number, start: number, end: number, fresh: number): number {
   lockTree(kn, s, true);
-  let err = treeFull(kn, s) ? -ENOMEM : 0;
+  let err = treeFull(kn, s, start, end, fresh) ? -ENOMEM : 0;
   const span = err === 0 ? clearRange(kn, s, start, end) : -1;
   if (span >= 0) {
     const n = at(kn, s, span);

@@ -28,7 +28,10 @@ import { SITE } from './sites.js';
 import { allocPagePseudo, lookupPut } from './vma-policy.js';
 import { xaLoad, xaReplace } from './xarray.js';
 
-/** shmem_file_setup: a new object of `pages` pages with one reference; slot or -ENOMEM. */
+/**
+ * shmem_file_setup: a new object of `pages` pages with one reference, its index blocks
+ * reserved; slot, -ENOSPC (inode table full) or -ENOMEM (index blocks).
+ */
 export function shmemCreate(kn: Kernel, pages: number, kind = INODE_SHMEM): number {
   return inodeCreate(kn, kind, pages);
 }
@@ -61,14 +64,13 @@ function shmemSwapin(kn: Kernel, t: number, s: number, index: number, v: number)
   sitePoint(SITE.shmem_swapin);
   const pol = shared !== 0 ? shared : getTaskPolicy(kn, t);
   const unshared = shared !== 0 && rc.sharedFlag && rc.shmemSwapinCopy;
-  const root = kn.k[kn.inode(s) + INODE.ROOT];
   const span = 1 << kn.cfg.pageCluster;
   const first = index - (index % span);
   const last = Math.min(first + span, kn.k[kn.inode(s) + INODE.PAGES]);
   let mine = -ENOMEM;
   for (let j = first; j < last; j++) {
     const self = j === index;
-    const old = self ? v : xaLoad(kn, root, j);
+    const old = self ? v : xaLoad(kn, s, INODE.ROOT, j);
     if (old >= 0) continue;
     memalloc.noreclaim = !self;
     let pfn: number;
@@ -97,7 +99,7 @@ function shmemSwapin(kn: Kernel, t: number, s: number, index: number, v: number)
 function installSwapped(kn: Kernel, s: number, j: number, pfn: number, old: number, pin: boolean): boolean {
   const nm = kn.pfnNode(pfn);
   Atomics.store(nm.i32, pageWord(nm, pfn, PAGE.REFCOUNT), pin ? 2 : 1);
-  if (!xaReplace(kn, kn.k[kn.inode(s) + INODE.ROOT], j, old, pfn + 1)) {
+  if (!xaReplace(kn, s, INODE.ROOT, j, old, pfn + 1)) {
     if (pin) putPage(kn, pfn);
     putPage(kn, pfn);
     return false;
@@ -111,7 +113,7 @@ function installSwapped(kn: Kernel, s: number, j: number, pfn: number, old: numb
 /**
  * shmem_get_folio: the page at `index`, allocated if absent by the object's shared policy for
  * that index, else by the task's policy, or read back from swap. Returns a pfn (pinned: the
- * caller maps it) or -ENOMEM.
+ * caller maps it) or -ENOMEM (no page the policy allows, or for a tmpfs file no index block).
  */
 export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, write: boolean): number {
   for (let tries = 0; tries < MAX_SHMEM_RETRIES; tries++) {
@@ -126,7 +128,8 @@ export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, wr
     if (pfn < 0) return -ENOMEM;
     prepNewPage(kn, pfn, PG_SWAPBACKED | (write ? PG_DIRTY : 0), s, index);
     clearPage(kn, pfn);
-    if (installCachePage(kn, s, index, pfn, 0) >= 0) return pfn;
+    const r = installCachePage(kn, s, index, pfn, 0);
+    if (r >= 0 || r === -ENOMEM) return r; // -ENOMEM: a tmpfs file found no index block (shmem objects reserve theirs)
   }
   BUG(`shmem page ${index} of inode ${s} never settled`);
   return -ENOMEM;

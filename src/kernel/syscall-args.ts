@@ -42,7 +42,7 @@ export function ulongArg(syscall: string, name: string, v: unknown): number {
 export function intArg(syscall: string, name: string, v: unknown): number {
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) throw argTypeError(syscall, name, 'an integer', v);
-    if (Number.isSafeInteger(v)) return Number(BigInt.asIntN(32, BigInt(v)));
+    if (Number.isSafeInteger(v)) return v | 0; // ToInt32: the low 32 bits, signed, with no bigint made
     v = BigInt(v);
   }
   if (typeof v !== 'bigint') throw argTypeError(syscall, name, 'an integer (number or bigint)', v);

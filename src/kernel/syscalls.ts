@@ -9,7 +9,7 @@
  * EFAULT with signal SIGBUS.
  */
 import { MM, TASK } from '../shm/structs.js';
-import { EACCES, EBUSY, EFAULT, EINVAL, EIO, type SystemError, systemError } from './errno.js';
+import { EACCES, EBUSY, EFAULT, EINVAL, EIO, ENOSPC, type SystemError, systemError } from './errno.js';
 import { type Kernel } from './kernel.js';
 import { type AccessFault, userLoad, userStore, userTouch } from './memory.js';
 import { kernelGetMempolicy, kernelMbind, kernelSetMempolicy } from './mempolicy-syscalls.js';
@@ -51,6 +51,7 @@ function faultError(f: AccessFault, what: string): SystemError {
   const where = `0x${f.addr.toString(16)}`;
   if (f.err === -EFAULT || f.err === -EACCES) return systemError(EFAULT, what, { signal: 'SIGSEGV', detail: `SIGSEGV at ${where}` });
   if (f.err === -EIO) return systemError(EFAULT, what, { signal: 'SIGBUS', detail: `SIGBUS at ${where}: past the end of the mapped object` });
+  if (f.err === -ENOSPC) return systemError(EFAULT, what, { signal: 'SIGBUS', detail: `SIGBUS at ${where}: no space left on the device for the file page` });
   return systemError(f.err, what, { detail: `out of memory the policy allows, fault at ${where}` });
 }
 

@@ -76,6 +76,19 @@ export function vmaLayoutUnlock(kn: Kernel, m: number): void {
   spinUnlock(kn.k, kn.mm(m) + MM.VMA_LOCK);
 }
 
+/**
+ * vma_adjust: VMA `i` now covers [start, end) of its old range, its pgoff moved with its start;
+ * under VMA_LOCK, so that a reverse-map walk never reads a start and a pgoff that disagree.
+ */
+export function vmaAdjust(kn: Kernel, m: number, i: number, start: number, end: number): void {
+  const b = kn.vma(m, i);
+  vmaLayoutLock(kn, m);
+  kn.vmas[b + VMA.PGOFF] += (start - kn.vmas[b + VMA.START]) / PAGE_SIZE;
+  kn.vmas[b + VMA.START] = start;
+  kn.vmas[b + VMA.END] = end;
+  vmaLayoutUnlock(kn, m);
+}
+
 /** Insert a VMA at index `i`; -ENOMEM when the mm's VMA array is full (callers check the map count limit). */
 export function insertVma(kn: Kernel, m: number, i: number, init: VmaInit): number {
   const n = vmaCount(kn, m);
@@ -127,17 +140,17 @@ export function inodeGetRef(kn: Kernel, s: number): void {
 
 /**
  * split_vma: cut VMA `i` at `addr`, strictly inside it. The new upper part gets a copy of the
- * policy and a reference on the mapped inode. 0 or -ENOMEM: at the map count limit (unless
- * `checkCount` is false, as __split_vma for munmap), or when no policy copy can be made.
+ * policy and a reference on the mapped inode. 0, or -ENOMEM with nothing changed: at the map
+ * count limit, or when no policy copy can be made.
  */
-export function splitVma(kn: Kernel, m: number, i: number, addr: number, checkCount = true): number {
-  if (checkCount && vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
+export function splitVma(kn: Kernel, m: number, i: number, addr: number): number {
+  if (vmaCount(kn, m) >= kn.cfg.limits.maxVmas) return -ENOMEM;
   const lower = vmaRead(kn, m, i);
   const pol = mpolDup(kn, lower.policy);
   if (pol < 0) return pol;
   const upper: VmaInit = { ...lower, start: addr, pgoff: lower.pgoff + (addr - lower.start) / PAGE_SIZE, policy: pol };
-  insertVma(kn, m, i + 1, upper);
-  vmaSet(kn, m, i, VMA.END, addr);
+  insertVma(kn, m, i + 1, upper); // below the limit, the array has room
+  vmaAdjust(kn, m, i, lower.start, addr);
   inodeGetRef(kn, lower.inode);
   return 0;
 }

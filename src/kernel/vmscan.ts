@@ -24,9 +24,9 @@
  */
 import { INODE, KHDR, NODE, PAGE, PG_ANON, PG_DIRTY, PG_SWAPBACKED, PG_SWAPCACHE, PTE_DIRTY } from '../shm/structs.js';
 import { pageInCache, writebackPage } from './filemap.js';
-import { inodePut } from './inode.js';
+import { inodePut, inodeTryGet } from './inode.js';
 import { type Kernel } from './kernel.js';
-import { freePagesBulk, freezePage, lruIsolate, pageFlags, pageWord, putPage, putbackLruPage, setPageFlags } from './page-alloc.js';
+import { freePagesBulk, freezePage, lruIsolate, pageFlags, pageIndex, pageWord, putPage, putbackLruPage, setPageFlags } from './page-alloc.js';
 import { rmapWalkAnon, rmapWalkInode } from './rmap.js';
 import { trylockPage, unlockPage } from './page-lock.js';
 import { pageMapcount } from './memory.js';
@@ -50,20 +50,12 @@ function unmapOne(kn: Kernel, pfn: number, pi: number, pte: number): void {
   putPage(kn, pfn);
 }
 
-/** Take a reference on a live inode only (its count must not be 0). */
-export function inodeTryGet(kn: Kernel, ino: number): boolean {
-  const w = kn.inode(ino) + INODE.REFS;
-  for (let r = Atomics.load(kn.k, w); r > 0; r = Atomics.load(kn.k, w)) if (Atomics.compareExchange(kn.k, w, r, r + 1) === r) return true;
-  return false;
-}
-
 /** Replace a frozen page's page-cache slot with `value` (0, or a swap entry); the caller frees it. */
 function evictFrozen(kn: Kernel, ino: number, index: number, pfn: number, value: number): void {
-  const root = kn.k[kn.inode(ino) + INODE.ROOT];
-  const ok = xaReplace(kn, root, index, pfn + 1, value);
+  const ok = xaReplace(kn, ino, INODE.ROOT, index, pfn + 1, value);
   if (!ok) throw new Error(`numa-emu BUG: frozen page ${pfn} left its page-cache slot`);
   Atomics.sub(kn.k, kn.inode(ino) + INODE.NR_PAGES, 1);
-  Atomics.notify(kn.k, xaSlot(kn, root, index));
+  Atomics.notify(kn.k, xaSlot(kn, ino, INODE.ROOT, index));
 }
 
 /**
@@ -135,7 +127,7 @@ function reclaimAnonPage(kn: Kernel, pfn: number, flags: number): boolean {
   const slot = cached ? nm.i32[pageWord(nm, pfn, PAGE.PRIVATE)] - 1 : takeSlot();
   if (slot < 0) return false;
   if (!cached) addToSwapCache(kn, slot, pfn);
-  rmapWalkAnon(kn, pfn, nm.i32[pageWord(nm, pfn, PAGE.INDEX)], unmapToSwapEntry, slot);
+  rmapWalkAnon(kn, pfn, pageIndex(kn, pfn), unmapToSwapEntry, slot);
   if (pageMapcount(kn, pfn) !== 0 || !freezePage(kn, pfn, 2)) {
     if (!cached) Atomics.add(nm.i32, NODE.NR_SWAPCACHE, 1);
     return false;

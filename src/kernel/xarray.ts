@@ -1,110 +1,200 @@
 /**
- * A two-level radix tree of page slots (the page cache's xarray), built from 512-word blocks in
- * the kernel buffer's pool.
+ * The index trees of an inode (its page cache, and a file's map of disk blocks): two-level
+ * radix trees of 512-slot blocks from the kernel buffer's pool (the xarray, with its nodes from
+ * one slab).
  *
- * Locking: lookups take no lock. A slot or a leaf block is installed with compareExchange, so two
- * tasks faulting the same index agree on one page; the loser gives its page or block back.
- * Slots are cleared only when the owning object dies (no other reference left). The pool's
- * free list is under KHDR.XA_LOCK.
+ * A tree is named by its inode and the inode field holding its root (INODE.ROOT or INODE.DISK);
+ * a root of 0 is an empty tree, which gets its root block with its first entry.
+ *
+ * Pool and reservations. Running out of blocks is an errno (-ENOMEM), never an assertion. An
+ * object of fixed size (shmem, SysV) reserves every block its tree can need when it is created
+ * (xaReserve), so that its faults never find the pool empty and no other object can take what
+ * it will need; an object that grows (a file, a tmpfs file) takes blocks from the unreserved
+ * rest of the pool as entries arrive. KHDR.XA_NR_FREE counts the free blocks and XA_RESERVED
+ * the promised ones (XA_RESERVED <= XA_NR_FREE); INODE.XA_RESV is what one inode still holds.
+ *
+ * Locking: lookups take no lock. A slot, a leaf block or a root block is installed with
+ * compareExchange, so two tasks faulting the same index agree on one page; the loser gives its
+ * page or block back (a reserved block goes back to its inode's reservation). Slots are cleared
+ * by truncation and reclaim; blocks return to the pool only when the owning inode dies (no
+ * lockless reader can then hold one). The pool's free list and both counters are under
+ * KHDR.XA_LOCK.
  */
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { KHDR, XA_SHIFT, XA_SLOTS } from '../shm/structs.js';
+import { INODE, INODE_SHMEM, INODE_SYSV, KHDR, XA_SHIFT, XA_SLOTS } from '../shm/structs.js';
+import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 
-/** Allocate a zeroed block; 0 when the pool is exhausted. */
-export function xaAllocBlock(kn: Kernel): number {
+/** xaInstall found the slot taken: another value got there first. */
+export const XA_BUSY = 1;
+
+/** Blocks a tree of `pages` entries at most needs: its root and one leaf per 512 indexes. */
+export function xaBlocksFor(pages: number): number {
+  return 1 + Math.ceil(pages / XA_SLOTS);
+}
+
+/** Whether inode `ino` keeps a reservation for its whole tree (objects of fixed size). */
+function reserves(kn: Kernel, ino: number): boolean {
+  const kind = kn.k[kn.inode(ino) + INODE.KIND];
+  return kind === INODE_SHMEM || kind === INODE_SYSV;
+}
+
+/**
+ * Reserve `blocks` blocks of the pool for inode `ino`'s trees; false (nothing reserved) when the
+ * unreserved pool is smaller.
+ */
+export function xaReserve(kn: Kernel, ino: number, blocks: number): boolean {
   const { k } = kn;
   spinLock(k, KHDR.XA_LOCK);
-  const b = k[KHDR.XA_FREE];
-  if (b !== 0) k[KHDR.XA_FREE] = k[kn.regions.xa + b * XA_SLOTS];
+  const ok = k[KHDR.XA_NR_FREE] - k[KHDR.XA_RESERVED] >= blocks;
+  if (ok) {
+    k[KHDR.XA_RESERVED] += blocks;
+    k[kn.inode(ino) + INODE.XA_RESV] += blocks;
+  }
+  spinUnlock(k, KHDR.XA_LOCK);
+  return ok;
+}
+
+/** Give back what inode `ino` still has reserved (it is dying, its trees destroyed). */
+export function xaUnreserve(kn: Kernel, ino: number): void {
+  const { k } = kn;
+  spinLock(k, KHDR.XA_LOCK);
+  k[KHDR.XA_RESERVED] -= k[kn.inode(ino) + INODE.XA_RESV];
+  k[kn.inode(ino) + INODE.XA_RESV] = 0;
+  spinUnlock(k, KHDR.XA_LOCK);
+}
+
+/** A zeroed block for inode `ino`'s tree, from its reservation if it keeps one; 0 when none is left. */
+function xaAllocBlock(kn: Kernel, ino: number): number {
+  const { k } = kn;
+  const resv = kn.inode(ino) + INODE.XA_RESV;
+  spinLock(k, KHDR.XA_LOCK);
+  let b = 0;
+  if (k[resv] > 0 || k[KHDR.XA_NR_FREE] > k[KHDR.XA_RESERVED]) {
+    b = k[KHDR.XA_FREE];
+    k[KHDR.XA_FREE] = k[kn.regions.xa + b * XA_SLOTS];
+    k[KHDR.XA_NR_FREE]--;
+    if (k[resv] > 0) {
+      k[resv]--;
+      k[KHDR.XA_RESERVED]--;
+    }
+  }
   spinUnlock(k, KHDR.XA_LOCK);
   if (b !== 0) k.fill(0, kn.regions.xa + b * XA_SLOTS, kn.regions.xa + (b + 1) * XA_SLOTS);
   return b;
 }
 
-function xaFreeBlock(kn: Kernel, b: number): void {
+/** Return a block to the pool; a block of a reserving inode goes back to its reservation. */
+function xaFreeBlock(kn: Kernel, ino: number, b: number): void {
   const { k } = kn;
   spinLock(k, KHDR.XA_LOCK);
   k[kn.regions.xa + b * XA_SLOTS] = k[KHDR.XA_FREE];
   k[KHDR.XA_FREE] = b;
+  k[KHDR.XA_NR_FREE]++;
+  if (reserves(kn, ino)) {
+    k[kn.inode(ino) + INODE.XA_RESV]++;
+    k[KHDR.XA_RESERVED]++;
+  }
   spinUnlock(k, KHDR.XA_LOCK);
 }
 
-/** Word index of the leaf slot for `index`, or -1 if its leaf block is absent and `create` is false (or no block is left). */
-function leafSlot(kn: Kernel, root: number, index: number, create: boolean): number {
-  const { k } = kn;
-  const rootSlot = kn.regions.xa + root * XA_SLOTS + (index >>> XA_SHIFT);
-  let leaf = Atomics.load(k, rootSlot);
-  if (leaf === 0) {
-    if (!create) return -1;
-    const fresh = xaAllocBlock(kn);
-    if (fresh === 0) return -1;
-    leaf = Atomics.compareExchange(k, rootSlot, 0, fresh);
-    if (leaf === 0) leaf = fresh;
-    else xaFreeBlock(kn, fresh);
-  }
-  return kn.regions.xa + leaf * XA_SLOTS + (index & (XA_SLOTS - 1));
+/** The block in word `w` (a root field or a root slot), installed if absent and `create`; 0 if none. */
+function childBlock(kn: Kernel, ino: number, w: number, create: boolean): number {
+  const b = Atomics.load(kn.k, w);
+  if (b !== 0 || !create) return b;
+  const fresh = xaAllocBlock(kn, ino);
+  if (fresh === 0) return 0;
+  const won = Atomics.compareExchange(kn.k, w, 0, fresh);
+  if (won === 0) return fresh;
+  xaFreeBlock(kn, ino, fresh);
+  return won;
 }
 
-/** Word index of the slot for `index` in the kernel buffer, or -1 if its block is absent. */
-export function xaSlot(kn: Kernel, root: number, index: number): number {
-  return leafSlot(kn, root, index, false);
+/**
+ * Word index of the leaf slot for `index` in tree `field` of inode `ino`: -1 if a block on the
+ * way is absent and `create` is false, or if no block is left to create it.
+ */
+function leafSlot(kn: Kernel, ino: number, field: number, index: number, create: boolean): number {
+  const root = childBlock(kn, ino, kn.inode(ino) + field, create);
+  if (root === 0) return -1;
+  const leaf = childBlock(kn, ino, kn.regions.xa + root * XA_SLOTS + (index >>> XA_SHIFT), create);
+  return leaf === 0 ? -1 : kn.regions.xa + leaf * XA_SLOTS + (index & (XA_SLOTS - 1));
+}
+
+/** Word index of the slot for `index`, or -1 if its block is absent. */
+export function xaSlot(kn: Kernel, ino: number, field: number, index: number): number {
+  return leafSlot(kn, ino, field, index, false);
 }
 
 /** xa_load: the value at `index` (0 if none). */
-export function xaLoad(kn: Kernel, root: number, index: number): number {
-  const s = leafSlot(kn, root, index, false);
+export function xaLoad(kn: Kernel, ino: number, field: number, index: number): number {
+  const s = leafSlot(kn, ino, field, index, false);
   return s < 0 ? 0 : Atomics.load(kn.k, s);
 }
 
 /**
- * xa_cmpxchg: store `value` at `index` if it holds 0. Returns the value now there (ours or the
- * winner's), or -1 if no block could be allocated.
+ * xa_cmpxchg(0 -> value): store `value` at `index` if the slot holds 0. Returns 0 when stored,
+ * XA_BUSY when another value is there, -ENOMEM when no block is left for the way to it.
  */
-export function xaInstall(kn: Kernel, root: number, index: number, value: number): number {
-  const s = leafSlot(kn, root, index, true);
-  if (s < 0) return -1;
-  const old = Atomics.compareExchange(kn.k, s, 0, value);
-  return old === 0 ? value : old;
+export function xaInstall(kn: Kernel, ino: number, field: number, index: number, value: number): number {
+  const s = leafSlot(kn, ino, field, index, true);
+  if (s < 0) return -ENOMEM;
+  return Atomics.compareExchange(kn.k, s, 0, value) === 0 ? 0 : XA_BUSY;
 }
 
 /** xa_cmpxchg: replace the value at `index` if it is still `old`; true if replaced. */
-export function xaReplace(kn: Kernel, root: number, index: number, old: number, value: number): boolean {
-  const s = leafSlot(kn, root, index, false);
+export function xaReplace(kn: Kernel, ino: number, field: number, index: number, old: number, value: number): boolean {
+  const s = leafSlot(kn, ino, field, index, false);
   return s >= 0 && Atomics.compareExchange(kn.k, s, old, value) === old;
 }
 
 /** Remove the value at `index` if it is still `old`; true if removed. */
-export function xaErase(kn: Kernel, root: number, index: number, old: number): boolean {
-  return xaReplace(kn, root, index, old, 0);
+export function xaErase(kn: Kernel, ino: number, field: number, index: number, old: number): boolean {
+  return xaReplace(kn, ino, field, index, old, 0);
+}
+
+/** Visit the leaves of a tree whose root block is `root`: visit(leafWordBase, firstIndex). */
+function forEachLeaf(kn: Kernel, root: number, from: number, visit: (base: number, first: number) => void): void {
+  const rb = kn.regions.xa + root * XA_SLOTS;
+  for (let i = from >>> XA_SHIFT; i < XA_SLOTS; i++) {
+    const leaf = Atomics.load(kn.k, rb + i);
+    if (leaf !== 0) visit(kn.regions.xa + leaf * XA_SLOTS, i << XA_SHIFT);
+  }
 }
 
 /** Visit every non-zero value at index >= `from`, in index order (a snapshot per slot). */
-export function xaForEach(kn: Kernel, root: number, from: number, visit: (index: number, value: number) => void): void {
-  const { k } = kn;
-  const rb = kn.regions.xa + root * XA_SLOTS;
-  for (let i = from >>> XA_SHIFT; i < XA_SLOTS; i++) {
-    const leaf = Atomics.load(k, rb + i);
-    if (leaf === 0) continue;
-    const lb = kn.regions.xa + leaf * XA_SLOTS;
+export function xaForEach(kn: Kernel, ino: number, field: number, from: number, visit: (index: number, value: number) => void): void {
+  const root = Atomics.load(kn.k, kn.inode(ino) + field);
+  if (root === 0) return;
+  forEachLeaf(kn, root, from, (lb, first) => {
     for (let j = 0; j < XA_SLOTS; j++) {
-      const index = (i << XA_SHIFT) | j;
-      const v = Atomics.load(k, lb + j);
-      if (v !== 0 && index >= from) visit(index, v);
+      const v = Atomics.load(kn.k, lb + j);
+      if (v !== 0 && first + j >= from) visit(first + j, v);
     }
-  }
+  });
 }
 
-/** Visit every non-zero value, then give all blocks of the tree back (the tree must be dead). */
-export function xaDestroy(kn: Kernel, root: number, visit: (index: number, value: number) => void): void {
-  const { k } = kn;
-  const rb = kn.regions.xa + root * XA_SLOTS;
-  for (let i = 0; i < XA_SLOTS; i++) {
-    const leaf = k[rb + i];
-    if (leaf === 0) continue;
-    const lb = kn.regions.xa + leaf * XA_SLOTS;
-    for (let j = 0; j < XA_SLOTS; j++) if (k[lb + j] !== 0) visit((i << XA_SHIFT) | j, k[lb + j]);
-    xaFreeBlock(kn, leaf);
-  }
-  xaFreeBlock(kn, root);
+/** Blocks of tree `field` of inode `ino` (for the audit of the pool). */
+export function xaTreeBlocks(kn: Kernel, ino: number, field: number): number {
+  const root = kn.k[kn.inode(ino) + field];
+  let n = root === 0 ? 0 : 1;
+  if (root !== 0) forEachLeaf(kn, root, 0, () => n++);
+  return n;
 }
+
+/**
+ * Visit every non-zero value of tree `field`, then give all its blocks back; the inode is dying
+ * (no other reference is left), so no lockless reader can be inside the tree.
+ */
+export function xaDestroy(kn: Kernel, ino: number, field: number, visit: (index: number, value: number) => void): void {
+  const w = kn.inode(ino) + field;
+  const root = kn.k[w];
+  if (root === 0) return;
+  forEachLeaf(kn, root, 0, (lb, first) => {
+    for (let j = 0; j < XA_SLOTS; j++) if (kn.k[lb + j] !== 0) visit(first + j, kn.k[lb + j]);
+    xaFreeBlock(kn, ino, (lb - kn.regions.xa) / XA_SLOTS);
+  });
+  xaFreeBlock(kn, ino, root);
+  kn.k[w] = 0;
+}
+

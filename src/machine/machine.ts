@@ -24,7 +24,7 @@
  */
 import { auditKernel, type AuditReport } from '../kernel/audit.js';
 import { type KernelConfig } from '../kernel/config.js';
-import { CAP_SYS_NICE, CAP_SYS_PTRACE, CAP_SYS_RESOURCE } from '../kernel/constants.js';
+import { CAP_SYS_NICE, CAP_SYS_PTRACE, CAP_SYS_RAWIO, CAP_SYS_RESOURCE } from '../kernel/constants.js';
 import { systemError } from '../kernel/errno.js';
 import { Kernel, type MachineBuffers, bufferSizes, kernelRegions, mainOwner } from '../kernel/kernel.js';
 import { numaPolicyInit } from '../kernel/mempolicy.js';
@@ -48,7 +48,7 @@ import { WorkerHost } from './worker-host.js';
 // Node 20.0-20.3 predate Symbol.asyncDispose (20.4 added it); `await using` looks it up.
 if (typeof Symbol.asyncDispose !== 'symbol') Object.defineProperty(Symbol, 'asyncDispose', { value: Symbol.for('nodejs.asyncDispose') });
 
-const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_PTRACE };
+const CAP_NAMES: Record<string, number> = { CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_PTRACE, CAP_SYS_RAWIO };
 
 /**
  * The machine whose kernel the main thread is bound to as lock owner (owner.ts keeps one binding
@@ -78,7 +78,7 @@ export interface SpawnOptions {
   uid?: number;
   /** Effective uid (default: uid). */
   euid?: number;
-  /** Capabilities by name ('CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE') or number. Default: all three when uid is 0, none otherwise. */
+  /** Capabilities by name ('CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE', 'CAP_SYS_RAWIO') or number. Default: all four when uid is 0, none otherwise. */
   caps?: (string | number)[];
 }
 
@@ -307,6 +307,17 @@ export class Process {
     return this.exitWithin(this.machine.graceMs);
   }
 
+  /**
+   * One thread of this process exits (pthread_exit); the last one ends the process, as exit()
+   * does. Idempotent. @throws ERR_INVALID_ARG_VALUE for a task of another process.
+   */
+  async exitTask(t: Task): Promise<void> {
+    if (t.pid !== this.pid) throw optionValueError('exitTask', `task ${t.tid} belongs to process ${t.pid}, not ${this.pid}`);
+    if (!this.#live.includes(t)) return;
+    if (this.#live.length === 1) return this.exit();
+    await this.endTask(t, this.machine.graceMs);
+  }
+
   /** @internal exit, giving calls in flight `graceMs` to settle. */
   exitWithin(graceMs: number): Promise<void> {
     this.#exiting ??= this.#exitAll(graceMs);
@@ -472,7 +483,7 @@ export class Machine {
 
   /**
    * Create a process whose main task runs on `opts.cpu`, as init's child (uid 0 with
-   * CAP_SYS_NICE and CAP_SYS_RESOURCE unless told otherwise). @throws EINVAL (a CPU the machine
+   * CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_PTRACE and CAP_SYS_RAWIO unless told otherwise). @throws EINVAL (a CPU the machine
    * lacks), EAGAIN (the task table is full), ENOMEM; ERR_MACHINE_CLOSED once close() began.
    */
   async spawnProcess(opts: SpawnOptions = {}): Promise<Process> {
@@ -482,7 +493,7 @@ export class Machine {
     // A parent that is exiting passes nothing on (its policy may be going).
     const parent = this.#spawnParent && !this.#spawnParent.refusal() ? this.#spawnParent.main : undefined;
     const uid = opts.uid ?? 0;
-    const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE'] : []));
+    const caps = capMask(opts.caps ?? (uid === 0 ? ['CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_PTRACE', 'CAP_SYS_RAWIO'] : []));
     const cpu = opts.cpu ?? (parent ? Atomics.load(this.kn.k, this.kn.task(parent.slot) + TASK.CPU) : 0);
     const kn = bindMainThread(this.kn);
     const slot = createProcess(kn, { cpu, uid, euid: opts.euid ?? uid, caps });
@@ -661,7 +672,7 @@ export class Machine {
       return r;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      return { problems: [...faults, `the audit could not finish: ${why}`], pagesInUse: {}, policiesLive: NaN, refcountWarnings: this.kn.k[KHDR.WARN_REFCOUNT] };
+      return { problems: [...faults, `the audit could not finish: ${why}`], pagesInUse: {}, policiesLive: NaN, refcountWarnings: this.kn.k[KHDR.WARN_REFCOUNT], pageTablesInUse: NaN };
     }
   }
 

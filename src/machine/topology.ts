@@ -63,7 +63,7 @@ export const DEMO_DISTANCE = [
   [21, 31, 21, 10],
 ];
 
-const LIMIT_NAMES: readonly (keyof KernelLimits)[] = ['maxMms', 'maxTasks', 'maxVmas', 'windowPages', 'policySlots', 'inodes', 'xaBlocks', 'files', 'diskBlocks', 'swapSlots'];
+const LIMIT_NAMES: readonly (keyof KernelLimits)[] = ['maxMms', 'maxTasks', 'maxVmas', 'pageTables', 'policySlots', 'inodes', 'xaBlocks', 'files', 'diskBlocks', 'swapSlots'];
 
 /** The shape of MachineOptions, for checkOptions. */
 const MACHINE_SHAPE: Shape = {
@@ -168,7 +168,7 @@ function buildLimits(nodes: NodeConfig[], l: Partial<KernelLimits> = {}): Kernel
     maxMms: l.maxMms ?? 64,
     maxTasks: l.maxTasks ?? 256,
     maxVmas: l.maxVmas ?? 1024,
-    windowPages: l.windowPages ?? 1 << 18,
+    pageTables: l.pageTables ?? 16 * (l.maxMms ?? 64) + 4 * Math.ceil(totalPages / 512) + 64,
     policySlots: l.policySlots ?? 8192,
     inodes,
     xaBlocks: l.xaBlocks ?? 2 * inodes + 4 * Math.ceil(totalPages / XA_SLOTS) + 64,
@@ -180,7 +180,6 @@ function buildLimits(nodes: NodeConfig[], l: Partial<KernelLimits> = {}): Kernel
     const least = k === 'swapSlots' ? 0 : 2; // no swap at all is a valid machine (swapoff)
     if (!Number.isSafeInteger(v) || v < least) throw invalid(`limits.${k} = ${v} is not an integer of at least ${least}`);
   }
-  if (out.windowPages > 1 << 26) throw invalid('limits.windowPages is at most 2^26 (256 GiB)');
   for (const k of ['diskBlocks', 'swapSlots'] as const) {
     if (out[k] > MAX_DEVICE_BLOCKS) throw invalid(`limits.${k} = ${out[k]} is more than ${MAX_DEVICE_BLOCKS} blocks: a device is one SharedArrayBuffer, and V8 views at most 4 GiB of a buffer`);
   }
@@ -194,7 +193,7 @@ function checkBufferSizes(l: KernelLimits): void {
   const views: [string, number, string][] = [
     ['kernel', sizes.kernel / 4, 'policySlots, maxTasks, inodes, xaBlocks, files, swapSlots'],
     ['VMA', sizes.vmas / 8, 'maxMms x maxVmas'],
-    ['page-table', sizes.ptes / 4, 'maxMms x windowPages'],
+    ['page-table', sizes.ptes / 4, 'maxMms, pageTables'],
   ];
   for (const [name, elements, by] of views) {
     if (elements > MAX_VIEW_BYTES) throw invalid(`the ${name} buffer would have ${elements} entries, more than the 2^32 one typed array views: lower limits.{${by}}`);

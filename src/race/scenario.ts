@@ -62,7 +62,7 @@ export const DEFAULT_RACE_MACHINE: MachineOptions = {
     { cpus: 2, memory: '256K' },
     { cpus: 2, memory: '256K' },
   ],
-  limits: { maxMms: 6, maxTasks: 8, maxVmas: 32, windowPages: 4096, policySlots: 256, inodes: 8, files: 8, diskBlocks: 16, swapSlots: 64 },
+  limits: { maxMms: 6, maxTasks: 8, maxVmas: 32, pageTables: 42, policySlots: 256, inodes: 8, files: 8, diskBlocks: 16, swapSlots: 64 },
   pageCluster: 2,
 };
 

@@ -5,7 +5,8 @@
  *   kernel  Int32 words: header, mempolicy slab, task table, mm table, shmem objects, xarray
  *           pool. Locking rules are stated at each struct below.
  *   vmas    Float64 words: per mm, a sorted array of VMA records (addresses exceed 2^32).
- *   ptes    Int32 words: per mm, a flat page table covering that mm's address window.
+ *   ptes    Int32 words: page-table pages (pgtable.ts): each mm's PGD, then a pool for the
+ *           lower levels.
  *   node<N> one per memory node, created by the node's worker: node header and counters, struct
  *           page array, free stack, then the page frames themselves (4 KiB aligned).
  *
@@ -52,6 +53,12 @@ export const KHDR = defineStruct([
   'NUMA_HINT_FAULTS', // faults that found an unmapped cached page and asked mpol_misplaced()
   'NUMA_HINT_FAULTS_LOCAL', // ... and found it where the policy wants it
   'NUMA_PAGES_MIGRATED', // pages migrate-on-fault moved
+  'XA_NR_FREE', // blocks on the xarray pool's free list (under XA_LOCK)
+  'XA_RESERVED', // of those, blocks promised to inodes of fixed size (under XA_LOCK)
+  'PT_LOCK', // spinlock: guards the page-table pool (pgtable.ts)
+  'PT_FREE', // first free page-table page (under PT_LOCK)
+  'PT_BUMP', // next page-table page never handed out (under PT_LOCK)
+  'PT_NR_FREE', // page-table pages free: on the list or never handed out (under PT_LOCK)
 ]);
 export const KERNEL_MAGIC = 0x4e554d41; // "NUMA"
 
@@ -129,8 +136,8 @@ export const INODE = defineStruct([
   'REFS',
   'PAGES', // size in pages (shmem and SysV: fixed at creation)
   'SIZE', // size in bytes (files)
-  'ROOT', // page cache xarray root block
-  'DISK', // file: xarray root of its disk blocks (block + 1)
+  'ROOT', // page cache xarray root block (0 until the first entry; installed by compareExchange)
+  'DISK', // file: xarray root of its disk blocks (block + 1), likewise
   'INO',
   'NR_PAGES', // atomic: pages in the page cache
   'SP_SEM', // rw-semaphore: guards this inode's shared-policy ranges (sp->lock)
@@ -149,6 +156,7 @@ export const INODE = defineStruct([
   'SEQ', // SysV id sequence
   'DEST', // SysV: IPC_RMID was called (SHM_DEST)
   'DENTRY', // file: its directory entry (kept, marked unlinked, while the inode lives)
+  'XA_RESV', // xarray blocks still reserved for this inode's trees (under KHDR.XA_LOCK)
 ], { lineAligned: true });
 export const INODE_SHMEM = 1;
 export const INODE_SYSV = 2;
@@ -186,7 +194,7 @@ export const NAME_WORDS = 16;
  */
 export const FILE = defineStruct(['STATE', 'INODE', 'FLAGS', 'POS', 'REFS', 'RA_NEXT', 'RA_SIZE']);
 
-/** A process's fd table (files_struct): USERS counts the tasks sharing it; the fds array is in the fds region, MAX_FDS words per table, each a file slot or 0, under the table's LOCK. */
+/** A process's fd table (files_struct): USERS counts the tasks sharing it; the fds array is in the fds region, MAX_FDS words per table, each a file slot, 0, or -1 while an open() holds it reserved, under the table's LOCK. */
 export const FDT = defineStruct(['STATE', 'USERS', 'LOCK'], { lineAligned: true });
 export const MAX_FDS = 64;
 
@@ -221,10 +229,11 @@ export const PAGE = defineStruct([
   'REFCOUNT',
   'MAPCOUNT',
   'MAPPING', // anon_vma id (PG_anon) or shmem object slot
-  'INDEX', // page index in the mapping (virtual page for anon)
+  'INDEX', // page index in the mapping (virtual page for anon: its low 32 bits, unsigned)
   'LRU_NEXT',
   'LRU_PREV',
   'PRIVATE',
+  'INDEX_HI', // anon: the virtual page number's bits above 32 (user addresses reach 2^47)
 ]);
 export const PG_ANON = 1 << 0;
 export const PG_DIRTY = 1 << 1;

@@ -115,7 +115,7 @@ describe('machines as large as the options allow', () => {
     expect(node.message).to.match(/node 0: memory 4294967296 is more than \d+ bytes .*V8 views at most 4 GiB of a buffer/);
     const disk = await rejection(Machine.create({ nodes: [{ memory: '1M' }], limits: { diskBlocks: 2 ** 20 } }));
     expect(disk.message).to.match(/limits\.diskBlocks = 1048576 is more than \d+ blocks: a device is one SharedArrayBuffer/);
-    const ptes = await rejection(Machine.create({ nodes: [{ memory: '1M' }], limits: { maxMms: 1024, windowPages: 2 ** 26 } }));
-    expect(ptes.message).to.contain('page-table buffer').and.contain('limits.{maxMms x windowPages}');
+    const ptes = await rejection(Machine.create({ nodes: [{ memory: '1M' }], limits: { pageTables: 2 ** 23 } }));
+    expect(ptes.message).to.contain('page-table buffer').and.contain('limits.{maxMms, pageTables}');
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID, IPC_STAT, MPOL_INTERLEAVE, MPOL_BIND, PAGE_SIZE, SHM_DEST, SHM_RDONLY, SHM_RND } from '../../src/index.js';
-import { SMALL, expectErrno, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
+import { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID, IPC_STAT, MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MPOL_INTERLEAVE, MPOL_BIND, PAGE_SIZE, PROT_READ, PROT_WRITE, SHM_DEST, SHM_RDONLY, SHM_RND } from '../../src/index.js';
+import { SMALL, expectErrno, fixture, nodesOf, parseNumaMaps, withMachine } from '../helpers.js';
 
 describe('SysV shared memory', () => {
   it('two processes attach the same segment by key and see each other\'s bytes', () =>
@@ -52,6 +52,33 @@ describe('SysV shared memory', () => {
       await a.main.shmdt(pa);
       expect((await a.main.shmctl(id, IPC_STAT))!.shm_nattch).to.equal(0);
       await a.main.shmctl(id, IPC_RMID);
+    }));
+
+  it('shmdt detaches every fragment of the segment at its own offset, and not a mapping placed between them', () =>
+    withMachine(SMALL, async (m) => {
+      const t = (await m.spawnProcess()).main;
+      const id = await t.shmget(IPC_PRIVATE, 4 * PAGE_SIZE, 0o600);
+      const pa = await t.shmat(id, null, 0);
+      await t.mmap(pa + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+      await t.store(pa + PAGE_SIZE, new Uint8Array([5]));
+      await t.shmdt(pa);
+      for (const page of [0, 2, 3]) await expectErrno(t.load(pa + page * PAGE_SIZE, 1), 'EFAULT', 'load');
+      expect(await t.load(pa + PAGE_SIZE, 1)).to.deep.equal(new Uint8Array([5]));
+      expect((await t.shmctl(id, IPC_STAT))!.shm_nattch).to.equal(0);
+      await t.shmctl(id, IPC_RMID);
+    }));
+
+  it('a shmat racing with the IPC_RMID that destroys the segment finds it gone (EINVAL), never a dying segment', () =>
+    withMachine(SMALL, async (m) => {
+      const a = (await m.spawnProcess({ cpu: 0 })).main;
+      const b = (await m.spawnProcess({ cpu: 2 })).main;
+      const id = await a.shmget(0x51, 4 * PAGE_SIZE, IPC_CREAT | 0o600);
+      const flags = new SharedArrayBuffer(8);
+      const [, got] = await Promise.all([
+        a.run(fixture('ipc-race'), 'removeStoppingInDestroy', id, flags),
+        b.run<string>(fixture('ipc-race'), 'attachWhileDestroyed', id, flags),
+      ]);
+      expect(got).to.equal('EINVAL');
     }));
 
   it('IPC_RMID marks an attached segment SHM_DEST, frees the key, and the last detach destroys it', () =>
