@@ -125,30 +125,34 @@ export function setSleeping(on: boolean): void {
   if (myRow >= 0) Atomics.store(table!, myRow + ROW_SLEEPING, on ? 1 : 0);
 }
 
-/** Record a read hold of `arr[idx]` by this thread. */
+/**
+ * Record a read hold of `arr[idx]` by this thread. Plain stores: the row is read by other threads
+ * only after this one died (the machine, reaping it) or while it is parked by a controlled
+ * scheduler (deadlock reports), and both come after a synchronising Atomics operation.
+ */
 export function noteReadHold(arr: Int32Array, idx: number): void {
   if (myRow < 0) return;
   const t = table!;
   const n = t[myRow + ROW_COUNT];
   if (n >= READ_HOLDS_MAX) throw new Error(`numa-emu BUG: more than ${READ_HOLDS_MAX} nested read holds`);
-  t[myRow + 2 + 2 * n] = arrayId(arr);
+  t[myRow + 2 + 2 * n] = arr === arrays[0] ? 1 : arrayId(arr);
   t[myRow + 3 + 2 * n] = idx;
-  Atomics.store(t, myRow + ROW_COUNT, n + 1);
+  t[myRow + ROW_COUNT] = n + 1;
 }
 
-/** Forget the most recent read hold of `arr[idx]` by this thread. */
+/** Forget the most recent read hold of `arr[idx]` by this thread (mostly the last one listed). */
 export function dropReadHold(arr: Int32Array, idx: number): void {
   if (myRow < 0) return;
   const t = table!;
   const n = t[myRow + ROW_COUNT];
-  const id = arrayId(arr);
+  const id = arr === arrays[0] ? 1 : arrayId(arr);
   for (let i = n - 1; i >= 0; i--) {
     if (t[myRow + 2 + 2 * i] !== id || t[myRow + 3 + 2 * i] !== idx) continue;
     for (let j = i; j < n - 1; j++) {
       t[myRow + 2 + 2 * j] = t[myRow + 4 + 2 * j];
       t[myRow + 3 + 2 * j] = t[myRow + 5 + 2 * j];
     }
-    Atomics.store(t, myRow + ROW_COUNT, n - 1);
+    t[myRow + ROW_COUNT] = n - 1;
     return;
   }
 }
