@@ -32,7 +32,7 @@ import { fileMapBlock, filePages, filemapFault, pageInCache } from './filemap.js
 import { type Kernel } from './kernel.js';
 import { clearPage, copyPage, frameOffset, lruAdd, lruAddBulk, memalloc, pageFlags, pageWord, prepNewPage, putPage, setPageFlags, tryGetPage } from './page-alloc.js';
 import { isMigrationEntry, isSwapEntry, lookupSwapCache, readSwapSlot, swapDuplicate, swapFree, swapFreeBulk, swpSlot, waitOnSwapWriteout } from './swap.js';
-import { shmemGetPage } from './shmem.js';
+import { shmemGetPage, shmemNew } from './shmem.js';
 import { allocPageVma, vmaIlx } from './vma-policy.js';
 import { lockPage, unlockPage } from './page-lock.js';
 import { migrationEntryWait } from './migrate.js';
@@ -144,14 +144,20 @@ function inodePages(kn: Kernel, ino: number): number {
 function inodeFaultPage(kn: Kernel, t: number, m: number, i: number, addr: number, write: boolean): number {
   const ino = kn.vmas[kn.vma(m, i) + VMA.INODE];
   const index = vmaIlx(kn, m, i, addr);
-  const file = kn.k[kn.inode(ino) + INODE.KIND] === INODE_FILE;
+  const kind = kn.k[kn.inode(ino) + INODE.KIND];
+  const file = kind === INODE_FILE;
+  const resizable = file || kind === INODE_TMPFS; // a segment's size never changes: one check is enough
   for (let tries = 0; tries < MAX_FAULT_RETRIES; tries++) {
     if (index >= inodePages(kn, ino)) return -EIO;
-    const pfn = file ? filemapFault(kn, t, ino, index) : shmemGetPage(kn, t, ino, index, write);
+    const pfn = file ? filemapFault(kn, t, ino, index) : shmemGetPage(kn, t, ino, index, write, true);
     if (pfn < 0) return pfn;
-    if (misplacedCheck(kn, pfn) && migrateOnFault(kn, t, m, i, addr, pfn)) continue;
-    lockPage(kn, pfn);
-    if (pageInCache(kn, ino, index, pfn) && index < inodePages(kn, ino)) return pfn;
+    const fresh = shmemNew.lockedPfn === pfn; // placed by the policy in force just now, and locked
+    shmemNew.lockedPfn = -1;
+    if (!fresh) {
+      if (misplacedCheck(kn, pfn) && migrateOnFault(kn, t, m, i, addr, pfn)) continue;
+      lockPage(kn, pfn);
+    }
+    if ((fresh || pageInCache(kn, ino, index, pfn)) && (!resizable || index < inodePages(kn, ino))) return pfn;
     unlockPage(kn, pfn); // truncated or migrated meanwhile: look again
     putPage(kn, pfn);
   }

@@ -13,7 +13,7 @@
  *
  * Locking. Index slots are installed with compareExchange (see xarray.ts).
  */
-import { INODE, INODE_SHMEM, PAGE, PG_DIRTY, PG_SWAPBACKED } from '../shm/structs.js';
+import { INODE, INODE_SHMEM, PAGE, PG_DIRTY, PG_LOCKED, PG_SWAPBACKED } from '../shm/structs.js';
 import { sitePoint } from '../sched/preempt.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
@@ -111,11 +111,20 @@ function installSwapped(kn: Kernel, s: number, j: number, pfn: number, old: numb
 }
 
 /**
+ * The page the last shmemGetPage(lockNew) of this thread created and returned locked, or -1
+ * (one task per worker thread: this is the fault in progress).
+ */
+export const shmemNew = { lockedPfn: -1 };
+
+/**
  * shmem_get_folio: the page at `index`, allocated if absent by the object's shared policy for
  * that index, else by the task's policy, or read back from swap. Returns a pfn (pinned: the
  * caller maps it) or -ENOMEM (no page the policy allows, or for a tmpfs file no index block).
+ * With `lockNew` (a fault), a page it creates goes into the cache locked, as the kernel adds new
+ * folios, and is named in shmemNew: nobody can truncate, migrate or reclaim it before the caller
+ * has mapped it and unlocks it, so the caller need not lock it and look it up again.
  */
-export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, write: boolean): number {
+export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, write: boolean, lockNew = false): number {
   for (let tries = 0; tries < MAX_SHMEM_RETRIES; tries++) {
     const v = findGetPage(kn, s, index);
     if (v > 0) return v - 1;
@@ -126,9 +135,10 @@ export function shmemGetPage(kn: Kernel, t: number, s: number, index: number, wr
     }
     const pfn = shmemAllocPage(kn, t, s, index);
     if (pfn < 0) return -ENOMEM;
-    prepNewPage(kn, pfn, PG_SWAPBACKED | (write ? PG_DIRTY : 0), s, index);
+    prepNewPage(kn, pfn, PG_SWAPBACKED | (write ? PG_DIRTY : 0) | (lockNew ? PG_LOCKED : 0), s, index);
     clearPage(kn, pfn);
     const r = installCachePage(kn, s, index, pfn, 0);
+    if (r >= 0 && lockNew) shmemNew.lockedPfn = r;
     if (r >= 0 || r === -ENOMEM) return r; // -ENOMEM: a tmpfs file found no index block (shmem objects reserve theirs)
   }
   BUG(`shmem page ${index} of inode ${s} never settled`);
