@@ -1,6 +1,7 @@
 // The task side of bench/stall.ts: one task's share of a many-task workload, each call timed.
 // Runs inside a task's worker (task.run), on its synchronous system calls.
 import { IPC_CREAT, MAP_ANONYMOUS, MAP_PRIVATE, MPOL_BIND, MPOL_DEFAULT, MPOL_F_ADDR, MPOL_F_NODE, MPOL_INTERLEAVE, MPOL_PREFERRED, PAGE_SIZE, PROT_READ, PROT_WRITE, type Sys } from '../src/index.js';
+import { mulberry32 } from '../src/sched/random.js';
 
 /** Pages of the SysV segment every process attaches. */
 export const SHARED_PAGES = 512;
@@ -13,17 +14,6 @@ export interface TaskTimes {
   ops: string[];
 }
 
-/** A small seeded generator (mulberry32): the workload is a function of the seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const MODES = [MPOL_INTERLEAVE, MPOL_BIND, MPOL_PREFERRED];
 
@@ -41,7 +31,7 @@ export function setUp(sys: Sys, key: number): { shared: number; priv: number } {
  * get_mempolicy of a shared page. Returns each call's duration.
  */
 export function hammer(sys: Sys, seed: number, ops: number, shared: number, priv: number): TaskTimes {
-  const r = rng(seed);
+  const r = mulberry32(seed); // the workload is a function of the seed
   const ms: number[] = [];
   const names: string[] = [];
   const page = (base: number, n: number) => base + Math.floor(r() * n) * PAGE_SIZE;

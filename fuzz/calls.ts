@@ -50,6 +50,7 @@ import {
   SHM_RDONLY,
 } from '../src/index.js';
 import { P, SLOT, type ProcModel, type Region, type TaskModel } from './model.js';
+import { mulberry32 } from '../src/sched/random.js';
 
 export type CallKind = 'data' | 'structural' | 'solo';
 
@@ -65,18 +66,6 @@ export interface World {
   shmIds: number[];
 }
 
-/** mulberry32: the random source of one call's arguments, from the call's seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const FILE_NAMES = ['/f0', '/f1', '/f2', '/dev/shm/t0', '/dev/shm/t1'];
 const SHM_KEYS = [IPC_PRIVATE, 0x11, 0x22, 0x33];
 
@@ -89,7 +78,7 @@ export class Ctx {
     readonly world: World,
     readonly task: TaskModel,
   ) {
-    this.rnd = prng(seed);
+    this.rnd = mulberry32(seed); // the random source of one call's arguments, from the call's seed
   }
 
   get proc(): ProcModel {

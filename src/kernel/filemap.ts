@@ -109,13 +109,17 @@ function addToPageCache(kn: Kernel, t: number, ino: number, index: number): numb
  */
 export function findGetPage(kn: Kernel, ino: number, index: number): number {
   for (let tries = 0; tries < MAX_LOOKUP_RETRIES; tries++) {
-    const v = xaLoad(kn, ino, INODE.ROOT, index);
+    // Index blocks go only with their inode, whose reference the caller holds: the slot's word
+    // stays this slot, so it is found once and read again.
+    const slot = xaSlot(kn, ino, INODE.ROOT, index);
+    if (slot < 0) return 0;
+    const v = Atomics.load(kn.k, slot);
     if (v <= 0) return v;
     if (tryGetPage(kn, v - 1)) {
-      if (xaLoad(kn, ino, INODE.ROOT, index) === v) return v;
+      if (Atomics.load(kn.k, slot) === v) return v;
       putPage(kn, v - 1);
     } else {
-      Atomics.wait(kn.k, xaSlot(kn, ino, INODE.ROOT, index), v, 1); // frozen by reclaim: it is leaving the cache
+      Atomics.wait(kn.k, slot, v, 1); // frozen by reclaim: it is leaving the cache
     }
   }
   BUG(`page cache lookup of inode ${ino} index ${index} never settled`);

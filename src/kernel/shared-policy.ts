@@ -50,16 +50,22 @@ export const SPN_SLAB: SlabSpec = {
 function lockTree(kn: Kernel, s: number, write: boolean): void {
   const w = kn.inode(s) + INODE.SP_SEM;
   const kind = kn.profile.rc.spLock;
-  if (kind === 'rwlock') (write ? writeLock : readLock)(kn.k, w);
-  else if (kind === 'mutex') mutexLock(kn.k, w);
+  // Direct calls, not a call through a chosen function: the lookup is on every shmem fault, and
+  // V8 inlines only calls whose target it knows.
+  if (kind === 'rwlock') {
+    if (write) writeLock(kn.k, w);
+    else readLock(kn.k, w);
+  } else if (kind === 'mutex') mutexLock(kn.k, w);
   else spinLock(kn.k, w);
 }
 
 function unlockTree(kn: Kernel, s: number, write: boolean): void {
   const w = kn.inode(s) + INODE.SP_SEM;
   const kind = kn.profile.rc.spLock;
-  if (kind === 'rwlock') (write ? writeUnlock : readUnlock)(kn.k, w);
-  else if (kind === 'mutex') mutexUnlock(kn.k, w);
+  if (kind === 'rwlock') {
+    if (write) writeUnlock(kn.k, w);
+    else readUnlock(kn.k, w);
+  } else if (kind === 'mutex') mutexUnlock(kn.k, w);
   else spinUnlock(kn.k, w);
 }
 

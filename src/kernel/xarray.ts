@@ -98,10 +98,14 @@ function xaFreeBlock(kn: Kernel, ino: number, b: number): void {
   spinUnlock(k, KHDR.XA_LOCK);
 }
 
-/** The block in word `w` (a root field or a root slot), installed if absent and `create`; 0 if none. */
-function childBlock(kn: Kernel, ino: number, w: number, create: boolean): number {
+/** The block in word `w` (a root field or a root slot), installed if absent; 0 if none could be. */
+function childBlock(kn: Kernel, ino: number, w: number): number {
   const b = Atomics.load(kn.k, w);
-  if (b !== 0 || !create) return b;
+  return b !== 0 ? b : installBlock(kn, ino, w);
+}
+
+/** Install a fresh block in the empty word `w` (another task may win the race: its block is used). */
+function installBlock(kn: Kernel, ino: number, w: number): number {
   const fresh = xaAllocBlock(kn, ino);
   if (fresh === 0) return 0;
   const won = Atomics.compareExchange(kn.k, w, 0, fresh);
@@ -111,24 +115,31 @@ function childBlock(kn: Kernel, ino: number, w: number, create: boolean): number
 }
 
 /**
- * Word index of the leaf slot for `index` in tree `field` of inode `ino`: -1 if a block on the
- * way is absent and `create` is false, or if no block is left to create it.
+ * Word index of the leaf slot for `index` in tree `field` of inode `ino`, the blocks on the way
+ * installed if absent: -1 if no block is left to create one.
  */
-function leafSlot(kn: Kernel, ino: number, field: number, index: number, create: boolean): number {
-  const root = childBlock(kn, ino, kn.inode(ino) + field, create);
+function leafSlot(kn: Kernel, ino: number, field: number, index: number): number {
+  const root = childBlock(kn, ino, kn.inode(ino) + field);
   if (root === 0) return -1;
-  const leaf = childBlock(kn, ino, kn.regions.xa + root * XA_SLOTS + (index >>> XA_SHIFT), create);
+  const leaf = childBlock(kn, ino, kn.regions.xa + root * XA_SLOTS + (index >>> XA_SHIFT));
   return leaf === 0 ? -1 : kn.regions.xa + leaf * XA_SLOTS + (index & (XA_SLOTS - 1));
 }
 
-/** Word index of the slot for `index`, or -1 if its block is absent. */
+/**
+ * Word index of the slot for `index`, or -1 if its block is absent: leafSlot without the creating
+ * path, small enough for V8 to inline into every lookup (a page-cache lookup is on every fault).
+ */
 export function xaSlot(kn: Kernel, ino: number, field: number, index: number): number {
-  return leafSlot(kn, ino, field, index, false);
+  const { k } = kn;
+  const root = Atomics.load(k, kn.inode(ino) + field);
+  if (root === 0) return -1;
+  const leaf = Atomics.load(k, kn.regions.xa + root * XA_SLOTS + (index >>> XA_SHIFT));
+  return leaf === 0 ? -1 : kn.regions.xa + leaf * XA_SLOTS + (index & (XA_SLOTS - 1));
 }
 
 /** xa_load: the value at `index` (0 if none). */
 export function xaLoad(kn: Kernel, ino: number, field: number, index: number): number {
-  const s = leafSlot(kn, ino, field, index, false);
+  const s = xaSlot(kn, ino, field, index);
   return s < 0 ? 0 : Atomics.load(kn.k, s);
 }
 
@@ -137,14 +148,14 @@ export function xaLoad(kn: Kernel, ino: number, field: number, index: number): n
  * XA_BUSY when another value is there, -ENOMEM when no block is left for the way to it.
  */
 export function xaInstall(kn: Kernel, ino: number, field: number, index: number, value: number): number {
-  const s = leafSlot(kn, ino, field, index, true);
+  const s = leafSlot(kn, ino, field, index);
   if (s < 0) return -ENOMEM;
   return Atomics.compareExchange(kn.k, s, 0, value) === 0 ? 0 : XA_BUSY;
 }
 
 /** xa_cmpxchg: replace the value at `index` if it is still `old`; true if replaced. */
 export function xaReplace(kn: Kernel, ino: number, field: number, index: number, old: number, value: number): boolean {
-  const s = leafSlot(kn, ino, field, index, false);
+  const s = xaSlot(kn, ino, field, index);
   return s >= 0 && Atomics.compareExchange(kn.k, s, old, value) === old;
 }
 
