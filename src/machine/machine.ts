@@ -84,7 +84,7 @@ export interface SpawnOptions {
 
 /** Placement of a new thread or forked child. */
 export interface CloneOptions {
-  /** CPU the new task runs on (default: the main task's). */
+  /** CPU the new task runs on (default: the CPU of the task that clones: the main task while it lives). */
   cpu?: number;
 }
 
@@ -280,25 +280,27 @@ export class Process {
   }
 
   /**
-   * clone(CLONE_VM|CLONE_THREAD): a new task in this process, on `opts.cpu` (default: the main
-   * task's). @throws EINVAL (a CPU the machine lacks), EAGAIN (the task table is full), ENOMEM.
+   * clone(CLONE_VM|CLONE_THREAD): a new task in this process, on `opts.cpu` (default: the cloning
+   * task's, the main task while it lives). @throws EINVAL (a CPU the machine lacks), EAGAIN (the task table is full), ENOMEM.
    */
   async spawnThread(opts: CloneOptions = {}): Promise<Task> {
     checkOptions('spawnThread', 'options', opts, CLONE_SHAPE);
-    const cpu = opts.cpu ?? (await this.main.getcpu()).cpu;
-    const slot = await this.main.request<number>('clone', [true, cpu], 'spawnThread()');
+    const caller = this.#caller();
+    const cpu = opts.cpu ?? (await caller.getcpu()).cpu;
+    const slot = await caller.request<number>('clone', [true, cpu], 'spawnThread()');
     return this.adopt(await this.#track(this.machine.startTask(this, slot)));
   }
 
   /**
    * fork(): a child process with a copy-on-write copy of the address space, the task policy and
-   * the VMA policies, on `opts.cpu` (default: the main task's). @throws EINVAL (a CPU the machine
+   * the VMA policies, on `opts.cpu` (default: the cloning task's, the main task while it lives). @throws EINVAL (a CPU the machine
    * lacks), EAGAIN (the task table is full), ENOMEM (no mm slot, or the policy slab is full).
    */
   async fork(opts: CloneOptions = {}): Promise<Process> {
     checkOptions('fork', 'options', opts, CLONE_SHAPE);
-    const cpu = opts.cpu ?? (await this.main.getcpu()).cpu;
-    const slot = await this.main.request<number>('clone', [false, cpu], 'fork()');
+    const caller = this.#caller();
+    const cpu = opts.cpu ?? (await caller.getcpu()).cpu;
+    const slot = await caller.request<number>('clone', [false, cpu], 'fork()');
     return this.machine.adoptProcess(slot);
   }
 
@@ -373,6 +375,14 @@ export class Process {
     await Promise.allSettled([...this.#starting]);
     await Promise.all([...this.#live].map((t) => this.endTask(t, graceMs)));
     this.machine.forget(this);
+  }
+
+  /**
+   * The task that clones for the process: the main task while it lives, else another live one
+   * (any thread may call clone; the main task may have exited alone, by exitTask).
+   */
+  #caller(): Task {
+    return this.#live.includes(this.main) ? this.main : (this.#live[0] ?? this.main);
   }
 
   /** Keep `work` (a task being started) in the set an exit waits for. */

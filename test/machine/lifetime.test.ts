@@ -83,6 +83,28 @@ describe('machine lifetime', () => {
       expect(m.audit().policiesLive).to.equal(0);
     }));
 
+  it('exitTask ends one thread: after the main task exits alone, another thread still clones and forks, calls to the main task reject with ERR_TASK_EXITED, and the last exitTask ends the process', () =>
+    withMachine(SMALL, async (m) => {
+      const p = await m.spawnProcess({ cpu: 0 });
+      const t2 = await p.spawnThread({ cpu: 1 });
+      const a = await mapAnon(t2, 1);
+      await p.exitTask(p.main);
+      await p.exitTask(p.main); // idempotent
+      expect(((await p.main.getcpu().catch((e: CodedError) => e)) as CodedError).code).to.equal('ERR_TASK_EXITED');
+      const t3 = await p.spawnThread({ cpu: 2 });
+      await t3.store(a, new Uint8Array([7]));
+      const child = await p.fork({ cpu: 3 });
+      expect(Array.from(await child.main.load(a, 1))).to.deep.equal([7]);
+      const other = await m.spawnProcess();
+      expect(((await p.exitTask(other.main).catch((e: CodedError) => e)) as CodedError).code).to.equal('ERR_INVALID_ARG_VALUE');
+      await p.exitTask(t2);
+      await p.exitTask(t3);
+      expect(((await t3.getcpu().catch((e: CodedError) => e)) as CodedError).code).to.equal('ERR_TASK_EXITED');
+      expect(((await p.spawnThread().catch((e: CodedError) => e)) as CodedError).code).to.equal('ERR_TASK_EXITED');
+      await child.exit();
+      expect(m.audit().problems).to.deep.equal([]);
+    }));
+
   it('close() with hundreds of calls in flight lets them all settle, and refuses the calls made after it', async () => {
     const m = await Machine.create(SMALL);
     const procs = await Promise.all([0, 2, 4, 6].map((cpu) => m.spawnProcess({ cpu })));
