@@ -54,7 +54,7 @@ import {
   mpolSetNodemask,
   nextInterleaveNode,
 } from './mempolicy.js';
-import { type MigrateList, isolateQueued, mbindMigrate, migrateFolioAdd, newMigrateList, putbackMigrateList, vmaMigratable } from './migrate.js';
+import { type MigrateList, clearList, isolateQueued, mbindMigrate, migrateFolioAdd, newMigrateList, putbackMigrateList, vmaMigratable } from './migrate.js';
 import { inodeHasSharedPolicy, mpolSetSharedPolicy } from './shared-policy.js';
 import { lookupPut, lookupRef, vmaPolicyAt } from './vma-policy.js';
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
@@ -277,6 +277,14 @@ function mbindCheckRange(kn: Kernel, t: number, start: number, len: number, flag
  * page; nothing is queued then) or -EFAULT (a hole). The caller holds mmap_sem.
  */
 export function queuePagesRange(kn: Kernel, m: number, start: number, end: number, nodes: Nodemask, flags: number, list: MigrateList): number {
+  const failed = scanRange(kn, m, start, end, nodes, flags, list);
+  if (failed >= 0) return failed + isolateQueued(kn, list);
+  clearList(list); // candidates hold no reference until they are isolated: an error just forgets them
+  return failed;
+}
+
+/** queuePagesRange's walk: candidates queued on `list` (not isolated yet); failures, -EIO or -EFAULT. */
+function scanRange(kn: Kernel, m: number, start: number, end: number, nodes: Nodemask, flags: number, list: MigrateList): number {
   let i = findVma(kn, m, start);
   if (i < 0 || vmaGet(kn, m, i, VMA.START) >= end) return -EFAULT;
   const strictOnly = (flags & MPOL_MF_VALID) === MPOL_MF_STRICT;
@@ -319,7 +327,7 @@ export function queuePagesRange(kn: Kernel, m: number, start: number, end: numbe
     }
   }
   if (!(flags & MPOL_MF_DISCONTIG_OK) && covered < end) return -EFAULT;
-  return failed + isolateQueued(kn, list);
+  return failed;
 }
 
 /**

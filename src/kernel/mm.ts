@@ -39,7 +39,13 @@ export function unmapVmaResources(kn: Kernel, m: number, i: number): void {
   zapPteRange(kn, m, v.start, v.end);
   vmaSet(kn, m, i, VMA.POLICY, 0); // unlinked before its reference goes
   mpolPut(kn, v.policy);
-  if (v.inode !== 0) inodePut(kn, v.inode);
+  if (v.inode === 0) return;
+  // Unlinked from reverse-map walks (they match VMAs by inode under VMA_LOCK) before the
+  // reference goes: the inode slot may be reused at once.
+  vmaLayoutLock(kn, m);
+  vmaSet(kn, m, i, VMA.INODE, 0);
+  vmaLayoutUnlock(kn, m);
+  inodePut(kn, v.inode);
 }
 
 /** exit_mmap: drop every VMA of `m`, then its page tables (its PGD stays, empty, with the slot). */

@@ -16,10 +16,13 @@
  * (two faults of one mm agree on one table; the loser gives its own back), under the mm's
  * mmap_sem held for read or write. Tables are freed only with mmap_sem held for write (munmap,
  * exit), and only where no VMA is, so every entry in them is 0: no fault can then be inside
- * them, and reclaim, which changes anonymous entries without mmap_sem, only ever changes an entry
- * that is not 0 (a walker that read a table just before it was freed finds no entry to change in
- * it; an anonymous page sits at one address in every mm that maps it, so a reused table cannot
- * show it elsewhere).
+ * them. A table is unhooked from its parent before it is freed, so a walk that starts later
+ * cannot reach it. A lockless walker (reclaim and migration change anonymous entries without
+ * mmap_sem) that found an entry index just before the free may still compareExchange in the
+ * table after it was freed and reused: it expects a present anonymous entry (PTE_DIRTY set) or a
+ * migration entry (negative), which a free-list link (a table number) never equals; and an
+ * anonymous page sits at one address in every mm that maps it, so a match in a reused table is
+ * a real mapping of that page, and changing it is what the walk would do there anyway.
  * The pool's free list and counters are under KHDR.PT_LOCK.
  */
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
@@ -142,8 +145,8 @@ function freeUnder(kn: Kernel, t: number, level: number, base: number, floor: nu
     if (child === 0) continue;
     const lo = base + i * span;
     if (lo >= floor && lo + span <= ceiling) {
+      Atomics.store(kn.ptes, w, 0); // unhooked before it is freed: a lockless walk never enters a freed table
       freeTree(kn, child, level + 1);
-      kn.ptes[w] = 0;
     } else if (level + 1 < PTE_LEVEL) {
       freeUnder(kn, child, level + 1, lo, floor, ceiling);
     }

@@ -176,7 +176,7 @@ export function canMerge(kn: Kernel, a: VmaInit, b: VmaInit, bPolicy: number): b
 /** Merge VMA `i + 1` into VMA `i` (they must be mergeable); drops the absorbed VMA's references. */
 export function mergeWithNext(kn: Kernel, m: number, i: number): void {
   const next = vmaRead(kn, m, i + 1);
-  vmaSet(kn, m, i, VMA.END, next.end);
+  vmaAdjust(kn, m, i, vmaGet(kn, m, i, VMA.START), next.end);
   if (vmaGet(kn, m, i, VMA.ANON_VMA) === 0) vmaSet(kn, m, i, VMA.ANON_VMA, next.anonVma);
   vmaSet(kn, m, i + 1, VMA.POLICY, 0); // unlinked before its reference goes
   mpolPut(kn, next.policy);

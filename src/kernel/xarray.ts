@@ -13,9 +13,9 @@
  * rest of the pool as entries arrive. KHDR.XA_NR_FREE counts the free blocks and XA_RESERVED
  * the promised ones (XA_RESERVED <= XA_NR_FREE); INODE.XA_RESV is what one inode still holds.
  *
- * Locking: lookups take no lock. A slot, a leaf block or a root block is installed with
- * compareExchange, so two tasks faulting the same index agree on one page; the loser gives its
- * page or block back (a reserved block goes back to its inode's reservation). Slots are cleared
+ * Locking: lookups take no lock. A slot is installed with compareExchange, so two tasks faulting
+ * the same index agree on one page (the loser gives its page back); a leaf or root block is
+ * installed under XA_LOCK after checking its word is still empty. Slots are cleared
  * by truncation and reclaim; blocks return to the pool only when the owning inode dies (no
  * lockless reader can then hold one). The pool's free list and both counters are under
  * KHDR.XA_LOCK.
@@ -64,26 +64,6 @@ export function xaUnreserve(kn: Kernel, ino: number): void {
   spinUnlock(k, KHDR.XA_LOCK);
 }
 
-/** A zeroed block for inode `ino`'s tree, from its reservation if it keeps one; 0 when none is left. */
-function xaAllocBlock(kn: Kernel, ino: number): number {
-  const { k } = kn;
-  const resv = kn.inode(ino) + INODE.XA_RESV;
-  spinLock(k, KHDR.XA_LOCK);
-  let b = 0;
-  if (k[resv] > 0 || k[KHDR.XA_NR_FREE] > k[KHDR.XA_RESERVED]) {
-    b = k[KHDR.XA_FREE];
-    k[KHDR.XA_FREE] = k[kn.regions.xa + b * XA_SLOTS];
-    k[KHDR.XA_NR_FREE]--;
-    if (k[resv] > 0) {
-      k[resv]--;
-      k[KHDR.XA_RESERVED]--;
-    }
-  }
-  spinUnlock(k, KHDR.XA_LOCK);
-  if (b !== 0) k.fill(0, kn.regions.xa + b * XA_SLOTS, kn.regions.xa + (b + 1) * XA_SLOTS);
-  return b;
-}
-
 /** Return a block to the pool; a block of a reserving inode goes back to its reservation. */
 function xaFreeBlock(kn: Kernel, ino: number, b: number): void {
   const { k } = kn;
@@ -104,14 +84,30 @@ function childBlock(kn: Kernel, ino: number, w: number): number {
   return b !== 0 ? b : installBlock(kn, ino, w);
 }
 
-/** Install a fresh block in the empty word `w` (another task may win the race: its block is used). */
+/**
+ * Install a zeroed block in word `w` if it is still empty, from inode `ino`'s reservation if it
+ * keeps one; the block there (ours or the one another task installed first), or 0 when none is
+ * left. Check and install are one step under XA_LOCK: there is never a loser holding a block it
+ * took from a reservation while the winner finds that reservation empty (once per 512 pages).
+ */
 function installBlock(kn: Kernel, ino: number, w: number): number {
-  const fresh = xaAllocBlock(kn, ino);
-  if (fresh === 0) return 0;
-  const won = Atomics.compareExchange(kn.k, w, 0, fresh);
-  if (won === 0) return fresh;
-  xaFreeBlock(kn, ino, fresh);
-  return won;
+  const { k } = kn;
+  const resv = kn.inode(ino) + INODE.XA_RESV;
+  spinLock(k, KHDR.XA_LOCK);
+  let b = Atomics.load(k, w);
+  if (b === 0 && (k[resv] > 0 || k[KHDR.XA_NR_FREE] > k[KHDR.XA_RESERVED])) {
+    b = k[KHDR.XA_FREE];
+    k[KHDR.XA_FREE] = k[kn.regions.xa + b * XA_SLOTS];
+    k[KHDR.XA_NR_FREE]--;
+    if (k[resv] > 0) {
+      k[resv]--;
+      k[KHDR.XA_RESERVED]--;
+    }
+    k.fill(0, kn.regions.xa + b * XA_SLOTS, kn.regions.xa + (b + 1) * XA_SLOTS);
+    Atomics.store(k, w, b); // published zeroed: lockless lookups may follow it at once
+  }
+  spinUnlock(k, KHDR.XA_LOCK);
+  return b;
 }
 
 /**

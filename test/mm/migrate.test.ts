@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import {
   IPC_PRIVATE,
   IPC_RMID,
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_PRIVATE,
   MAP_SHARED,
   type Machine,
   MPOL_BIND,
@@ -209,6 +212,20 @@ describe('mbind MOVE rules', function () {
       await check(p.main, a, 3, 10);
       // Without STRICT the same failure is silent.
       expect(await p.main.run(fixture('migrate-probe'), 'mbindWhilePinned', a, 3 * PAGE_SIZE, MPOL_BIND, 0b1n, MPOL_MF_MOVE, a)).to.equal(null);
+    }));
+
+  it('a hole found after pages were queued: EFAULT, and the queued pages keep their references and bytes (the put-back of pages never isolated, found by the fuzzer)', () =>
+    withMachine(TWO, async (m) => {
+      const t = (await m.spawnProcess({ cpu: 0 })).main;
+      const a = await mapAnon(t, 4);
+      await fill(t, a, 4, 9);
+      // [a, a+2p) read-write, [a+2p, a+3p) read-only (its own VMA), then a hole at a+3p.
+      await t.mmap(a + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+      await t.munmap(a + 3 * PAGE_SIZE, PAGE_SIZE);
+      await expectErrno(t.mbind(a, 4 * PAGE_SIZE, MPOL_BIND, 0b10n, 65, MPOL_MF_MOVE | MPOL_MF_STRICT), 'EFAULT', 'mbind');
+      expect(m.audit().problems).to.deep.equal([]);
+      await check(t, a, 2, 9);
+      expect(await nodesOf(t, a, 2)).to.deep.equal([0, 0]);
     }));
 
   it('MOVE_ALL needs CAP_SYS_NICE: EPERM, and nothing changes', () =>
