@@ -43,6 +43,7 @@ const SITE_NAMES = [
   'sp_free',
   'sp_insert',
   'sp_delete',
+  'finish_fault',
 ] as const;
 
 /** A named site of the kernel. */
