@@ -35,6 +35,8 @@ import { isMigrationEntry, isSwapEntry, lookupSwapCache, readSwapSlot, swapDupli
 import { shmemGetPage, shmemNew } from './shmem.js';
 import { allocPageVma, vmaIlx } from './vma-policy.js';
 import { lockPage, unlockPage } from './page-lock.js';
+import { sitePoint } from '../sched/preempt.js';
+import { SITE } from './sites.js';
 import { migrationEntryWait } from './migrate.js';
 import { migrateOnFault } from './migrate-on-fault.js';
 import { newAnonVmaId, vmaLookup } from './vma.js';
@@ -157,7 +159,12 @@ function inodeFaultPage(kn: Kernel, t: number, m: number, i: number, addr: numbe
       if (misplacedCheck(kn, pfn) && migrateOnFault(kn, t, m, i, addr, pfn)) continue;
       lockPage(kn, pfn);
     }
-    if ((fresh || pageInCache(kn, ino, index, pfn)) && (!resizable || index < inodePages(kn, ino))) return pfn;
+    if ((fresh || pageInCache(kn, ino, index, pfn)) && (!resizable || index < inodePages(kn, ino))) {
+      // Locked, in its slot, inside i_size: the caller maps it under this lock (finish_fault), and
+      // a truncation that begins now waits for the lock before it removes the page.
+      sitePoint(SITE.finish_fault);
+      return pfn;
+    }
     unlockPage(kn, pfn); // truncated or migrated meanwhile: look again
     putPage(kn, pfn);
   }

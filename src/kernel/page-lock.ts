@@ -12,7 +12,14 @@
  * the LRU and zone spinlocks. A task holding a page lock takes no mmap_sem and no second page lock
  * it could wait for, except migration, which locks only pages it isolated from the LRU (nobody
  * else can hold two of those). Every wait is bounded by the futex watchdog.
+ *
+ * For the race engine the page lock is a sleeping lock of class `page_lock` (`mutex_lock:page_lock`,
+ * `mutex_unlock:page_lock` are its points): lockPage, trylockPage and unlockPage pass the
+ * scheduler's hooks, and under a controlled scheduler a waiter is marked blocked on the FLAGS word
+ * instead of spinning. Its holder is not recorded (a bit lock). Migration's own fast paths (the
+ * lock of an isolated page, a new page born locked) set the bit directly and are not points.
  */
+import { LockKind, hooks } from '../sched/preempt.js';
 import { BUG } from '../shm/layout.js';
 import { SPIN_LIMIT, futexWait } from '../shm/futex.js';
 import { PAGE, PG_LOCKED, PG_WAITERS } from '../shm/structs.js';
@@ -22,7 +29,12 @@ import { pageWord } from './page-alloc.js';
 /** folio_trylock: true if this call took the lock. */
 export function trylockPage(kn: Kernel, pfn: number): boolean {
   const nm = kn.pfnNode(pfn);
-  return (Atomics.or(nm.i32, pageWord(nm, pfn, PAGE.FLAGS), PG_LOCKED) & PG_LOCKED) === 0;
+  const w = pageWord(nm, pfn, PAGE.FLAGS);
+  const h = hooks;
+  if (h !== null) h.lock(nm.i32, w, LockKind.Mutex);
+  if (Atomics.or(nm.i32, w, PG_LOCKED) & PG_LOCKED) return false;
+  if (h !== null) h.locked(nm.i32, w, LockKind.Mutex);
+  return true;
 }
 
 /** folio_lock: take the lock, spinning a little, then sleeping on the FLAGS word. */
@@ -30,14 +42,19 @@ export function lockPage(kn: Kernel, pfn: number): void {
   const nm = kn.pfnNode(pfn);
   const { i32 } = nm;
   const w = pageWord(nm, pfn, PAGE.FLAGS);
+  const h = hooks;
+  if (h !== null) h.lock(i32, w, LockKind.Mutex);
   for (let spin = 0, round = 0; ; spin++) {
     const f = Atomics.load(i32, w);
     if (!(f & PG_LOCKED)) {
-      if (!(Atomics.or(i32, w, PG_LOCKED) & PG_LOCKED)) return;
+      if (!(Atomics.or(i32, w, PG_LOCKED) & PG_LOCKED)) break;
+    } else if (h !== null && h.block(i32, w, f, LockKind.Mutex)) {
+      continue; // a controlled scheduler ran the others until the word changed
     } else if (spin >= SPIN_LIMIT) {
       sleepOnFlags(i32, w, f, round++, 'lock_page');
     }
   }
+  if (h !== null) h.locked(i32, w, LockKind.Mutex);
 }
 
 /** folio_unlock: drop the lock and wake every sleeper (each retries). */
@@ -47,6 +64,8 @@ export function unlockPage(kn: Kernel, pfn: number): void {
   const old = Atomics.and(nm.i32, w, ~(PG_LOCKED | PG_WAITERS));
   if (!(old & PG_LOCKED)) BUG(`unlock of pfn ${pfn}, which is not locked`);
   if (old & PG_WAITERS) Atomics.notify(nm.i32, w);
+  const h = hooks;
+  if (h !== null) h.unlock(nm.i32, w, LockKind.Mutex);
 }
 
 /** True while the page is locked. */

@@ -9,7 +9,7 @@
  * this build's numbering) and call `sitePoint(SITE.name)` where the kernel passes it.
  */
 import { setLockNamer } from '../shm/owner.js';
-import { FDT, INODE, KHDR, MM, NODE, POL, TASK } from '../shm/structs.js';
+import { FDT, INODE, KHDR, MM, NODE, PAGE, POL, TASK } from '../shm/structs.js';
 import { type ObjectClassSpec } from '../sched/detect.js';
 import { type SiteNaming, setSiteNaming } from '../sched/sites.js';
 import { BDEV } from './blockdev.js';
@@ -43,6 +43,7 @@ const SITE_NAMES = [
   'sp_free',
   'sp_insert',
   'sp_delete',
+  'finish_fault',
 ] as const;
 
 /** A named site of the kernel. */
@@ -69,6 +70,7 @@ const CLASSES = [
   'disk_lock',
   'swap_lock',
   'mempolicy',
+  'page_lock',
 ] as const;
 const CLASS = Object.fromEntries(CLASSES.map((n, i) => [n, i + 1])) as Record<(typeof CLASSES)[number], number>;
 
@@ -120,8 +122,15 @@ function locate(kn: Kernel, arr: Int32Array, idx: number): { cls: number; of: st
   if (arr === kn.disk.i32) return { cls: idx === BDEV.LOCK ? CLASS.disk_lock : 0, of: '' };
   if (arr === kn.swap.i32) return { cls: idx === BDEV.LOCK ? CLASS.swap_lock : 0, of: '' };
   const node = kn.nodeIds.find((id) => kn.node[id]!.i32 === arr);
+  if (node === undefined) return { cls: 0, of: '' };
+  const nm = kn.node[node]!;
+  const rel = idx - nm.meta;
+  if (rel >= 0 && rel < nm.pages * PAGE.WORDS) {
+    const pfn = nm.basePfn + Math.floor(rel / PAGE.WORDS);
+    return { cls: rel % PAGE.WORDS === PAGE.FLAGS ? CLASS.page_lock : 0, of: `pfn ${pfn} (node ${node})` };
+  }
   const cls = idx === NODE.LOCK ? CLASS.zone_lock : idx === NODE.LRU_LOCK ? CLASS.lru_lock : 0;
-  return { cls, of: node === undefined ? '' : `node ${node}` };
+  return { cls, of: `node ${node}` };
 }
 
 /** Which lock or refcount class the word `arr[idx]` of machine `kn` is. */
@@ -162,7 +171,7 @@ export function forEachLockWord(kn: Kernel, fn: (arr: Int32Array, idx: number, k
 
 /** The kernel's naming for the race engine. */
 export function kernelNaming(kn: Kernel): SiteNaming {
-  return { sites: SITE_NAMES, classes: CLASSES, classify: (arr, idx) => classify(kn, arr, idx) };
+  return { sites: SITE_NAMES, classes: CLASSES, classify: (arr, idx) => classify(kn, arr, idx), ownerless: (arr, idx) => classify(kn, arr, idx) === CLASS.page_lock };
 }
 
 /** Object classes the detectors track, by id. */

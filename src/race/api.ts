@@ -91,7 +91,8 @@ export async function race(o: RaceOptions): Promise<CampaignResult> {
     const ticker = o.onProgress ? setInterval(() => reportProgress(jobs, to - from, o.onProgress!), 200) : null;
     try {
       const parts = (await Promise.all(jobs.map((j) => p.run(j)))) as CampaignResult[];
-      return mergeResults(parts);
+      // One job is the whole campaign (always so for dfs, whose results are never merged).
+      return parts.length === 1 ? parts[0] : mergeResults(parts);
     } finally {
       if (ticker) clearInterval(ticker);
       if (o.onProgress) reportProgress(jobs, to - from, o.onProgress);

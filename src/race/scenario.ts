@@ -20,6 +20,14 @@ export interface RaceCheckContext {
   readFile(path: string): string;
   /** Read `len` bytes of task `task`'s (0-based) memory at `addr` (resident pages only). */
   load(task: number, addr: number, len: number): Uint8Array;
+  /**
+   * The kernel's consistency audit of the state the execution left (every page's refcount and
+   * map count against the entries and cache slots naming it, free lists, swap, policies, locks
+   * left held): its problems, empty when all is consistent. Runs only when called (it walks every
+   * table); kswapd stays paused, as for the whole session. Never throws: an audit that cannot
+   * finish is one problem.
+   */
+  audit(): readonly string[];
 }
 
 /** What setup returns: the racing tasks in order (T1, T2, ...) and each one's argument. */

@@ -9,7 +9,10 @@
  * scenario's own check. The coordinator's thread gets the scheduler's hooks too, so a session
  * must run in a thread of its own (a pool worker, or a CLI's main thread), one session at a time.
  */
+import { auditKernel } from '../kernel/audit.js';
+import { type Kernel } from '../kernel/kernel.js';
 import { ledgerCheck } from '../kernel/mpol-ledger.js';
+import { deadLockHolds } from '../kernel/oops.js';
 import { readKernelFile } from '../kernel/procfs.js';
 import { objectClasses } from '../kernel/sites.js';
 import { pauseKswapd } from '../kernel/vmscan.js';
@@ -149,6 +152,19 @@ function snapshot(machine: Machine, det: Detector): () => void {
   };
 }
 
+/**
+ * The kernel audit of an execution's end state, for a check. Not Machine.audit: that pauses kswapd
+ * for the audit and resumes it after, and a session keeps kswapd paused for good (it would run
+ * between executions, outside every schedule).
+ */
+function kernelAudit(kn: Kernel): readonly string[] {
+  try {
+    return [...deadLockHolds(kn), ...auditKernel(kn).problems];
+  } catch (e) {
+    return [`the audit could not finish: ${(e as Error).message}`];
+  }
+}
+
 /** After a completed execution: the refcount ledger, then the scenario's check. */
 function endCheck(sc: RaceScenario, machine: Machine, det: Detector, slots: readonly number[], results: TaskResult[]): void {
   const kn = machine.kernel;
@@ -162,6 +178,7 @@ function endCheck(sc: RaceScenario, machine: Machine, det: Detector, slots: read
       return r;
     },
     load: (task, addr, len) => peekUser(kn, kn.k[kn.task(slots[task]) + TASK.MM], addr, len),
+    audit: () => kernelAudit(kn),
   };
   let msg: string | null;
   try {

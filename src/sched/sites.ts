@@ -22,6 +22,8 @@ export interface SiteNaming {
   readonly classes: readonly string[];
   /** The class id of the word `arr[idx]` (a lock word or a refcount word), 0 if unknown. */
   classify(arr: Int32Array, idx: number): number;
+  /** True for a lock word that does not record its holder (a bit lock, as the page lock in a page's flags). */
+  ownerless?(arr: Int32Array, idx: number): boolean;
 }
 
 /** Verbs of primitive sites, in id order. */

@@ -12,7 +12,7 @@ import { spinOwner } from '../shm/spinlock.js';
 import { CTL, type Control, TSK, TState, tsk } from './control.js';
 import { taskLabel } from './detect.js';
 import { LockKind } from './preempt.js';
-import { siteName } from './sites.js';
+import { siteName, siteNaming } from './sites.js';
 
 /** The tasks (indexes) holding the word task `i` waits on. */
 function holdersOf(ctl: Control, i: number): { holders: number[]; how: string } {
@@ -24,6 +24,7 @@ function holdersOf(ctl: Control, i: number): { holders: number[]; how: string } 
   const bySlot = (owner: number) => Array.from({ length: n }, (_, j) => j).filter((j) => c[tsk(ctl, j, TSK.SLOT)] === owner);
   if (arr === undefined) return { holders: [], how: 'an unknown word' };
   if (kind === LockKind.Spin) return { holders: bySlot(spinOwner(arr, idx)), how: 'held' };
+  if (siteNaming()?.ownerless?.(arr, idx)) return { holders: [], how: 'locked (a bit lock: its holder is not recorded)' };
   const { writer, readers } = rwsemHolders(arr, idx);
   if (writer !== 0) return { holders: bySlot(writer), how: 'held for write' };
   const rd = Array.from({ length: n }, (_, j) => j).filter((j) => readHoldsOf(c[tsk(ctl, j, TSK.SLOT)]).some(([a, w]) => a === arr && w === idx));

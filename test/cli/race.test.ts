@@ -24,6 +24,11 @@ interface Json {
 describe('numa-emu race, replay, shrink, merge', function () {
   this.timeout(300_000);
 
+  it('race --strategy dfs on a scenario module explores every schedule within the bound and prints their count', async () => {
+    const { stdout } = await cli('race', fixture('race-truncate'), '--strategy', 'dfs', '--bound', '1');
+    expect(stdout).to.match(/executions \d+ \(exhaustive: all schedules within the bound explored\), hits 0 /);
+  });
+
   it('race --list prints the catalogue: id, versions, fix, kind, tasks, depth', async () => {
     const { stdout } = await cli('race', '--list');
     expect(stdout).to.match(/^id\s+name\s+versions\s+kind\s+tasks\s+d\/pre\s+era\s+fix/);
