@@ -14,6 +14,8 @@ import {
   PROT_WRITE,
   type Task,
 } from '../src/index.js';
+import { RaceSession } from '../src/race/session.js';
+import { type RaceScenario } from '../src/race/scenario.js';
 
 /** Create a machine, run `fn`, then check the kernel is consistent and close it. */
 export async function withMachine(opts: MachineOptions, fn: (m: Machine) => Promise<void>): Promise<void> {
@@ -93,4 +95,14 @@ export async function expectErrno(p: Promise<unknown>, code: string, syscall?: s
 /** Absolute path of a compiled fixture module (for task.run). */
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
+}
+
+/** Open a race session on scenario `sc`, run `fn` with it, and close it whatever happens. */
+export async function withSession<T>(sc: RaceScenario, fn: (s: RaceSession) => T | Promise<T>): Promise<T> {
+  const s = await RaceSession.open(sc);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
 }

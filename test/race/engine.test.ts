@@ -2,25 +2,16 @@
 // have their own tests): search strategies, deadlock reports, exhaustive counts, determinism,
 // record and replay, shrinking, detectors, sharding.
 import { expect } from 'chai';
-import { RaceSession } from '../../src/race/session.js';
+import { withSession } from '../helpers.js';
 import { type CampaignSpec, replaySchedule, runCampaign, scheduleOf, scheduleOfRecord, shrinkSchedule } from '../../src/race/campaign.js';
 import { race as lostUpdate } from '../fixtures/race-lost-update.js';
 import { race as yields } from '../fixtures/race-yields.js';
 import { race as abba } from '../fixtures/race-abba.js';
 import { race as mbindFlip } from '../fixtures/race-mbind.js';
 import { type Misuse, misuseScenario } from '../fixtures/race-misuse.js';
-import { type RaceScenario } from '../../src/race/scenario.js';
 import { formatSchedule, parseSchedule } from '../../src/sched/schedule.js';
 import { StepKind } from '../../src/sched/control.js';
 
-async function withSession<T>(sc: RaceScenario, fn: (s: RaceSession) => T | Promise<T>): Promise<T> {
-  const s = await RaceSession.open(sc);
-  try {
-    return await fn(s);
-  } finally {
-    await s.close();
-  }
-}
 
 /**
  * Schedules of two straight-line tasks of `k` points each with at most `bound` preemptions,

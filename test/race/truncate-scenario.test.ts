@@ -2,20 +2,11 @@
 // scenario of test/fixtures/race-truncate.ts explored by random walk, PCT and bounded exhaustive
 // search; and the kernel audit as a scenario check.
 import { expect } from 'chai';
-import { RaceSession } from '../../src/race/session.js';
+import { withSession } from '../helpers.js';
 import { runCampaign } from '../../src/race/campaign.js';
-import { type RaceScenario } from '../../src/race/scenario.js';
 import { race as truncate } from '../fixtures/race-truncate.js';
 import { auditScenario } from '../fixtures/race-audit.js';
 
-async function withSession<T>(sc: RaceScenario, fn: (s: RaceSession) => T | Promise<T>): Promise<T> {
-  const s = await RaceSession.open(sc);
-  try {
-    return await fn(s);
-  } finally {
-    await s.close();
-  }
-}
 
 describe('truncation racing with faults and migration, under the race engine', function () {
   this.timeout(120_000);
