@@ -433,17 +433,12 @@ function mmapReadUnlock(kn: Kernel, m: number): void {
 }
 
 /**
- * Walk [addr, addr + len) page by page under mmap_sem (read), calling `each(pfn, pageOffset,
- * chunkLen, done)` for every chunk with the page pinned. Stops at the first failing fault.
+ * Copy between user memory [addr, addr + buf.length) and `buf` (into memory when `write`), page by
+ * page under mmap_sem (read), each page pinned while it is copied. Stops at the first failing
+ * fault. No closure and no views are made per call: a store of a few bytes is the fault bench.
  */
-function accessVm(
-  kn: Kernel,
-  t: number,
-  addr: number,
-  len: number,
-  write: boolean,
-  each: (pfn: number, off: number, n: number, done: number) => void,
-): AccessFault | null {
+function accessVm(kn: Kernel, t: number, addr: number, buf: Uint8Array, write: boolean): AccessFault | null {
+  const len = buf.length;
   const m = mmapReadLock(kn, t);
   try {
     for (let done = 0; done < len; ) {
@@ -452,7 +447,7 @@ function accessVm(
       const n = Math.min(PAGE_SIZE - off, len - done);
       const pfn = pinUserPage(kn, t, m, a - off, write);
       if (pfn < 0) return { err: pfn, addr: a };
-      each(pfn, off, n, done);
+      copyUserChunk(kn, pfn, off, buf, done, n, write);
       unpinUserPage(kn, pfn);
       done += n;
     }
@@ -462,21 +457,25 @@ function accessVm(
   }
 }
 
-/** Read `len` bytes at `addr` into `out`. */
+/** Bytes [done, done + n) of `buf` to (or from) offset `off` of page `pfn`. */
+function copyUserChunk(kn: Kernel, pfn: number, off: number, buf: Uint8Array, done: number, n: number, toPage: boolean): void {
+  const nm = kn.pfnNode(pfn);
+  const at = frameOffset(nm, pfn) + off;
+  if (toPage) nm.bytes.set(done === 0 && n === buf.length ? buf : buf.subarray(done, done + n), at);
+  else if (n <= SMALL_COPY) for (let j = 0; j < n; j++) buf[done + j] = nm.bytes[at + j];
+  else buf.set(nm.bytes.subarray(at, at + n), done);
+}
+/** Up to this many bytes a byte loop copies faster than a view and a set. */
+const SMALL_COPY = 64;
+
+/** Read `out.length` bytes at `addr` into `out`. */
 export function userLoad(kn: Kernel, t: number, addr: number, out: Uint8Array): AccessFault | null {
-  return accessVm(kn, t, addr, out.length, false, (pfn, off, n, done) => {
-    const nm = kn.pfnNode(pfn);
-    const src = frameOffset(nm, pfn) + off;
-    out.set(nm.bytes.subarray(src, src + n), done);
-  });
+  return accessVm(kn, t, addr, out, false);
 }
 
 /** Write `bytes` at `addr`. */
 export function userStore(kn: Kernel, t: number, addr: number, bytes: Uint8Array): AccessFault | null {
-  return accessVm(kn, t, addr, bytes.length, true, (pfn, off, n, done) => {
-    const nm = kn.pfnNode(pfn);
-    nm.bytes.set(bytes.subarray(done, done + n), frameOffset(nm, pfn) + off);
-  });
+  return accessVm(kn, t, addr, bytes, true);
 }
 
 /**
