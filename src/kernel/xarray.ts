@@ -21,7 +21,7 @@
  * KHDR.XA_LOCK.
  */
 import { spinLock, spinUnlock } from '../shm/spinlock.js';
-import { INODE, INODE_SHMEM, INODE_SYSV, KHDR, XA_SHIFT, XA_SLOTS } from '../shm/structs.js';
+import { INODE, KHDR, XA_SHIFT, XA_SLOTS } from '../shm/structs.js';
 import { ENOMEM } from './errno.js';
 import { type Kernel } from './kernel.js';
 
@@ -31,12 +31,6 @@ export const XA_BUSY = 1;
 /** Blocks a tree of `pages` entries at most needs: its root and one leaf per 512 indexes. */
 export function xaBlocksFor(pages: number): number {
   return 1 + Math.ceil(pages / XA_SLOTS);
-}
-
-/** Whether inode `ino` keeps a reservation for its whole tree (objects of fixed size). */
-function reserves(kn: Kernel, ino: number): boolean {
-  const kind = kn.k[kn.inode(ino) + INODE.KIND];
-  return kind === INODE_SHMEM || kind === INODE_SYSV;
 }
 
 /**
@@ -64,17 +58,13 @@ export function xaUnreserve(kn: Kernel, ino: number): void {
   spinUnlock(k, KHDR.XA_LOCK);
 }
 
-/** Return a block to the pool; a block of a reserving inode goes back to its reservation. */
-function xaFreeBlock(kn: Kernel, ino: number, b: number): void {
+/** Return a block of a dying inode's tree to the pool (its reservation goes with xaUnreserve). */
+function xaFreeBlock(kn: Kernel, b: number): void {
   const { k } = kn;
   spinLock(k, KHDR.XA_LOCK);
   k[kn.regions.xa + b * XA_SLOTS] = k[KHDR.XA_FREE];
   k[KHDR.XA_FREE] = b;
   k[KHDR.XA_NR_FREE]++;
-  if (reserves(kn, ino)) {
-    k[kn.inode(ino) + INODE.XA_RESV]++;
-    k[KHDR.XA_RESERVED]++;
-  }
   spinUnlock(k, KHDR.XA_LOCK);
 }
 
@@ -199,9 +189,9 @@ export function xaDestroy(kn: Kernel, ino: number, field: number, visit: (index:
   if (root === 0) return;
   forEachLeaf(kn, root, 0, (lb, first) => {
     for (let j = 0; j < XA_SLOTS; j++) if (kn.k[lb + j] !== 0) visit(first + j, kn.k[lb + j]);
-    xaFreeBlock(kn, ino, (lb - kn.regions.xa) / XA_SLOTS);
+    xaFreeBlock(kn, (lb - kn.regions.xa) / XA_SLOTS);
   });
-  xaFreeBlock(kn, ino, root);
+  xaFreeBlock(kn, root);
   kn.k[w] = 0;
 }
 
